@@ -1,0 +1,51 @@
+"""Decorators that turn plain functions into inspections of an image."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+import pytest
+
+InspectionFunction = TypeVar("InspectionFunction", bound=Callable[..., Any])
+
+SPEC_ATTRIBUTE = "__stack_inspection__"
+
+
+@dataclass(frozen=True)
+class InspectionSpec:
+    """What an inspection's return value is: a tag, or a manifest piece with its H2 title."""
+
+    kind: Literal["tag", "manifest"]
+    title: str = ""
+
+
+def _mark(function: InspectionFunction, spec: InspectionSpec) -> InspectionFunction:
+    """Attach `spec`, make pytest collect the function whatever its name, and bind it to images."""
+    setattr(function, SPEC_ATTRIBUTE, spec)
+    function.__test__ = True  # type: ignore[attr-defined]
+    marked: InspectionFunction = pytest.mark.usefixtures("image")(function)
+    return marked
+
+
+def tagger(function: InspectionFunction) -> InspectionFunction:
+    """Declare `function` a tagger: it returns one tag of the image, without any prefix."""
+    return _mark(function, InspectionSpec(kind="tag"))
+
+
+def manifest(title: str) -> Callable[[InspectionFunction], InspectionFunction]:
+    """Declare a manifest piece: the function returns Markdown shown under `## {title}`."""
+    if not title.strip():
+        raise ValueError("@manifest needs a non-empty title, e.g. @manifest('Apt Packages')")
+
+    def decorate(function: InspectionFunction) -> InspectionFunction:
+        return _mark(function, InspectionSpec(kind="manifest", title=title.strip()))
+
+    return decorate
+
+
+def spec_of(obj: object) -> InspectionSpec | None:
+    """The inspection spec of `obj`, or None when it is not an inspection."""
+    spec = getattr(obj, SPEC_ATTRIBUTE, None)
+    return spec if isinstance(spec, InspectionSpec) else None

@@ -1,0 +1,73 @@
+"""Facts about the build that come from the repository and the clock, not from the image."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from inspections.commands import InspectionError
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """The session's build timestamp and the stack's git commit, read once by the controller."""
+
+    timestamp: datetime
+    git_toplevel: str = ""
+    git_commit: str = ""
+    git_message: str = ""
+    git_problem: str = ""
+
+    def commit_sha(self) -> str:
+        """The full sha of the commit under test, or InspectionError saying why there is none."""
+        if not self.git_commit:
+            raise InspectionError(self.git_problem or "no git commit known")
+        return self.git_commit
+
+    def to_wire(self) -> dict[str, str]:
+        """Plain built-ins, to hand the same facts to xdist workers."""
+        data: dict[str, Any] = asdict(self)
+        data["timestamp"] = self.timestamp.isoformat()
+        return data
+
+    @classmethod
+    def from_wire(cls, data: dict[str, str]) -> BuildInfo:
+        """The inverse of `to_wire`."""
+        return cls(
+            timestamp=datetime.fromisoformat(data["timestamp"]),
+            git_toplevel=data["git_toplevel"],
+            git_commit=data["git_commit"],
+            git_message=data["git_message"],
+            git_problem=data["git_problem"],
+        )
+
+
+def _git(folder: Path, *args: str) -> str:
+    completed = subprocess.run(
+        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True
+    )
+    return completed.stdout.strip()
+
+
+def read_build_info(stack_folder: Path, now: datetime | None = None) -> BuildInfo:
+    """Build facts for a session: the time now (UTC, whole seconds) and the stack's git commit."""
+    timestamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    try:
+        toplevel = _git(stack_folder, "rev-parse", "--show-toplevel")
+        commit = _git(stack_folder, "rev-parse", "HEAD")
+        message = _git(stack_folder, "log", "-1", "--format=%B")
+    except FileNotFoundError:
+        problem = "git is not installed: install git so the commit of the stack can be read"
+        return BuildInfo(timestamp=timestamp, git_problem=problem)
+    except subprocess.CalledProcessError as error:
+        detail = (error.stderr or "").strip().splitlines()
+        reason = detail[-1] if detail else f"git exited with {error.returncode}"
+        problem = (
+            f"no git commit for {stack_folder} ({reason}): run inside a git checkout "
+            "of the stack with at least one commit"
+        )
+        return BuildInfo(timestamp=timestamp, git_problem=problem)
+    return BuildInfo(timestamp, toplevel, commit, message)

@@ -1,0 +1,334 @@
+"""The pytest plugin: options, collection of inspections per image, capture, and outputs."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import uuid
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inspections import docker_engine, fixtures
+from inspections.api import spec_of
+from inspections.build_info import BuildInfo, read_build_info
+from inspections.errors import DockerUnavailableError, StackInspectionError
+from inspections.fixtures import RUN_CONTEXT, run_context
+from inspections.host import caching_commands
+from inspections.outputs import (
+    ImageVerdict,
+    OutputSettings,
+    check_output_folder,
+    judge,
+    summary_document,
+    write_outputs,
+)
+from inspections.plan import INSPECTION_FILE_GLOB, build_plan, inspection_key, select_images
+from inspections.results import IMAGE_ATTRIBUTE, INSPECTION_ATTRIBUTE, ResultsCollector
+from inspections.run import RunContext, RunOptions
+from inspections.stack import DEFAULT_VARIANT, NAME_PATTERN, load_stack
+from inspections.summary import summary_table
+from inspections.values import check_value
+
+DEFAULT_STACK = "images"
+WORKER_INPUT_KEY = "stack_inspections"
+VALUE = pytest.StashKey[str]()
+COLLECTOR = pytest.StashKey[ResultsCollector]()
+VERDICTS = pytest.StashKey[dict[str, ImageVerdict]]()
+EXPLICIT_OPTIONS = ("stack", "images", "emit_manifests")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("stack-inspections", "image tags and build manifests")
+    group.addoption(
+        "--image",
+        action="append",
+        dest="images",
+        default=[],
+        metavar="NAME",
+        help="inspect this image of the stack (repeatable; default: every image)",
+    )
+    group.addoption("--stack", metavar="DIR", help="the stack folder (default: images)")
+    group.addoption("--registry", help="registry of the image references (default: quay.io)")
+    group.addoption("--owner", help="owner of the image references (default: jupyter)")
+    group.addoption(
+        "--variant",
+        default=DEFAULT_VARIANT,
+        help="image variant, prefixed to every tag unless 'default' (e.g. cuda12)",
+    )
+    group.addoption("--repository", metavar="URL", help="repository URL for links in outputs")
+    group.addoption(
+        "--emit-manifests",
+        metavar="DIR",
+        help="write tags, manifests, history lines and inspections.json to DIR",
+    )
+    group.addoption(
+        "--no-test-gate",
+        action="store_true",
+        help="write an image's outputs even when its image tests fail",
+    )
+    parser.addini("inspections_stack", "the stack folder, relative to the ini file", default="")
+
+
+def _stack_folder(config: pytest.Config) -> tuple[Path, bool]:
+    """The stack folder and whether the user named it."""
+    if config.option.stack:
+        return Path(config.option.stack).absolute(), True
+    configured = str(config.getini("inspections_stack"))
+    base = config.inipath.parent if config.inipath else config.rootpath
+    if configured:
+        return (base / configured).absolute(), True
+    return (config.rootpath / DEFAULT_STACK).absolute(), False
+
+
+def _build_info(config: pytest.Config, stack_folder: Path) -> tuple[BuildInfo, str, int]:
+    """Build facts, run id and controller pid: read by the controller, handed to workers."""
+    worker_input = getattr(config, "workerinput", None)
+    if worker_input is not None and WORKER_INPUT_KEY in worker_input:
+        shared = worker_input[WORKER_INPUT_KEY]
+        return BuildInfo.from_wire(shared["build"]), shared["run_id"], shared["controller_pid"]
+    return read_build_info(stack_folder), uuid.uuid4().hex, os.getpid()
+
+
+def _options(config: pytest.Config, context_settings: Any) -> RunOptions:
+    variant = config.option.variant
+    if not NAME_PATTERN.fullmatch(variant):
+        raise StackInspectionError(
+            f"invalid --variant {variant!r}: use a lowercase name such as cuda12 or default"
+        )
+    emit = Path(config.option.emit_manifests).absolute() if config.option.emit_manifests else None
+    return RunOptions(
+        images=tuple(config.option.images),
+        registry=config.option.registry or context_settings.registry,
+        owner=config.option.owner or context_settings.owner,
+        variant=variant,
+        repository=(config.option.repository or context_settings.repository).rstrip("/"),
+        emit_dir=emit,
+        test_gate=not config.option.no_test_gate,
+    )
+
+
+def _is_controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    stack_folder, named = _stack_folder(config)
+    explicit = named or any(getattr(config.option, name) for name in EXPLICIT_OPTIONS)
+    if not explicit and not stack_folder.is_dir():
+        return
+    try:
+        stack = load_stack(stack_folder)
+        options = _options(config, stack.settings)
+        plan = build_plan(stack, select_images(stack, list(options.images), options.variant))
+        if options.emit_dir is not None and _is_controller(config):
+            check_output_folder(options.emit_dir)
+    except StackInspectionError as error:
+        raise pytest.UsageError(str(error)) from error
+    build, run_id, controller_pid = _build_info(config, stack_folder)
+    config.stash[RUN_CONTEXT] = RunContext(options, stack, plan, build, run_id, controller_pid)
+    config.pluginmanager.register(fixtures, "stack_inspections.fixtures")
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(XdistHooks(), "stack_inspections.xdist")
+    if _is_controller(config):
+        config.stash[COLLECTOR] = ResultsCollector(plan)
+        config.pluginmanager.register(
+            ReportListener(config.stash[COLLECTOR]), "stack_inspections.results"
+        )
+    if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
+        config.args = [str(stack_folder)]
+
+
+class XdistHooks:
+    """Hooks that exist only when pytest-xdist is installed."""
+
+    def pytest_configure_node(self, node: Any) -> None:
+        run = run_context(node.config)
+        node.workerinput[WORKER_INPUT_KEY] = {
+            "build": run.build.to_wire(),
+            "run_id": run.run_id,
+            "controller_pid": run.controller_pid,
+        }
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if RUN_CONTEXT in session.config.stash and _is_controller(session.config):
+        _sweep(run_context(session.config), run_id=None)
+
+
+def _sweep(run: RunContext, run_id: str | None) -> None:
+    """Remove leftover containers; an engine that cannot be reached has none to remove."""
+    try:
+        docker_engine.sweep_containers(run.docker(), run_id)
+    except DockerUnavailableError:
+        return
+
+
+def _matches_python_files(config: pytest.Config, path: Path) -> bool:
+    patterns = config.getini("python_files")
+    return any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    """Collect `inspect_*.py` in the stack's image folders without any python_files setting."""
+    config = parent.config
+    if RUN_CONTEXT not in config.stash or not fnmatch.fnmatch(file_path.name, INSPECTION_FILE_GLOB):
+        return None
+    if parent.session.isinitpath(file_path) or _matches_python_files(config, file_path):
+        return None
+    if run_context(config).stack.image_owning(file_path) is None:
+        return None
+    module: pytest.Module = pytest.Module.from_parent(parent, path=file_path)
+    return module
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run everything that takes `image` once per image it applies to."""
+    if "image" not in metafunc.fixturenames or RUN_CONTEXT not in metafunc.config.stash:
+        return
+    run = run_context(metafunc.config)
+    owner = run.stack.image_owning(metafunc.definition.path)
+    if owner is None and spec_of(metafunc.function) is not None:
+        raise pytest.UsageError(
+            f"{metafunc.definition.nodeid}: inspections belong in an image folder of "
+            f"{run.stack.folder}: move it into <image>/inspect_*.py"
+        )
+    images = [
+        name for name in run.plan.images if owner is None or owner in run.stack.lineage_names(name)
+    ]
+    metafunc.parametrize("image", images, indirect=True, scope="session", ids=images)
+
+
+def _image_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return None
+    name = callspec.params.get("image")
+    return name if isinstance(name, str) else None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop image-less items, and run each image's inspections first, image by image."""
+    if RUN_CONTEXT not in config.stash:
+        return
+    unbound = [
+        item
+        for item in items
+        if "image" in getattr(item, "fixturenames", ()) and _image_of(item) is None
+    ]
+    if unbound:
+        config.hook.pytest_deselected(items=unbound)
+    order = {name: index for index, name in enumerate(run_context(config).plan.images)}
+
+    def position(indexed: tuple[int, pytest.Item]) -> tuple[int, int, int]:
+        index, item = indexed
+        image = _image_of(item)
+        is_test = spec_of(getattr(item, "obj", None)) is None
+        return (order[image] if image else -1, int(is_test), index)
+
+    kept = [(index, item) for index, item in enumerate(items) if item not in unbound]
+    items[:] = [item for _, item in sorted(kept, key=position)]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Call an inspection, keep its validated value, and hide it from pytest."""
+    spec = spec_of(pyfuncitem.obj)
+    if spec is None:
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    with caching_commands(arguments.get("host")):
+        value = pyfuncitem.obj(**arguments)
+    pyfuncitem.stash[VALUE] = check_value(spec.kind, value)
+    return True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Put the image's facts and the inspection's value on the report, as plain built-ins."""
+    report = yield
+    image = _image_of(item)
+    if image is None or RUN_CONTEXT not in item.config.stash:
+        return report
+    run = run_context(item.config)
+    facts: dict[str, Any] = {"name": image}
+    resolved = getattr(item, "funcargs", {}).get("image")
+    if resolved is not None:
+        facts.update(
+            id=resolved.id,
+            reference=resolved.reference,
+            platform=resolved.platform,
+            size_bytes=resolved.size_bytes,
+            repo_digests=list(resolved.repo_digests),
+        )
+    setattr(report, IMAGE_ATTRIBUTE, facts)
+    if isinstance(item, pytest.Function) and spec_of(item.obj) is not None:
+        owner = run.stack.image_owning(item.path) or ""
+        key = inspection_key(owner, item.path, item.originalname)
+        setattr(report, INSPECTION_ATTRIBUTE, {"key": key, "value": item.stash.get(VALUE, None)})
+    if call.excinfo is not None and isinstance(call.excinfo.value, StackInspectionError):
+        report.longrepr = f"{image}: {item.name}: {call.excinfo.value}"
+    return report
+
+
+class ReportListener:
+    """On the controller, folds every report into the results."""
+
+    def __init__(self, collector: ResultsCollector) -> None:
+        self.collector = collector
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.collector.add(report)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Decide each image's verdict and write the outputs of those that passed."""
+    config = session.config
+    if COLLECTOR not in config.stash:
+        return
+    run = run_context(config)
+    collector = config.stash[COLLECTOR]
+    _sweep(run, run.run_id)
+    settings = OutputSettings(
+        registry=run.options.registry,
+        owner=run.options.owner,
+        variant=run.options.variant,
+        repository=run.options.repository,
+        test_gate=run.options.test_gate,
+    )
+    verdicts = {
+        name: judge(result, settings, run.build, run.dockerfile_path(name))
+        for name, result in collector.images.items()
+    }
+    stopped = exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail
+    if stopped:
+        for verdict in verdicts.values():
+            verdict.reasons.append("the session stopped early: nothing written")
+    config.stash[VERDICTS] = verdicts
+    if run.options.emit_dir is not None and not stopped:
+        write_outputs(
+            run.options.emit_dir, verdicts, summary_document(collector.images, verdicts, run.build)
+        )
+    if any(not verdict.passed for verdict in verdicts.values()) and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if VERDICTS not in config.stash:
+        return
+    run = run_context(config)
+    terminalreporter.write_sep("=", "stack inspections")
+    table = summary_table(
+        config.stash[COLLECTOR].images, config.stash[VERDICTS], run.options.emit_dir
+    )
+    terminalreporter.write_line(table)
+    if run.options.emit_dir is not None:
+        terminalreporter.write_line(f"outputs in {run.options.emit_dir}")

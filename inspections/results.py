@@ -1,0 +1,128 @@
+"""Gathering inspection values and test outcomes per image from pytest's reports.
+
+Everything here comes from the reports, which xdist carries from the workers to the
+controller (and which survive a worker crash), as plain built-ins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from inspections.plan import InspectionPlan
+
+IMAGE_ATTRIBUTE = "stack_image"  # dict of image facts, at least {"name": ...}
+INSPECTION_ATTRIBUTE = "stack_inspection"  # {"key": ..., "value": ... or None}
+
+
+@dataclass
+class InspectionResult:
+    """The outcome of one planned inspection on one image."""
+
+    key: str
+    name: str
+    kind: str
+    title: str
+    outcome: str = "not run"
+    duration: float = 0.0
+    value: str | None = None
+    error: str = ""
+
+
+@dataclass
+class ImageResult:
+    """Everything the reports said about one image."""
+
+    name: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    inspections: dict[str, InspectionResult] = field(default_factory=dict)
+    tests: dict[str, str] = field(default_factory=dict)  # nodeid -> passed/failed/skipped
+    test_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def failed_tests(self) -> list[str]:
+        return [nodeid for nodeid, outcome in self.tests.items() if outcome == "failed"]
+
+    @property
+    def passed_tests(self) -> int:
+        return sum(outcome == "passed" for outcome in self.tests.values())
+
+    def inspection_problems(self) -> list[str]:
+        """Why the inspections do not yet give complete outputs (empty when they do)."""
+        problems = []
+        for result in self.inspections.values():
+            if result.outcome == "failed":
+                problems.append(f"{result.name} failed: {result.error}")
+            elif result.outcome != "passed":
+                problems.append(f"{result.name} {result.outcome}")
+        return problems
+
+
+def failure_message(report: pytest.TestReport) -> str:
+    """The one line that says why `report` failed."""
+    longrepr = report.longrepr
+    crash = getattr(longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else str(longrepr or "failed")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else "failed"
+
+
+class ResultsCollector:
+    """Folds reports into ImageResults, keyed by the plan."""
+
+    def __init__(self, plan: InspectionPlan) -> None:
+        self.images: dict[str, ImageResult] = {
+            name: ImageResult(
+                name=name,
+                inspections={
+                    planned.key: InspectionResult(
+                        planned.key, planned.name, planned.kind, planned.title
+                    )
+                    for planned in planned_list
+                },
+            )
+            for name, planned_list in plan.inspections.items()
+        }
+
+    def add(self, report: pytest.TestReport) -> None:
+        """Take one setup/call/teardown report into account."""
+        image_facts = getattr(report, IMAGE_ATTRIBUTE, None)
+        if not image_facts or image_facts.get("name") not in self.images:
+            return
+        image = self.images[image_facts["name"]]
+        if len(image_facts) > len(image.facts):
+            image.facts = dict(image_facts)
+        inspection = getattr(report, INSPECTION_ATTRIBUTE, None)
+        if inspection is not None and inspection["key"] in image.inspections:
+            self._add_inspection(image.inspections[inspection["key"]], report, inspection)
+        else:
+            self._add_test(image, report)
+
+    @staticmethod
+    def _add_inspection(
+        result: InspectionResult, report: pytest.TestReport, inspection: dict[str, Any]
+    ) -> None:
+        if report.failed:
+            if result.outcome != "failed":
+                result.error = failure_message(report)
+            result.outcome = "failed"
+        elif report.skipped and result.outcome != "failed":
+            result.outcome = "skipped"
+        elif report.when == "call" and result.outcome != "failed":
+            result.outcome = "passed"
+            result.value = inspection.get("value")
+            result.duration = report.duration
+
+    @staticmethod
+    def _add_test(image: ImageResult, report: pytest.TestReport) -> None:
+        if report.failed:
+            image.tests[report.nodeid] = "failed"
+            image.test_errors.setdefault(report.nodeid, failure_message(report))
+        elif image.tests.get(report.nodeid) == "failed":
+            return
+        elif report.skipped:
+            image.tests[report.nodeid] = "skipped"
+        elif report.when == "call":
+            image.tests[report.nodeid] = "passed"

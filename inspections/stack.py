@@ -1,0 +1,184 @@
+"""The stack model: one folder per image, each declaring its parent in `image.toml`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inspections.errors import StackError
+
+IMAGE_DECLARATION = "image.toml"
+STACK_DECLARATION = "stack.toml"
+DEFAULT_VARIANT = "default"
+
+# Image and variant names become path components and parts of Docker references.
+NAME_PATTERN = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """Stack-wide defaults from `stack.toml`; command-line options override them."""
+
+    registry: str = "quay.io"
+    owner: str = "jupyter"
+    repository: str = ""
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    """One image of the stack as declared in its folder."""
+
+    name: str
+    parent: str
+    folder: Path
+    variants: tuple[str, ...] = ()
+
+    def supports(self, variant: str) -> bool:
+        """Whether the image is built in `variant` (every image is built in the default one)."""
+        return variant == DEFAULT_VARIANT or variant in self.variants
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A validated hierarchy of images, root first in `images` order."""
+
+    folder: Path
+    settings: StackSettings
+    images: dict[str, ImageSpec] = field(default_factory=dict)
+
+    def lineage(self, name: str) -> list[ImageSpec]:
+        """The image and its ancestors, root first."""
+        chain: list[ImageSpec] = []
+        current: str = name
+        while current:
+            spec = self.images[current]
+            chain.append(spec)
+            current = spec.parent
+        return list(reversed(chain))
+
+    def with_descendants(self, name: str) -> list[str]:
+        """`name` and every image below it, in stack order."""
+        return [image for image in self.images if name in self.lineage_names(image)]
+
+    def lineage_names(self, name: str) -> list[str]:
+        """Names of the image and its ancestors, root first."""
+        return [spec.name for spec in self.lineage(name)]
+
+    def image_owning(self, path: Path) -> str | None:
+        """The image whose folder holds `path`, or None for a path outside every image folder."""
+        resolved = path.resolve()
+        for spec in self.images.values():
+            if resolved.is_relative_to(spec.folder.resolve()):
+                return spec.name
+        return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise StackError(f"{path}: invalid TOML ({error}): fix the syntax") from error
+
+
+def _string_field(path: Path, data: dict[str, Any], key: str, default: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise StackError(f'{path}: `{key}` must be a string, e.g. {key} = "{default}"')
+    return value
+
+
+def _load_settings(folder: Path) -> StackSettings:
+    path = folder / STACK_DECLARATION
+    if not path.is_file():
+        return StackSettings()
+    data = _read_toml(path)
+    defaults = StackSettings()
+    return StackSettings(
+        registry=_string_field(path, data, "registry", defaults.registry),
+        owner=_string_field(path, data, "owner", defaults.owner),
+        repository=_string_field(path, data, "repository", defaults.repository),
+    )
+
+
+def _load_image(declaration: Path) -> ImageSpec:
+    folder = declaration.parent
+    name = folder.name
+    if not NAME_PATTERN.fullmatch(name):
+        raise StackError(
+            f"{folder}: invalid image name {name!r}: use lowercase letters, digits and "
+            "single '.', '_' or '-' between them (e.g. base-notebook)"
+        )
+    data = _read_toml(declaration)
+    if "parent" not in data:
+        raise StackError(
+            f'{declaration}: missing `parent`: add parent = "<image>" (or "" for a root)'
+        )
+    parent = _string_field(declaration, data, "parent", "")
+    variants = data.get("variants", [])
+    if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+        raise StackError(f'{declaration}: `variants` must be a list of names, e.g. ["cuda12"]')
+    for variant in variants:
+        if not NAME_PATTERN.fullmatch(variant) or variant == DEFAULT_VARIANT:
+            raise StackError(
+                f"{declaration}: invalid variant {variant!r}: use a lowercase name such as "
+                f'"cuda12" (the "{DEFAULT_VARIANT}" variant is implicit)'
+            )
+    return ImageSpec(name=name, parent=parent, folder=folder, variants=tuple(variants))
+
+
+def _check_parents(specs: dict[str, ImageSpec]) -> None:
+    for spec in specs.values():
+        if spec.parent and spec.parent not in specs:
+            raise StackError(
+                f"{spec.folder / IMAGE_DECLARATION}: unknown parent {spec.parent!r}: "
+                f'use one of {", ".join(sorted(specs))} or "" for a root'
+            )
+    for spec in specs.values():
+        seen = [spec.name]
+        current = spec.parent
+        while current:
+            if current in seen:
+                cycle = " -> ".join([*seen, current])
+                raise StackError(
+                    f"{spec.folder / IMAGE_DECLARATION}: parent cycle {cycle}: "
+                    "one image of the cycle needs another parent"
+                )
+            seen.append(current)
+            current = specs[current].parent
+
+
+def _stack_order(specs: dict[str, ImageSpec]) -> dict[str, ImageSpec]:
+    """Parents before children; siblings by name, so the order never depends on the disk."""
+    ordered: dict[str, ImageSpec] = {}
+
+    def visit(name: str) -> None:
+        ordered[name] = specs[name]
+        for child in sorted(n for n, s in specs.items() if s.parent == name):
+            visit(child)
+
+    for root in sorted(n for n, s in specs.items() if not s.parent):
+        visit(root)
+    return ordered
+
+
+def load_stack(folder: Path) -> Stack:
+    """Load and validate the stack in `folder`; raise StackError naming the file and the fix."""
+    if not folder.is_dir():
+        raise StackError(
+            f"stack folder {folder} not found: "
+            "pass --stack DIR or set inspections_stack in pytest.ini"
+        )
+    specs: dict[str, ImageSpec] = {}
+    for declaration in sorted(folder.glob(f"*/{IMAGE_DECLARATION}")):
+        spec = _load_image(declaration)
+        specs[spec.name] = spec
+    if not specs:
+        raise StackError(
+            f"stack folder {folder} declares no image: add <image>/{IMAGE_DECLARATION} "
+            'with parent = "" for the root'
+        )
+    _check_parents(specs)
+    return Stack(folder=folder, settings=_load_settings(folder), images=_stack_order(specs))

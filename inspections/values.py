@@ -1,0 +1,36 @@
+"""Validation of the values inspections return, before anything is written."""
+
+from __future__ import annotations
+
+import re
+
+from inspections.commands import InspectionError
+
+# Docker's tag grammar: https://docs.docker.com/reference/cli/docker/image/tag/
+TAG_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+MAX_TAG_LENGTH = 128
+
+
+def check_tag(tag: str) -> str:
+    """`tag` if it is a valid Docker tag, else InspectionError saying what is wrong."""
+    if len(tag) > MAX_TAG_LENGTH:
+        raise InspectionError(
+            f"tag {tag[:40]!r}... is {len(tag)} characters long: Docker allows {MAX_TAG_LENGTH}"
+        )
+    if not TAG_PATTERN.fullmatch(tag):
+        raise InspectionError(
+            f"tag {tag!r} is not a valid Docker tag: use letters, digits, '_', '.' and '-' "
+            "(not first)"
+        )
+    return tag
+
+
+def check_value(kind: str, value: object) -> str:
+    """The inspection's return value if it fits its kind; InspectionError otherwise."""
+    if not isinstance(value, str):
+        raise InspectionError(
+            f"returned {type(value).__name__} {value!r:.60}: a {kind} inspection must return a str"
+        )
+    if not value.strip():
+        raise InspectionError(f"returned an empty string: a {kind} inspection must return text")
+    return check_tag(value) if kind == "tag" else value
