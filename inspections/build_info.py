@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from inspections.commands import InspectionError
+from inspections.errors import InspectionError, StackInspectionError
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,20 @@ def _git(folder: Path, *args: str) -> str:
     return completed.stdout.strip()
 
 
-def read_build_info(stack_folder: Path, now: datetime | None = None) -> BuildInfo:
-    """Build facts for a session: the time now (UTC, whole seconds) and the stack's git commit."""
-    timestamp = (now or datetime.now(UTC)).replace(microsecond=0)
+def build_timestamp(environ: Mapping[str, str]) -> datetime:
+    """Now in UTC (whole seconds), or the reproducible-builds SOURCE_DATE_EPOCH when set."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now(UTC).replace(microsecond=0)
+    if not epoch.isdigit():
+        raise StackInspectionError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds: unset it or fix it"
+        )
+    return datetime.fromtimestamp(int(epoch), UTC)
+
+
+def read_build_info(stack_folder: Path, timestamp: datetime) -> BuildInfo:
+    """Build facts for a session: its timestamp and the stack's git commit."""
     try:
         toplevel = _git(stack_folder, "rev-parse", "--show-toplevel")
         commit = _git(stack_folder, "rev-parse", "HEAD")

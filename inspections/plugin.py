@@ -13,7 +13,7 @@ import pytest
 
 from inspections import docker_engine, fixtures
 from inspections.api import spec_of
-from inspections.build_info import BuildInfo, read_build_info
+from inspections.build_info import BuildInfo, build_timestamp, read_build_info
 from inspections.errors import DockerUnavailableError, StackInspectionError
 from inspections.fixtures import RUN_CONTEXT, run_context
 from inspections.host import caching_commands
@@ -28,6 +28,7 @@ from inspections.outputs import (
 from inspections.plan import INSPECTION_FILE_GLOB, build_plan, inspection_key, select_images
 from inspections.results import IMAGE_ATTRIBUTE, INSPECTION_ATTRIBUTE, ResultsCollector
 from inspections.run import RunContext, RunOptions
+from inspections.scheduling import ImageScheduling
 from inspections.stack import DEFAULT_VARIANT, NAME_PATTERN, load_stack
 from inspections.summary import summary_table
 from inspections.values import check_value
@@ -89,7 +90,8 @@ def _build_info(config: pytest.Config, stack_folder: Path) -> tuple[BuildInfo, s
     if worker_input is not None and WORKER_INPUT_KEY in worker_input:
         shared = worker_input[WORKER_INPUT_KEY]
         return BuildInfo.from_wire(shared["build"]), shared["run_id"], shared["controller_pid"]
-    return read_build_info(stack_folder), uuid.uuid4().hex, os.getpid()
+    build = read_build_info(stack_folder, build_timestamp(os.environ))
+    return build, uuid.uuid4().hex, os.getpid()
 
 
 def _options(config: pytest.Config, context_settings: Any) -> RunOptions:
@@ -126,9 +128,9 @@ def pytest_configure(config: pytest.Config) -> None:
         plan = build_plan(stack, select_images(stack, list(options.images), options.variant))
         if options.emit_dir is not None and _is_controller(config):
             check_output_folder(options.emit_dir)
+        build, run_id, controller_pid = _build_info(config, stack_folder)
     except StackInspectionError as error:
         raise pytest.UsageError(str(error)) from error
-    build, run_id, controller_pid = _build_info(config, stack_folder)
     config.stash[RUN_CONTEXT] = RunContext(options, stack, plan, build, run_id, controller_pid)
     config.pluginmanager.register(fixtures, "stack_inspections.fixtures")
     if config.pluginmanager.hasplugin("xdist"):
@@ -144,6 +146,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 class XdistHooks:
     """Hooks that exist only when pytest-xdist is installed."""
+
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        """Schedule by image under xdist's default `--dist load`."""
+        if config.option.dist != "load":
+            return None
+        return ImageScheduling(config, run_context(config).plan.images, log)
 
     def pytest_configure_node(self, node: Any) -> None:
         run = run_context(node.config)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from inspections.nodeids import image_of_nodeid
 from inspections.plan import InspectionPlan
 
 IMAGE_ATTRIBUTE = "stack_image"  # dict of image facts, at least {"name": ...}
@@ -40,6 +41,7 @@ class ImageResult:
     inspections: dict[str, InspectionResult] = field(default_factory=dict)
     tests: dict[str, str] = field(default_factory=dict)  # nodeid -> passed/failed/skipped
     test_errors: dict[str, str] = field(default_factory=dict)
+    crashes: list[str] = field(default_factory=list)  # failures reported without image facts
 
     @property
     def failed_tests(self) -> list[str]:
@@ -51,7 +53,7 @@ class ImageResult:
 
     def inspection_problems(self) -> list[str]:
         """Why the inspections do not yet give complete outputs (empty when they do)."""
-        problems = []
+        problems = list(self.crashes)
         for result in self.inspections.values():
             if result.outcome == "failed":
                 problems.append(f"{result.name} failed: {result.error}")
@@ -89,7 +91,10 @@ class ResultsCollector:
     def add(self, report: pytest.TestReport) -> None:
         """Take one setup/call/teardown report into account."""
         image_facts = getattr(report, IMAGE_ATTRIBUTE, None)
-        if not image_facts or image_facts.get("name") not in self.images:
+        if not image_facts:
+            self._add_crash(report)
+            return
+        if image_facts.get("name") not in self.images:
             return
         image = self.images[image_facts["name"]]
         if len(image_facts) > len(image.facts):
@@ -99,6 +104,12 @@ class ResultsCollector:
             self._add_inspection(image.inspections[inspection["key"]], report, inspection)
         else:
             self._add_test(image, report)
+
+    def _add_crash(self, report: pytest.TestReport) -> None:
+        """A failure xdist reports for a crashed worker carries only the node id."""
+        name = image_of_nodeid(report.nodeid, self.images)
+        if report.failed and name is not None:
+            self.images[name].crashes.append(f"{report.nodeid}: {failure_message(report)}")
 
     @staticmethod
     def _add_inspection(

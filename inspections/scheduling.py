@@ -1,0 +1,50 @@
+"""xdist scheduling by image: each image's items go to one worker, so one container starts.
+
+Built on xdist's scope scheduler with the image as the scope. That scheduler puts a crashed
+worker's whole unit back in the queue, crashing item included, so a crashing item would be
+retried forever; here the crashing item is dropped (xdist reports it failed) and only the
+rest of its unit is queued again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from xdist.scheduler.loadscope import LoadScopeScheduling
+from xdist.workermanage import WorkerController
+
+from inspections.nodeids import image_of_nodeid
+
+
+class ImageScheduling(LoadScopeScheduling):
+    """LoadScopeScheduling with one work unit per image, and crash-safe rescheduling."""
+
+    def __init__(self, config: pytest.Config, images: tuple[str, ...], log: Any = None) -> None:
+        super().__init__(config, log)
+        self.images = images
+
+    def _split_scope(self, nodeid: str) -> str:
+        """The image of `nodeid`; items on no image keep xdist's module scope."""
+        image = image_of_nodeid(nodeid, self.images)
+        return f"image:{image}" if image else super()._split_scope(nodeid)
+
+    def remove_node(self, node: WorkerController) -> str | None:
+        """Forget `node`; after a crash, queue its unfinished items except the crashing one."""
+        workload = self.assigned_work.pop(node)
+        if not self._pending_of(workload):
+            return None
+        crashed = next(
+            nodeid
+            for unit in workload.values()
+            for nodeid, completed in unit.items()
+            if not completed
+        )
+        for scope, unit in workload.items():
+            if crashed in unit:
+                unit[crashed] = True
+            if self._pending_of({scope: unit}):
+                self.workqueue[scope] = unit
+        for other in self.assigned_work:
+            self._reschedule(other)
+        return crashed
