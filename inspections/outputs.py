@@ -31,16 +31,34 @@ class OutputSettings:
 
 @dataclass
 class ImageVerdict:
-    """Whether an image gets its files, why not, and which files it got."""
+    """Whether an image gets its files, why not, and which files it got.
+
+    Failures make the session fail; missing inspections (deselected, skipped, or a
+    session stopped early) only mean the image's outputs would be partial.
+    """
 
     name: str
-    reasons: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
     inspected: InspectedImage | None = None
     written: list[Path] = field(default_factory=list)
 
     @property
+    def status(self) -> str:
+        """`passed`, `failed` or `incomplete`."""
+        if self.failures:
+            return "failed"
+        if self.missing or self.inspected is None:
+            return "incomplete"
+        return "passed"
+
+    @property
     def passed(self) -> bool:
-        return not self.reasons and self.inspected is not None
+        return self.status == "passed"
+
+    @property
+    def reasons(self) -> list[str]:
+        return [*self.failures, *self.missing]
 
 
 def _duplicate_tags(result: ImageResult) -> list[str]:
@@ -62,18 +80,20 @@ def judge(
     result: ImageResult, settings: OutputSettings, build: BuildInfo, dockerfile: str
 ) -> ImageVerdict:
     """The verdict for one image: its outputs when everything passed, else the reasons."""
-    verdict = ImageVerdict(result.name, reasons=result.inspection_problems())
+    verdict = ImageVerdict(
+        result.name, failures=result.inspection_failures(), missing=result.missing_inspections()
+    )
     if settings.test_gate:
-        verdict.reasons += [
+        verdict.failures += [
             f"image test {nodeid} failed: {result.test_errors.get(nodeid, '')}"
             for nodeid in result.failed_tests
         ]
-    verdict.reasons += _duplicate_tags(result)
+    verdict.failures += _duplicate_tags(result)
     if verdict.reasons:
         return verdict
     platform = str(result.facts.get("platform", ""))
     if not NAME_PATTERN.fullmatch(platform.replace("_", "-")):
-        verdict.reasons.append(f"unknown platform {platform!r} of the image")
+        verdict.failures.append(f"unknown platform {platform!r} of the image")
         return verdict
     values = list(result.inspections.values())
     try:
@@ -94,7 +114,7 @@ def judge(
         verdict.inspected.sha12  # noqa: B018 - raises when git facts are missing
     except StackInspectionError as error:
         verdict.inspected = None
-        verdict.reasons.append(str(error))
+        verdict.failures.append(str(error))
     return verdict
 
 
@@ -116,7 +136,7 @@ def summary_document(
         verdict = verdicts[name]
         inspected = verdict.inspected
         images[name] = {
-            "outcome": "passed" if verdict.passed else "failed",
+            "outcome": verdict.status,
             "reasons": verdict.reasons,
             "image": result.facts,
             "tags": inspected.all_tags() if inspected and verdict.passed else [],

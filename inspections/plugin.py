@@ -26,7 +26,12 @@ from inspections.outputs import (
     write_outputs,
 )
 from inspections.plan import INSPECTION_FILE_GLOB, build_plan, inspection_key, select_images
-from inspections.results import IMAGE_ATTRIBUTE, INSPECTION_ATTRIBUTE, ResultsCollector
+from inspections.results import (
+    ERROR_ATTRIBUTE,
+    IMAGE_ATTRIBUTE,
+    INSPECTION_ATTRIBUTE,
+    ResultsCollector,
+)
 from inspections.run import RunContext, RunOptions
 from inspections.scheduling import ImageScheduling
 from inspections.stack import DEFAULT_VARIANT, NAME_PATTERN, load_stack
@@ -211,6 +216,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("image", images, indirect=True, scope="session", ids=images)
 
 
+def _inspection_key(run: RunContext, item: pytest.Item) -> str | None:
+    """The plan key of an inspection item; None for anything else."""
+    if not isinstance(item, pytest.Function) or spec_of(item.obj) is None:
+        return None
+    owner = run.stack.image_owning(item.path) or ""
+    return inspection_key(owner, item.path, item.originalname)
+
+
 def _image_of(item: pytest.Item) -> str | None:
     callspec = getattr(item, "callspec", None)
     if callspec is None:
@@ -231,13 +244,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ]
     if unbound:
         config.hook.pytest_deselected(items=unbound)
-    order = {name: index for index, name in enumerate(run_context(config).plan.images)}
+    run = run_context(config)
+    order = {name: index for index, name in enumerate(run.plan.images)}
+    plan_order = {
+        planned.key: index
+        for inspections in run.plan.inspections.values()
+        for index, planned in enumerate(inspections)
+    }
 
     def position(indexed: tuple[int, pytest.Item]) -> tuple[int, int, int]:
+        """Image by image; inspections first, in plan order; then tests as collected."""
         index, item = indexed
         image = _image_of(item)
-        is_test = spec_of(getattr(item, "obj", None)) is None
-        return (order[image] if image else -1, int(is_test), index)
+        key = _inspection_key(run, item)
+        in_plan = plan_order.get(key, len(plan_order)) if key else len(plan_order) + index
+        return (order[image] if image else -1, in_plan, index)
 
     kept = [(index, item) for index, item in enumerate(items) if item not in unbound]
     items[:] = [item for _, item in sorted(kept, key=position)]
@@ -277,11 +298,11 @@ def pytest_runtest_makereport(
             repo_digests=list(resolved.repo_digests),
         )
     setattr(report, IMAGE_ATTRIBUTE, facts)
-    if isinstance(item, pytest.Function) and spec_of(item.obj) is not None:
-        owner = run.stack.image_owning(item.path) or ""
-        key = inspection_key(owner, item.path, item.originalname)
+    key = _inspection_key(run, item)
+    if key is not None:
         setattr(report, INSPECTION_ATTRIBUTE, {"key": key, "value": item.stash.get(VALUE, None)})
     if call.excinfo is not None and isinstance(call.excinfo.value, StackInspectionError):
+        setattr(report, ERROR_ATTRIBUTE, str(call.excinfo.value))
         report.longrepr = f"{image}: {item.name}: {call.excinfo.value}"
     return report
 
@@ -312,30 +333,33 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         repository=run.options.repository,
         test_gate=run.options.test_gate,
     )
+    results = {name: result for name, result in collector.images.items() if result.reported}
     verdicts = {
         name: judge(result, settings, run.build, run.dockerfile_path(name))
-        for name, result in collector.images.items()
+        for name, result in results.items()
     }
     stopped = exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail
     if stopped:
         for verdict in verdicts.values():
-            verdict.reasons.append("the session stopped early: nothing written")
+            verdict.missing.append("the session stopped early: nothing written")
     config.stash[VERDICTS] = verdicts
     if run.options.emit_dir is not None and not stopped:
         write_outputs(
-            run.options.emit_dir, verdicts, summary_document(collector.images, verdicts, run.build)
+            run.options.emit_dir, verdicts, summary_document(results, verdicts, run.build)
         )
-    if any(not verdict.passed for verdict in verdicts.values()) and exitstatus == 0:
+    if any(verdict.status == "failed" for verdict in verdicts.values()) and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    if VERDICTS not in config.stash:
+    verdicts = config.stash.get(VERDICTS, {})
+    if not verdicts:
         return
     run = run_context(config)
     terminalreporter.write_sep("=", "stack inspections")
+    results = config.stash[COLLECTOR].images
     table = summary_table(
-        config.stash[COLLECTOR].images, config.stash[VERDICTS], run.options.emit_dir
+        {name: results[name] for name in verdicts}, verdicts, run.options.emit_dir
     )
     terminalreporter.write_line(table)
     if run.options.emit_dir is not None:

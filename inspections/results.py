@@ -16,6 +16,7 @@ from inspections.plan import InspectionPlan
 
 IMAGE_ATTRIBUTE = "stack_image"  # dict of image facts, at least {"name": ...}
 INSPECTION_ATTRIBUTE = "stack_inspection"  # {"key": ..., "value": ... or None}
+ERROR_ATTRIBUTE = "stack_error"  # the one-line message of a StackInspectionError
 
 
 @dataclass
@@ -51,19 +52,34 @@ class ImageResult:
     def passed_tests(self) -> int:
         return sum(outcome == "passed" for outcome in self.tests.values())
 
-    def inspection_problems(self) -> list[str]:
-        """Why the inspections do not yet give complete outputs (empty when they do)."""
-        problems = list(self.crashes)
-        for result in self.inspections.values():
-            if result.outcome == "failed":
-                problems.append(f"{result.name} failed: {result.error}")
-            elif result.outcome != "passed":
-                problems.append(f"{result.name} {result.outcome}")
-        return problems
+    @property
+    def reported(self) -> bool:
+        """Whether any item of this image ran (or failed to set up) in the session."""
+        return bool(self.facts or self.crashes)
+
+    def inspection_failures(self) -> list[str]:
+        """Crashes and failed inspections, one line each."""
+        failed = [
+            f"{result.name} failed: {result.error}"
+            for result in self.inspections.values()
+            if result.outcome == "failed"
+        ]
+        return [*self.crashes, *failed]
+
+    def missing_inspections(self) -> list[str]:
+        """Inspections that did not run (deselected, skipped, or the session stopped)."""
+        return [
+            f"{result.name} {result.outcome}"
+            for result in self.inspections.values()
+            if result.outcome not in ("passed", "failed")
+        ]
 
 
 def failure_message(report: pytest.TestReport) -> str:
     """The one line that says why `report` failed."""
+    own_message = getattr(report, ERROR_ATTRIBUTE, None)
+    if own_message:
+        return str(own_message)
     longrepr = report.longrepr
     crash = getattr(longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(longrepr or "failed")

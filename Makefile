@@ -1,0 +1,30 @@
+# Two entry points for a fresh Debian machine (run as root):
+#   make demo   build the offline demo stack and write its tags and manifests to out/
+#   make test   the whole test suite, as CI runs it
+PYTHON ?= python3
+OUT ?= out
+WORKERS ?= 2
+
+.PHONY: setup demo-images demo test lint bench
+
+setup:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	scripts/ensure-docker.sh
+
+demo-images: setup
+	$(PYTHON) demo/build.py
+
+demo: demo-images
+	$(PYTHON) -m pytest --stack demo --emit-manifests $(OUT) -n $(WORKERS) -p no:cacheprovider -q
+	@echo "tags:      $(OUT)/tags/"
+	@echo "manifests: $(OUT)/manifests/"
+	@echo "history:   $(OUT)/hist_lines/"
+	@echo "facts:     $(OUT)/inspections.json"
+
+test:
+	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider
+
+lint:
+	ruff check .
+	ruff format --check .
+	mypy

@@ -1,0 +1,71 @@
+"""Throwaway stacks for plugin tests: declarations written into pytester's folder."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docker
+
+BASE_IMAGE = "localhost/demo/bookworm-minbase:latest"
+RUN_LABEL = "org.stack-inspections.run"
+
+MakeStack = Callable[..., Path]
+
+
+@dataclass
+class StackImage:
+    """One image of a throwaway stack: its parent and the Python files in its folder."""
+
+    parent: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+    variants: tuple[str, ...] = ()
+
+
+def write_stack(root: Path, owner: str, images: dict[str, StackImage]) -> Path:
+    """Write the stack folder, an ini file and a git commit under `root`."""
+    stack = root / "stack"
+    stack.mkdir(exist_ok=True)
+    (stack / "stack.toml").write_text(
+        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/stack"\n'
+    )
+    for name, image in images.items():
+        folder = stack / name
+        folder.mkdir()
+        variants = ", ".join(f'"{variant}"' for variant in image.variants)
+        (folder / "image.toml").write_text(f'parent = "{image.parent}"\nvariants = [{variants}]\n')
+        for file_name, code in image.files.items():
+            (folder / file_name).write_text(textwrap.dedent(code))
+    (root / "pytest.ini").write_text(
+        "[pytest]\naddopts = --import-mode=importlib -p no:cacheprovider\n"
+    )
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Stack for a test"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
+            cwd=root,
+            check=True,
+        )
+    return stack
+
+
+def tag_images(client: docker.DockerClient, owner: str, names: list[str]) -> None:
+    """Make each image of the stack a local tag of the Debian base image."""
+    base = client.images.get(BASE_IMAGE)
+    for name in names:
+        base.tag(f"localhost/{owner}/{name}", "latest")
+
+
+def labelled_containers(client: docker.DockerClient) -> list[str]:
+    """Ids of every container carrying the plugin's run label."""
+    found = client.containers.list(all=True, filters={"label": RUN_LABEL})
+    return [str(container.id) for container in found]
+
+
+def git_sha(folder: Path) -> str:
+    """The HEAD commit of the repository holding `folder`."""
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, check=True
+    ).stdout.strip()

@@ -1,0 +1,195 @@
+"""The plugin end to end on throwaway stacks: what it writes, in which order, and when not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.plugin.stacks import MakeStack, StackImage, git_sha
+
+ROOT_INSPECTIONS = """
+    from inspections import manifest, output_of, quoted_output, tagger
+
+    @tagger
+    def os_tag(host):
+        return output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID")
+
+    @manifest("OS Release")
+    def os_release(host):
+        return quoted_output(host, "cat /etc/os-release")
+"""
+
+CHILD_INSPECTIONS = """
+    from inspections import output_of, tagger
+
+    @tagger
+    def dpkg_tag(host):
+        return "dpkg-" + output_of(host, "dpkg-query -W -f '${Version}' dpkg")
+"""
+
+
+def two_images(child_files: dict[str, str] | None = None) -> dict[str, StackImage]:
+    return {
+        "root": StackImage(files={"inspect_root.py": ROOT_INSPECTIONS}),
+        "child": StackImage(
+            parent="root", files=child_files or {"inspect_child.py": CHILD_INSPECTIONS}
+        ),
+    }
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_writes_tags_manifest_history_line_and_json_for_each_image(
+    pytester: pytest.Pytester, make_stack: MakeStack, owner: str
+) -> None:
+    stack = make_stack(two_images())
+    sha = git_sha(stack)
+    result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
+    result.assert_outcomes(passed=5)
+    out = pytester.path / "out"
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
+        f"hist_lines/x86_64-default-child-{sha[:12]}.txt",
+        f"hist_lines/x86_64-default-root-{sha[:12]}.txt",
+        "inspections.json",
+        f"manifests/x86_64-default-child-{sha[:12]}.md",
+        f"manifests/x86_64-default-root-{sha[:12]}.md",
+        "tags/x86_64-default-child.txt",
+        "tags/x86_64-default-root.txt",
+    ]
+    # The child re-runs its parent's tagger on itself, root's taggers first.
+    child_tags = read(out / "tags/x86_64-default-child.txt").splitlines()
+    assert child_tags[0] == f"localhost/{owner}/child:x86_64-latest"
+    assert child_tags[1] == f"localhost/{owner}/child:x86_64-debian-12"
+    assert child_tags[2].startswith(f"localhost/{owner}/child:x86_64-dpkg-1.")
+    assert len(child_tags) == 3
+    assert read(out / "tags/x86_64-default-root.txt").splitlines() == [
+        f"localhost/{owner}/root:x86_64-latest",
+        f"localhost/{owner}/root:x86_64-debian-12",
+    ]
+    manifest = read(out / f"manifests/x86_64-default-child-{sha[:12]}.md")
+    assert manifest.startswith("# Build manifest for image: child\n\n## Build Info\n")
+    assert f"[{sha}](https://example.org/stack/commit/{sha})" in manifest
+    assert "## OS Release\n\n`$ cat /etc/os-release`\n\n```text\nPRETTY_NAME=" in manifest
+    history = read(out / f"hist_lines/x86_64-default-child-{sha[:12]}.txt")
+    assert history.startswith("| ") and history.endswith(" |\n") and history.count("\n") == 1
+    assert f"[Dockerfile](https://example.org/stack/blob/{sha}/stack/child/Dockerfile)" in history
+    facts = json.loads(read(out / "inspections.json"))
+    assert facts["images"]["child"]["outcome"] == "passed"
+    assert [i["name"] for i in facts["images"]["child"]["inspections"]] == [
+        "os_tag",
+        "os_release",
+        "dpkg_tag",
+    ]
+    assert facts["images"]["child"]["image"]["platform"] == "x86_64"
+
+
+def test_only_the_requested_image_is_inspected(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    make_stack(two_images())
+    result = pytester.runpytest_subprocess(
+        "--stack", "stack", "--image", "child", "--emit-manifests", "out", "-v"
+    )
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*os_tag[[]child[]] PASSED*", "*dpkg_tag[[]child[]] PASSED*"])
+    assert [p.name for p in (pytester.path / "out/tags").iterdir()] == ["x86_64-default-child.txt"]
+
+
+def test_a_failing_inspection_leaves_no_files_for_its_image_only(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    failing = (
+        CHILD_INSPECTIONS
+        + """
+    @tagger
+    def missing_tool(host):
+        return output_of(host, "no-such-tool --version")
+    """
+    )
+    make_stack(two_images({"inspect_child.py": failing}))
+    result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
+    result.assert_outcomes(passed=5, failed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        ["*child: missing_tool[[]child[]]: `no-such-tool --version` not found in the image*"]
+    )
+    out = pytester.path / "out"
+    assert [p.name for p in (out / "tags").iterdir()] == ["x86_64-default-root.txt"]
+    assert not list(out.glob("*/*child*"))
+    facts = json.loads(read(out / "inspections.json"))
+    assert facts["images"]["child"]["outcome"] == "failed"
+    assert "missing_tool failed" in facts["images"]["child"]["reasons"][0]
+
+
+@pytest.mark.parametrize(
+    ("returned", "message"),
+    [
+        ("42", "returned int 42: a tag inspection must return a str"),
+        ("''", "returned an empty string"),
+        ("'bad tag'", "is not a valid Docker tag"),
+        ("'x' * 129", "Docker allows 128"),
+    ],
+)
+def test_a_wrong_return_value_fails_the_inspection(
+    pytester: pytest.Pytester, make_stack: MakeStack, returned: str, message: str
+) -> None:
+    code = f"""
+    from inspections import tagger
+
+    @tagger
+    def broken(host):
+        return {returned}
+    """
+    make_stack({"root": StackImage(files={"inspect_root.py": code})})
+    result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"root: broken[[]root[]]: *{message}*"])
+    assert not (pytester.path / "out/tags").exists()
+
+
+def test_inspection_values_raise_no_return_warning(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    make_stack(two_images())
+    result = pytester.runpytest_subprocess("--stack", "stack", "-W", "error")
+    result.assert_outcomes(passed=5)
+    assert "PytestReturnNotNoneWarning" not in result.stdout.str()
+
+
+def test_each_command_runs_once_per_container(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    counting = """
+    from inspections import manifest, output_of, quoted_output, tagger
+
+    COUNT = "echo run >> /tmp/runs && wc -l < /tmp/runs"
+
+    @tagger
+    def counted(host):
+        return "runs-" + output_of(host, COUNT)
+
+    @manifest("Runs")
+    def runs(host):
+        return quoted_output(host, COUNT)
+    """
+    make_stack({"root": StackImage(files={"inspect_root.py": counting})})
+    result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
+    result.assert_outcomes(passed=2)
+    tags = read(pytester.path / "out/tags/x86_64-default-root.txt")
+    assert tags.splitlines()[1].endswith(":x86_64-runs-1")
+    facts = json.loads(read(pytester.path / "out/inspections.json"))
+    assert "```text\n1\n```" in facts["images"]["root"]["manifest_pieces"][0]["markdown"]
+
+
+def test_plugin_can_be_disabled(pytester: pytest.Pytester, make_stack: MakeStack) -> None:
+    make_stack(two_images())
+    result = pytester.runpytest_subprocess("stack", "-p", "no:stack_inspections")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert (
+        "--emit-manifests"
+        not in pytester.runpytest_subprocess("--help", "-p", "no:stack_inspections").stdout.str()
+    )
