@@ -86,7 +86,7 @@ def start_container(
         network_mode="none",
         labels={
             RUN_LABEL: run_id,
-            IMAGE_LABEL: image.name,
+            IMAGE_LABEL: image.reference,
             CONTROLLER_PID_LABEL: str(controller_pid),
         },
     )

@@ -343,7 +343,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for verdict in verdicts.values():
             verdict.missing.append("the session stopped early: nothing written")
     config.stash[VERDICTS] = verdicts
-    if run.options.emit_dir is not None and not stopped:
+    if run.options.emit_dir is not None and verdicts and not stopped:
         write_outputs(
             run.options.emit_dir, verdicts, summary_document(results, verdicts, run.build)
         )

@@ -28,7 +28,9 @@ def summary_table(
         tags = sum(1 for item in result.inspections.values() if item.kind == "tag")
         pieces = sum(1 for item in result.inspections.values() if item.kind == "manifest")
         tests = f"{result.passed_tests} passed, {len(result.failed_tests)} failed"
-        outcome = verdict.status + (f": {verdict.reasons[0]}" if verdict.reasons else "")
-        rows.append([name, tags, pieces, tests, outcome, _outputs_cell(verdict, emit_dir)])
+        rows.append([name, tags, pieces, tests, verdict.status, _outputs_cell(verdict, emit_dir)])
     headers = ["image", "tags", "manifest pieces", "image tests", "outcome", "outputs"]
-    return tabulate(rows, headers=headers, maxcolwidths=[None, None, None, None, 60, None])
+    reasons = [
+        f"{name}: {reason}" for name, verdict in verdicts.items() for reason in verdict.reasons
+    ]
+    return "\n".join([tabulate(rows, headers=headers), *reasons])

@@ -12,6 +12,7 @@ import docker
 
 BASE_IMAGE = "localhost/demo/bookworm-minbase:latest"
 RUN_LABEL = "org.stack-inspections.run"
+IMAGE_LABEL = "org.stack-inspections.image"
 
 MakeStack = Callable[..., Path]
 
@@ -58,10 +59,11 @@ def tag_images(client: docker.DockerClient, owner: str, names: list[str]) -> Non
         base.tag(f"localhost/{owner}/{name}", "latest")
 
 
-def labelled_containers(client: docker.DockerClient) -> list[str]:
-    """Ids of every container carrying the plugin's run label."""
+def labelled_containers(client: docker.DockerClient, owner: str) -> list[str]:
+    """Ids of the inspection containers of `owner`'s images (other tests may run beside)."""
     found = client.containers.list(all=True, filters={"label": RUN_LABEL})
-    return [str(container.id) for container in found]
+    prefix = f"localhost/{owner}/"
+    return [str(c.id) for c in found if c.labels.get(IMAGE_LABEL, "").startswith(prefix)]
 
 
 def git_sha(folder: Path) -> str:

@@ -155,7 +155,9 @@ def test_inspection_values_raise_no_return_warning(
     pytester: pytest.Pytester, make_stack: MakeStack
 ) -> None:
     make_stack(two_images())
-    result = pytester.runpytest_subprocess("--stack", "stack", "-W", "error")
+    result = pytester.runpytest_subprocess(
+        "--stack", "stack", "-W", "error::pytest.PytestReturnNotNoneWarning"
+    )
     result.assert_outcomes(passed=5)
     assert "PytestReturnNotNoneWarning" not in result.stdout.str()
 

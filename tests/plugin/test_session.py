@@ -1,0 +1,223 @@
+"""One session for the whole stack: xdist, image tests, gating, and pytest's own options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docker
+import pytest
+
+from tests.plugin.stacks import MakeStack, StackImage, labelled_containers
+
+ROOT_INSPECTIONS = """
+    from inspections import manifest, output_of, quoted_output, tagger
+
+    @tagger
+    def os_tag(host):
+        return output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID")
+
+    @manifest("OS Release")
+    def os_release(host):
+        return quoted_output(host, "cat /etc/os-release")
+"""
+
+RECORD_CONTAINER = """
+    import os
+
+    def test_record_container(image, container):
+        with open(os.environ["CONTAINERS_FILE"], "a") as record:
+            record.write(f"{image.name} {container.id}\\n")
+"""
+
+CHILD_INSPECTIONS = """
+    from inspections import output_of, tagger
+
+    @tagger
+    def dpkg_tag(host):
+        return "dpkg-" + output_of(host, "dpkg-query -W -f '${Version}' dpkg")
+"""
+
+
+def three_images(extra_child_files: dict[str, str] | None = None) -> dict[str, StackImage]:
+    return {
+        "root": StackImage(
+            files={"inspect_root.py": ROOT_INSPECTIONS, "test_root.py": RECORD_CONTAINER}
+        ),
+        "child": StackImage(
+            parent="root",
+            files={"inspect_child.py": CHILD_INSPECTIONS, **(extra_child_files or {})},
+        ),
+        "sibling": StackImage(parent="root"),
+    }
+
+
+def output_files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != "inspections.json"
+    }
+
+
+def without_durations(summary: dict) -> dict:
+    for image in summary["images"].values():
+        for inspection in image["inspections"]:
+            inspection.pop("duration_seconds")
+    return summary
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_parallel_outputs_are_byte_identical_to_serial(
+    pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_stack(three_images())
+    monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
+    serial = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "serial")
+    serial.assert_outcomes(passed=10)
+    parallel = pytester.runpytest_subprocess(
+        "--stack", "stack", "--emit-manifests", "parallel", "-n", "2"
+    )
+    parallel.assert_outcomes(passed=10)
+    serial_files = output_files(pytester.path / "serial")
+    assert len(serial_files) == 9
+    assert output_files(pytester.path / "parallel") == serial_files
+    summaries = [
+        without_durations(json.loads((pytester.path / run / "inspections.json").read_text()))
+        for run in ("serial", "parallel")
+    ]
+    assert summaries[0] == summaries[1]
+
+
+def test_one_container_per_image_under_xdist(
+    pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_stack(three_images())
+    record = pytester.path / "containers.txt"
+    monkeypatch.setenv("CONTAINERS_FILE", str(record))
+    result = pytester.runpytest_subprocess("--stack", "stack", "-n", "2")
+    result.assert_outcomes(passed=10)
+    containers: dict[str, set[str]] = {}
+    for line in record.read_text().splitlines():
+        image, container = line.split()
+        containers.setdefault(image, set()).add(container)
+    assert {image: len(ids) for image, ids in containers.items()} == {
+        "root": 1,
+        "child": 1,
+        "sibling": 1,
+    }
+
+
+@pytest.mark.parametrize("mode", [["-n", "0"], ["-n", "2"], ["-p", "no:xdist"]])
+def test_a_failing_image_test_gates_only_its_image(
+    pytester: pytest.Pytester,
+    make_stack: MakeStack,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: list[str],
+) -> None:
+    failing_test = """
+        def test_has_no_dpkg(host):
+            assert not host.exists("dpkg")
+
+        def test_skipped(host):
+            import pytest
+            pytest.skip("skips do not gate")
+    """
+    make_stack(three_images({"test_child.py": failing_test}))
+    monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
+    result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out", *mode)
+    result.assert_outcomes(passed=10, failed=1, skipped=1)
+    tags = sorted(path.name for path in (pytester.path / "out/tags").iterdir())
+    assert tags == ["x86_64-default-root.txt", "x86_64-default-sibling.txt"]
+    result.stdout.fnmatch_lines(
+        ["child: image test stack/child/test_child.py::test_has_no_dpkg[[]child[]] failed: *"]
+    )
+
+
+def test_test_gate_can_be_switched_off(
+    pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing_test = "def test_fails(image):\n    assert False\n"
+    make_stack(three_images({"test_child.py": failing_test}))
+    monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
+    result = pytester.runpytest_subprocess(
+        "--stack", "stack", "--emit-manifests", "out", "--no-test-gate"
+    )
+    result.assert_outcomes(passed=10, failed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert (pytester.path / "out/tags/x86_64-default-child.txt").is_file()
+
+
+def test_a_dying_worker_does_not_hang_the_session(
+    pytester: pytest.Pytester,
+    make_stack: MakeStack,
+    monkeypatch: pytest.MonkeyPatch,
+    docker_client: docker.DockerClient,
+    owner: str,
+) -> None:
+    dying = """
+        import os
+        from inspections import tagger
+
+        @tagger
+        def dies(host):
+            os._exit(1)
+    """
+    make_stack(three_images({"inspect_dying.py": dying}))
+    monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
+    result = pytester.runpytest_subprocess(
+        "--stack", "stack", "--emit-manifests", "out", "-n", "2", timeout=240
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running*dies[[]child[]]*"])
+    tags = sorted(path.name for path in (pytester.path / "out/tags").iterdir())
+    assert tags == ["x86_64-default-root.txt", "x86_64-default-sibling.txt"]
+    assert labelled_containers(docker_client, owner) == []
+
+
+def test_deselected_inspections_make_an_image_incomplete_not_failed(
+    pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_stack(three_images())
+    monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
+    result = pytester.runpytest_subprocess(
+        "--stack", "stack", "--emit-manifests", "out", "-k", "os_tag"
+    )
+    result.assert_outcomes(passed=3)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["root * incomplete *", "root: os_release not run"])
+    assert not (pytester.path / "out/tags").exists()
+
+
+def test_collect_only_starts_nothing_and_writes_nothing(
+    pytester: pytest.Pytester,
+    make_stack: MakeStack,
+    docker_client: docker.DockerClient,
+    owner: str,
+) -> None:
+    make_stack(three_images())
+    result = pytester.runpytest_subprocess(
+        "--stack", "stack", "--emit-manifests", "out", "--collect-only", "-q"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["stack/root/inspect_root.py::os_tag[[]root[]]", "*10 tests*"])
+    assert not (pytester.path / "out/inspections.json").exists()
+    assert labelled_containers(docker_client, owner) == []
+
+
+def test_junit_xml_carries_no_markdown(
+    pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_stack(three_images())
+    monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
+    result = pytester.runpytest_subprocess("--stack", "stack", "--junitxml", "junit.xml")
+    result.assert_outcomes(passed=10)
+    xml = (pytester.path / "junit.xml").read_text()
+    assert xml.count("<testcase ") == 10
+    assert 'name="os_release[child]"' in xml
+    assert "```" not in xml and "PRETTY_NAME" not in xml
