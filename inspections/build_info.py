@@ -58,11 +58,15 @@ def build_timestamp(environ: Mapping[str, str]) -> datetime:
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
         return datetime.now(UTC).replace(microsecond=0)
-    if not epoch.isdigit():
-        raise StackInspectionError(
-            f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds: unset it or fix it"
-        )
-    return datetime.fromtimestamp(int(epoch), UTC)
+    problem = StackInspectionError(
+        f"SOURCE_DATE_EPOCH={epoch!r} is not a time in whole seconds since 1970: unset it or fix it"
+    )
+    if not (epoch.isascii() and epoch.isdigit()):
+        raise problem
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    except (OverflowError, OSError, ValueError) as error:
+        raise problem from error
 
 
 def read_build_info(stack_folder: Path, timestamp: datetime) -> BuildInfo:
@@ -75,8 +79,9 @@ def read_build_info(stack_folder: Path, timestamp: datetime) -> BuildInfo:
         problem = "git is not installed: install git so the commit of the stack can be read"
         return BuildInfo(timestamp=timestamp, git_problem=problem)
     except subprocess.CalledProcessError as error:
-        detail = (error.stderr or "").strip().splitlines()
-        reason = detail[-1] if detail else f"git exited with {error.returncode}"
+        said = (error.stderr or "").strip().splitlines()
+        fatal = [line for line in said if line.startswith("fatal:")]
+        reason = (fatal or said or [f"git exited with {error.returncode}"])[0]
         problem = (
             f"no git commit for {stack_folder} ({reason}): run inside a git checkout "
             "of the stack with at least one commit"

@@ -16,6 +16,7 @@ from inspections.results import ImageResult
 from inspections.stack import NAME_PATTERN
 
 SUMMARY_FILE = "inspections.json"
+OUTPUT_FILE_MODE = 0o644  # readable by later CI steps that run as another user
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class ImageVerdict:
 
 
 def _duplicate_tags(result: ImageResult) -> list[str]:
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {"latest": "the implicit latest tag"}
     problems = []
     for inspection in result.inspections.values():
         if inspection.kind != "tag" or inspection.value is None:
@@ -177,6 +178,7 @@ def write_atomically(path: Path, content: str) -> None:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, OUTPUT_FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -40,7 +40,8 @@ def _import_module(image: str, path: Path) -> ModuleType:
     try:
         spec.loader.exec_module(module)
     except Exception as error:
-        raise StackError(f"{path}: import failed ({type(error).__name__}: {error})") from error
+        detail = " ".join(str(error).split())
+        raise StackError(f"{path}: import failed ({type(error).__name__}: {detail})") from error
     return module
 
 

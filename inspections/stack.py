@@ -81,6 +81,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise StackError(f"{path}: invalid TOML ({error}): fix the syntax") from error
+    except UnicodeDecodeError as error:
+        raise StackError(f"{path}: not UTF-8 ({error.reason}): save it as UTF-8") from error
+    except OSError as error:
+        raise StackError(
+            f"{path}: cannot be read ({error.strerror}): fix its permissions"
+        ) from error
 
 
 def _string_field(path: Path, data: dict[str, Any], key: str, default: str) -> str:
