@@ -1,0 +1,8 @@
+"""datascience-notebook: R and Julia with their packages, on top of scipy-notebook."""
+
+from inspections.library import julia, r
+
+r_tag = r.r_tag
+julia_tag = julia.julia_tag
+r_packages_manifest = r.r_packages_manifest
+julia_packages_manifest = julia.julia_packages_manifest

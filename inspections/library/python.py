@@ -1,0 +1,49 @@
+"""Python version taggers and the pip-based "Python Packages" manifest piece."""
+
+from __future__ import annotations
+
+import re
+
+from inspections import manifest, output_of, tagger
+from inspections.library.parsing import search_version
+from inspections.library.pieces import quoted_outputs
+from inspections.library.protocols import Host
+
+PYTHON_VERSION_COMMAND = "python --version"
+PIP_LIST_COMMAND = "python -m pip list --disable-pip-version-check"
+
+_PYTHON_VERSION = re.compile(r"^Python (?P<version>\d+\.\d+\.\d+\S*)\s*$", re.MULTILINE)
+_MAJOR_MINOR = re.compile(r"\d+\.\d+")
+
+
+def parse_python_version(output: str) -> str:
+    """The version from `python --version` output, e.g. `3.11.7` from `Python 3.11.7`."""
+    return search_version(
+        _PYTHON_VERSION, output, PYTHON_VERSION_COMMAND, "a line like 'Python 3.11.7'"
+    )
+
+
+def major_minor(version: str) -> str:
+    """The `major.minor` prefix of a version, e.g. `3.11` from `3.11.7`."""
+    match = _MAJOR_MINOR.match(version)
+    if match is None:
+        raise ValueError(f"{version!r} does not start with major.minor")
+    return match.group()
+
+
+@tagger
+def python_version_tag(host: Host) -> str:
+    """The full Python version, e.g. `python-3.11.7`."""
+    return "python-" + parse_python_version(output_of(host, PYTHON_VERSION_COMMAND))
+
+
+@tagger
+def python_minor_tag(host: Host) -> str:
+    """The Python major.minor version, e.g. `python-3.11`."""
+    return "python-" + major_minor(parse_python_version(output_of(host, PYTHON_VERSION_COMMAND)))
+
+
+@manifest("Python Packages")
+def pip_packages_manifest(host: Host) -> str:
+    """The Python version and the pip packages, for images without conda."""
+    return quoted_outputs(host, PYTHON_VERSION_COMMAND, PIP_LIST_COMMAND)

@@ -1,0 +1,1 @@
+"""Unit tests of the inspection library against recorded real outputs; no containers."""

@@ -1,0 +1,44 @@
+"""The R tagger and the R packages manifest piece."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspections import InspectionError
+from inspections.library import r
+
+from .support import FakeHost, assert_quoted, recorded
+
+
+def test_parse_r_version_of_a_patched_release() -> None:
+    assert r.parse_r_version(recorded("R-version.txt")) == "4.2.2"
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "",
+        'R Under development (unstable) (2024-10-20 r87253) -- "Unsuffered Consequences"',
+        "Rscript (R) version 4.4.1 (2024-06-14)",
+    ],
+)
+def test_parse_r_version_rejects_other_output(output: str) -> None:
+    with pytest.raises(InspectionError, match=r"`R --version` printed .*'R version 4\.4\.1"):
+        r.parse_r_version(output)
+
+
+def test_r_tag() -> None:
+    host = FakeHost.printing({"R --version": recorded("R-version.txt")})
+    assert r.r_tag(host) == "r-4.2.2"
+
+
+def test_manifest_quotes_the_version_and_the_packages() -> None:
+    host = FakeHost.printing(
+        {
+            "R --version": recorded("R-version.txt"),
+            r.R_PACKAGES_COMMAND: recorded("R-installed-packages.txt"),
+        }
+    )
+    markdown = r.r_packages_manifest(host)
+    assert_quoted(markdown, "R --version", recorded("R-version.txt"))
+    assert_quoted(markdown, r.R_PACKAGES_COMMAND, recorded("R-installed-packages.txt"))

@@ -1,0 +1,40 @@
+"""The TensorFlow tagger, with its tensorflow-cpu fallback.
+
+No TensorFlow image can be built here, so the listings below are written by hand in the
+recorded format (see python-distributions-*.json).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from inspections import InspectionError
+from inspections.library import tensorflow
+from inspections.library.distributions import DISTRIBUTIONS_COMMAND
+
+from .support import FakeHost
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        '[["tensorflow", "2.17.0"], ["keras", "3.6.0"]]',
+        '[["tensorflow-cpu", "2.17.0"], ["keras", "3.6.0"]]',
+        '[["tensorflow_cpu", "2.17.0"]]',
+    ],
+)
+def test_tensorflow_or_its_cpu_build(listing: str) -> None:
+    host = FakeHost.printing({DISTRIBUTIONS_COMMAND: listing})
+    assert tensorflow.tensorflow_tag(host) == "tensorflow-2.17.0"
+
+
+def test_the_full_build_wins_over_the_cpu_build() -> None:
+    listing = '[["tensorflow-cpu", "2.16.2"], ["tensorflow", "2.17.0"]]'
+    host = FakeHost.printing({DISTRIBUTIONS_COMMAND: listing})
+    assert tensorflow.tensorflow_tag(host) == "tensorflow-2.17.0"
+
+
+def test_no_tensorflow_names_both_candidates() -> None:
+    host = FakeHost.printing({DISTRIBUTIONS_COMMAND: '[["keras", "3.6.0"]]'})
+    with pytest.raises(InspectionError, match="'tensorflow' or 'tensorflow-cpu'"):
+        tensorflow.tensorflow_tag(host)
