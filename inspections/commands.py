@@ -23,7 +23,8 @@ def output_of(host: Any, command: str) -> str:
             f"`{command}` not found in the image: install it, or drop this inspection"
         )
     if result.rc != 0:
-        detail = (result.stderr.strip().splitlines() or ["no error output"])[-1]
+        said = result.stderr.strip() or result.stdout.strip()
+        detail = (said.splitlines() or ["no output"])[-1]
         raise InspectionError(f"`{command}` exited with {result.rc}: {detail}")
     return str(result.stdout).rstrip("\r\n")
 

@@ -17,6 +17,8 @@ RUN_LABEL = "org.stack-inspections.run"
 IMAGE_LABEL = "org.stack-inspections.image"
 CONTROLLER_PID_LABEL = "org.stack-inspections.controller-pid"
 
+INSPECTION_HOSTNAME = "inspected"
+
 PLATFORMS = {"amd64": "x86_64", "arm64": "aarch64"}
 
 
@@ -84,6 +86,9 @@ def start_container(
         command=["infinity"],
         detach=True,
         network_mode="none",
+        # Without a network Docker does not map the hostname; JVM tools need it to resolve.
+        hostname=INSPECTION_HOSTNAME,
+        extra_hosts={INSPECTION_HOSTNAME: "127.0.0.1"},
         labels={
             RUN_LABEL: run_id,
             IMAGE_LABEL: image.reference,

@@ -29,7 +29,15 @@ def run_context(config: pytest.Config) -> RunContext:
 @pytest.fixture(scope="session")
 def image(request: pytest.FixtureRequest) -> ResolvedImage:
     """The image under test, found in the local engine (never pulled)."""
-    return run_context(request.config).resolve(request.param)
+    run = run_context(request.config)
+    if not hasattr(request, "param"):
+        pytest.fail(
+            "this test takes `image` but is neither in an image folder of "
+            f"{run.stack.folder} nor under inspections_shared_tests: move it, or rename "
+            "the argument",
+            pytrace=False,
+        )
+    return run.resolve(request.param)
 
 
 @pytest.fixture(scope="session")

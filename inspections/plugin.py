@@ -76,6 +76,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write an image's outputs even when its image tests fail",
     )
     parser.addini("inspections_stack", "the stack folder, relative to the ini file", default="")
+    parser.addini(
+        "inspections_shared_tests",
+        "folders of image tests that run on every image, relative to the ini file",
+        type="paths",
+        default=[],
+    )
 
 
 def _stack_folder(config: pytest.Config) -> tuple[Path, bool]:
@@ -114,6 +120,7 @@ def _options(config: pytest.Config, context_settings: Any) -> RunOptions:
         repository=(config.option.repository or context_settings.repository).rstrip("/"),
         emit_dir=emit,
         test_gate=not config.option.no_test_gate,
+        shared_tests=tuple(config.getini("inspections_shared_tests")),
     )
 
 
@@ -204,16 +211,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "image" not in metafunc.fixturenames or RUN_CONTEXT not in metafunc.config.stash:
         return
     run = run_context(metafunc.config)
-    owner = run.stack.image_owning(metafunc.definition.path)
-    if owner is None and spec_of(metafunc.function) is not None:
+    images = run.images_for(metafunc.definition.path)
+    if images is None and spec_of(metafunc.function) is not None:
         raise pytest.UsageError(
             f"{metafunc.definition.nodeid}: inspections belong in an image folder of "
             f"{run.stack.folder}: move it into <image>/inspect_*.py"
         )
-    images = [
-        name for name in run.plan.images if owner is None or owner in run.stack.lineage_names(name)
-    ]
-    metafunc.parametrize("image", images, indirect=True, scope="session", ids=images)
+    if images is not None:
+        metafunc.parametrize("image", images, indirect=True, scope="session", ids=images)
 
 
 def _inspection_key(run: RunContext, item: pytest.Item) -> str | None:
@@ -234,17 +239,19 @@ def _image_of(item: pytest.Item) -> str | None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Drop image-less items, and run each image's inspections first, image by image."""
+    """Drop the stack's items bound to no selected image; run image by image, inspections first."""
     if RUN_CONTEXT not in config.stash:
         return
+    run = run_context(config)
     unbound = [
         item
         for item in items
-        if "image" in getattr(item, "fixturenames", ()) and _image_of(item) is None
+        if "image" in getattr(item, "fixturenames", ())
+        and _image_of(item) is None
+        and run.images_for(item.path) is not None
     ]
     if unbound:
         config.hook.pytest_deselected(items=unbound)
-    run = run_context(config)
     order = {name: index for index, name in enumerate(run.plan.images)}
     plan_order = {
         planned.key: index

@@ -26,6 +26,7 @@ class RunOptions:
     repository: str
     emit_dir: Path | None
     test_gate: bool
+    shared_tests: tuple[Path, ...] = ()
 
     def reference(self, image: str) -> str:
         """The local reference the image under test is built as."""
@@ -64,6 +65,20 @@ class RunContext:
     def start_container(self, image: ResolvedImage) -> Container:
         """A labelled container of `image` for this run."""
         return docker_engine.start_container(self.docker(), image, self.run_id, self.controller_pid)
+
+    def images_for(self, path: Path) -> list[str] | None:
+        """The selected images a test file applies to; None when the file is not the stack's.
+
+        A file in an image folder applies to that image and its descendants; a file under one
+        of the shared test folders applies to every image.
+        """
+        owner = self.stack.image_owning(path)
+        if owner is not None:
+            return [name for name in self.plan.images if owner in self.stack.lineage_names(name)]
+        resolved = path.resolve()
+        if any(resolved.is_relative_to(folder.resolve()) for folder in self.options.shared_tests):
+            return list(self.plan.images)
+        return None
 
     def dockerfile_path(self, image: str) -> str:
         """The image's Dockerfile relative to the repository root, for links."""

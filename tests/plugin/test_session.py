@@ -221,3 +221,26 @@ def test_junit_xml_carries_no_markdown(
     assert xml.count("<testcase ") == 10
     assert 'name="os_release[child]"' in xml
     assert "```" not in xml and "PRETTY_NAME" not in xml
+
+
+def test_shared_tests_run_on_every_image_and_stray_ones_say_where_to_go(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    make_stack({"root": StackImage(), "child": StackImage(parent="root")})
+    with (pytester.path / "pytest.ini").open("a") as ini:
+        ini.write("inspections_shared_tests = shared\n")
+    pytester.mkdir("shared")
+    (pytester.path / "shared/test_everywhere.py").write_text(
+        "def test_hostname_resolves(host):\n"
+        "    assert host.run('getent hosts $(hostname)').rc == 0\n"
+    )
+    (pytester.path / "test_stray.py").write_text("def test_stray(image):\n    pass\n")
+    result = pytester.runpytest_subprocess("--stack", "stack", "shared", "test_stray.py", "-v")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_hostname_resolves[[]root[]] PASSED*",
+            "*test_hostname_resolves[[]child[]] PASSED*",
+            "*this test takes `image` but is neither in an image folder of*",
+        ]
+    )
