@@ -14,6 +14,7 @@ import pytest
 from inspections import docker_engine, fixtures
 from inspections.api import spec_of
 from inspections.build_info import BuildInfo, build_timestamp, read_build_info
+from inspections.docker_engine import ResolvedImage
 from inspections.errors import DockerUnavailableError, StackInspectionError
 from inspections.fixtures import RUN_CONTEXT, run_context
 from inspections.host import caching_commands
@@ -163,7 +164,10 @@ class XdistHooks:
         """Schedule by image under xdist's default `--dist load`."""
         if config.option.dist != "load":
             return None
-        return ImageScheduling(config, run_context(config).plan.images, log)
+        run = run_context(config)
+        return ImageScheduling(
+            config, run.plan.images, lambda path: run.images_for(path) is not None, log
+        )
 
     def pytest_configure_node(self, node: Any) -> None:
         run = run_context(node.config)
@@ -229,12 +233,13 @@ def _inspection_key(run: RunContext, item: pytest.Item) -> str | None:
     return inspection_key(owner, item.path, item.originalname)
 
 
-def _image_of(item: pytest.Item) -> str | None:
+def _image_of(run: RunContext, item: pytest.Item) -> str | None:
+    """The image a stack item runs on; None for items that are not the stack's."""
     callspec = getattr(item, "callspec", None)
-    if callspec is None:
+    if callspec is None or run.images_for(item.path) is None:
         return None
     name = callspec.params.get("image")
-    return name if isinstance(name, str) else None
+    return name if name in run.plan.images else None
 
 
 @pytest.hookimpl(trylast=True)
@@ -247,7 +252,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item
         for item in items
         if "image" in getattr(item, "fixturenames", ())
-        and _image_of(item) is None
+        and _image_of(run, item) is None
         and run.images_for(item.path) is not None
     ]
     if unbound:
@@ -262,7 +267,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     def position(indexed: tuple[int, pytest.Item]) -> tuple[int, int, int]:
         """Image by image; inspections first, in plan order; then tests as collected."""
         index, item = indexed
-        image = _image_of(item)
+        image = _image_of(run, item)
         key = _inspection_key(run, item)
         in_plan = plan_order.get(key, len(plan_order)) if key else len(plan_order) + index
         return (order[image] if image else -1, in_plan, index)
@@ -290,13 +295,15 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Put the image's facts and the inspection's value on the report, as plain built-ins."""
     report = yield
-    image = _image_of(item)
-    if image is None or RUN_CONTEXT not in item.config.stash:
+    if RUN_CONTEXT not in item.config.stash:
         return report
     run = run_context(item.config)
+    image = _image_of(run, item)
+    if image is None:
+        return report
     facts: dict[str, Any] = {"name": image}
     resolved = getattr(item, "funcargs", {}).get("image")
-    if resolved is not None:
+    if isinstance(resolved, ResolvedImage):
         facts.update(
             id=resolved.id,
             reference=resolved.reference,

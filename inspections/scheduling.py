@@ -8,6 +8,8 @@ rest of its unit is queued again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,13 +22,21 @@ from inspections.nodeids import image_of_nodeid
 class ImageScheduling(LoadScopeScheduling):
     """LoadScopeScheduling with one work unit per image, and crash-safe rescheduling."""
 
-    def __init__(self, config: pytest.Config, images: tuple[str, ...], log: Any = None) -> None:
+    def __init__(
+        self,
+        config: pytest.Config,
+        images: tuple[str, ...],
+        is_stack_file: Callable[[Path], bool],
+        log: Any = None,
+    ) -> None:
         super().__init__(config, log)
         self.images = images
+        self.is_stack_file = is_stack_file
 
     def _split_scope(self, nodeid: str) -> str:
-        """The image of `nodeid`; items on no image keep xdist's module scope."""
-        image = image_of_nodeid(nodeid, self.images)
+        """The image of a stack item; anything else keeps xdist's module scope."""
+        path = self.config.rootpath / nodeid.split("::", 1)[0]
+        image = image_of_nodeid(nodeid, self.images) if self.is_stack_file(path) else None
         return f"image:{image}" if image else super()._split_scope(nodeid)
 
     def remove_node(self, node: WorkerController) -> str | None:

@@ -244,3 +244,17 @@ def test_shared_tests_run_on_every_image_and_stray_ones_say_where_to_go(
             "*this test takes `image` but is neither in an image folder of*",
         ]
     )
+
+
+def test_tests_outside_the_stack_keep_their_own_image_parameter(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    make_stack({"root": StackImage()})
+    (pytester.path / "test_other.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.parametrize('image', ['root', 'elsewhere'])\n"
+        "def test_own(image):\n"
+        "    assert isinstance(image, str)\n"
+    )
+    result = pytester.runpytest_subprocess("--stack", "stack", "test_other.py", "-n", "2")
+    result.assert_outcomes(passed=2)
