@@ -92,10 +92,8 @@ def test_a_failing_inspection_leaves_no_files_for_its_image(tmp_path: Path) -> N
     """A copy of the demo declarations, one of them broken, run on the same built images."""
     stack = tmp_path / "stack"
     for source in DEMO.glob("*/*"):
-        if (
-            source.name == "image.toml"
-            or (source.suffix == ".py"
-            and source.name.startswith("inspect_"))
+        if source.name == "image.toml" or (
+            source.suffix == ".py" and source.name.startswith("inspect_")
         ):
             target = stack / source.relative_to(DEMO)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -80,7 +80,9 @@ def test_build_timestamp_rejects_a_bad_source_date_epoch(value: str) -> None:
         build_timestamp({"SOURCE_DATE_EPOCH": value})
 
     message = str(raised.value)
-    assert message.startswith(f"SOURCE_DATE_EPOCH={value!r} is not a time in whole seconds since 1970")
+    assert message.startswith(
+        f"SOURCE_DATE_EPOCH={value!r} is not a time in whole seconds since 1970"
+    )
     assert "unset it or fix it" in message
     assert "\n" not in message
 

@@ -1,0 +1,6 @@
+"""r-notebook: R's version and its packages."""
+
+from inspections.library import r
+
+r_tag = r.r_tag
+r_packages_manifest = r.r_packages_manifest
