@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from inspections.errors import DockerUnavailableError, ImageNotAvailableError
 RUN_LABEL = "org.stack-inspections.run"
 IMAGE_LABEL = "org.stack-inspections.image"
 CONTROLLER_PID_LABEL = "org.stack-inspections.controller-pid"
+CONTROLLER_HOST_LABEL = "org.stack-inspections.controller-host"
 
 INSPECTION_HOSTNAME = "inspected"
 
@@ -93,6 +95,7 @@ def start_container(
             RUN_LABEL: run_id,
             IMAGE_LABEL: image.reference,
             CONTROLLER_PID_LABEL: str(controller_pid),
+            CONTROLLER_HOST_LABEL: socket.gethostname(),
         },
     )
 
@@ -103,8 +106,15 @@ def remove_container(container: Container) -> None:
         container.remove(force=True)
 
 
-def _controller_alive(pid_label: str | None) -> bool:
-    if not pid_label or not pid_label.isdigit():
+def _controller_alive(labels: dict[str, str]) -> bool:
+    """Whether the pytest process that started a container may still need it.
+
+    Containers of another machine sharing this engine are left to that machine.
+    """
+    if labels.get(CONTROLLER_HOST_LABEL, socket.gethostname()) != socket.gethostname():
+        return True
+    pid_label = labels.get(CONTROLLER_PID_LABEL, "")
+    if not pid_label.isdigit():
         return False
     try:
         os.kill(int(pid_label), 0)
@@ -120,7 +130,7 @@ def sweep_containers(client: docker.DockerClient, run_id: str | None = None) -> 
     label = f"{RUN_LABEL}={run_id}" if run_id else RUN_LABEL
     removed = 0
     for container in client.containers.list(all=True, filters={"label": label}):
-        if run_id is None and _controller_alive(container.labels.get(CONTROLLER_PID_LABEL)):
+        if run_id is None and _controller_alive(container.labels):
             continue
         remove_container(container)
         removed += 1

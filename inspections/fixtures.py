@@ -53,7 +53,7 @@ def container(image: ResolvedImage, request: pytest.FixtureRequest) -> Iterator[
 @pytest.fixture(scope="session")
 def host(container: Container) -> testinfra.host.Host:
     """testinfra's host on the image's container; inspections reuse command results."""
-    return host_for(str(container.id))
+    return host_for(str(container.id), on_timeout=lambda: docker_engine.remove_container(container))
 
 
 @pytest.fixture(scope="session")

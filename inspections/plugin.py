@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import uuid
 from collections.abc import Generator
 from pathlib import Path
@@ -17,7 +18,7 @@ from inspections.build_info import BuildInfo, build_timestamp, read_build_info
 from inspections.docker_engine import ResolvedImage
 from inspections.errors import DockerUnavailableError, StackInspectionError
 from inspections.fixtures import RUN_CONTEXT, run_context
-from inspections.host import caching_commands
+from inspections.host import inspecting
 from inspections.outputs import (
     ImageVerdict,
     OutputSettings,
@@ -40,6 +41,9 @@ from inspections.summary import summary_table
 from inspections.values import check_value
 
 DEFAULT_STACK = "images"
+DEFAULT_INSPECTION_TIMEOUT = 300.0
+# Links go into Markdown table cells and link targets: no spaces, pipes, brackets or quotes.
+REPOSITORY_URL = re.compile(r"https?://[^\s|<>()\[\]`'\"]+")
 WORKER_INPUT_KEY = "stack_inspections"
 VALUE = pytest.StashKey[str]()
 COLLECTOR = pytest.StashKey[ResultsCollector]()
@@ -70,6 +74,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--emit-manifests",
         metavar="DIR",
         help="write tags, manifests, history lines and inspections.json to DIR",
+    )
+    group.addoption(
+        "--inspection-timeout",
+        type=float,
+        default=DEFAULT_INSPECTION_TIMEOUT,
+        metavar="SECONDS",
+        help="fail an inspection whose commands run longer (default: %(default)s)",
     )
     group.addoption(
         "--no-test-gate",
@@ -113,15 +124,22 @@ def _options(config: pytest.Config, context_settings: Any) -> RunOptions:
             f"invalid --variant {variant!r}: use a lowercase name such as cuda12 or default"
         )
     emit = Path(config.option.emit_manifests).absolute() if config.option.emit_manifests else None
+    repository = (config.option.repository or context_settings.repository).rstrip("/")
+    if emit is not None and not REPOSITORY_URL.fullmatch(repository):
+        raise StackInspectionError(
+            f"invalid repository URL {repository!r} for the links in the outputs: pass "
+            "--repository https://host/owner/name or set repository in stack.toml"
+        )
     return RunOptions(
         images=tuple(config.option.images),
         registry=config.option.registry or context_settings.registry,
         owner=config.option.owner or context_settings.owner,
         variant=variant,
-        repository=(config.option.repository or context_settings.repository).rstrip("/"),
+        repository=repository,
         emit_dir=emit,
         test_gate=not config.option.no_test_gate,
         shared_tests=tuple(config.getini("inspections_shared_tests")),
+        inspection_timeout=config.option.inspection_timeout,
     )
 
 
@@ -283,7 +301,8 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     if spec is None:
         return None
     arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-    with caching_commands(arguments.get("host")):
+    timeout = run_context(pyfuncitem.config).options.inspection_timeout
+    with inspecting(arguments.get("host"), timeout):
         value = pyfuncitem.obj(**arguments)
     pyfuncitem.stash[VALUE] = check_value(spec.kind, value)
     return True

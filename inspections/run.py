@@ -27,6 +27,7 @@ class RunOptions:
     emit_dir: Path | None
     test_gate: bool
     shared_tests: tuple[Path, ...] = ()
+    inspection_timeout: float = 300.0
 
     def reference(self, image: str) -> str:
         """The local reference the image under test is built as."""

@@ -2,41 +2,53 @@
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 import pytest
-from testinfra.backend.base import CommandResult
-from testinfra.backend.docker import DockerBackend
 
-from inspections.host import CachingDockerBackend, caching_commands, host_for
+from inspections import host as host_module
+from inspections.host import CachingDockerBackend, CommandTimeoutError, host_for, inspecting
 
 
 class FakeDocker:
-    """Stands in for DockerBackend.run: records each command line it really runs."""
+    """Stands in for the `docker exec` subprocess: records each command line it runs."""
 
     def __init__(self) -> None:
         self.ran: list[str] = []
+        self.argv: list[list[str]] = []
+        self.timeouts: list[float | None] = []
+        self.hangs = False
 
-    def run(self, backend: DockerBackend, command: str, *args: str, **kwargs: Any) -> CommandResult:
-        line = backend.get_command(command, *args)
+    def run(self, argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        line = argv[-1]
         self.ran.append(line)
+        self.argv.append(argv)
+        self.timeouts.append(kwargs.get("timeout"))
+        if self.hangs:
+            raise subprocess.TimeoutExpired(argv, kwargs.get("timeout") or 0)
         stdout = f"run {len(self.ran)}: {line}\n".encode()
-        return backend.result(0, backend.encode(line), stdout, b"")
+        return subprocess.CompletedProcess(argv, 0, stdout, b"")
 
 
 @pytest.fixture
 def docker(monkeypatch: pytest.MonkeyPatch) -> FakeDocker:
     fake = FakeDocker()
-
-    def run(self: DockerBackend, command: str, *args: str, **kwargs: Any) -> CommandResult:
-        return fake.run(self, command, *args, **kwargs)
-
-    monkeypatch.setattr(DockerBackend, "run", run)
+    monkeypatch.setattr(host_module.subprocess, "run", fake.run)
     return fake
 
 
+def no_timeout() -> None:
+    raise AssertionError("no command should time out here")
+
+
+def caching_commands(host: Any) -> Any:
+    """Caching without a deadline, as an inspection with no timeout runs."""
+    return inspecting(host, None)
+
+
 def test_host_for_uses_the_caching_backend(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd")
+    testinfra_host = host_for("0123abcd", no_timeout)
 
     assert isinstance(testinfra_host.backend, CachingDockerBackend)
     assert testinfra_host.backend.name == "0123abcd"
@@ -44,7 +56,7 @@ def test_host_for_uses_the_caching_backend(docker: FakeDocker) -> None:
 
 
 def test_command_runs_once_while_caching(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd")
+    testinfra_host = host_for("0123abcd", no_timeout)
 
     with caching_commands(testinfra_host):
         first = testinfra_host.run("python --version")
@@ -58,7 +70,7 @@ def test_command_runs_once_while_caching(docker: FakeDocker) -> None:
 
 def test_results_are_shared_between_caching_blocks(docker: FakeDocker) -> None:
     """A tagger and a manifest piece, each in its own block, read `python --version` once."""
-    testinfra_host = host_for("0123abcd")
+    testinfra_host = host_for("0123abcd", no_timeout)
 
     with caching_commands(testinfra_host):
         testinfra_host.run("python --version")
@@ -70,7 +82,7 @@ def test_results_are_shared_between_caching_blocks(docker: FakeDocker) -> None:
 
 
 def test_distinct_command_lines_each_run(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd")
+    testinfra_host = host_for("0123abcd", no_timeout)
 
     with caching_commands(testinfra_host):
         testinfra_host.run("pip list")
@@ -83,7 +95,7 @@ def test_distinct_command_lines_each_run(docker: FakeDocker) -> None:
 
 
 def test_commands_run_every_time_outside_caching(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd")
+    testinfra_host = host_for("0123abcd", no_timeout)
 
     first = testinfra_host.run("touch /tmp/x && ls /tmp")
     second = testinfra_host.run("touch /tmp/x && ls /tmp")
@@ -93,7 +105,7 @@ def test_commands_run_every_time_outside_caching(docker: FakeDocker) -> None:
 
 
 def test_results_outside_caching_are_not_remembered(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd")
+    testinfra_host = host_for("0123abcd", no_timeout)
 
     testinfra_host.run("uname -m")
     with caching_commands(testinfra_host):
@@ -104,7 +116,7 @@ def test_results_outside_caching_are_not_remembered(docker: FakeDocker) -> None:
 
 
 def test_executed_lists_what_really_ran(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd")
+    testinfra_host = host_for("0123abcd", no_timeout)
     backend = testinfra_host.backend
     assert isinstance(backend, CachingDockerBackend)
 
@@ -119,7 +131,7 @@ def test_executed_lists_what_really_ran(docker: FakeDocker) -> None:
 
 
 def test_caching_stops_when_the_block_raises(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd")
+    testinfra_host = host_for("0123abcd", no_timeout)
     backend = testinfra_host.backend
     assert isinstance(backend, CachingDockerBackend)
 
@@ -142,8 +154,39 @@ def test_caching_commands_accepts_other_hosts(docker: FakeDocker) -> None:
 
 
 def test_encoding_needs_no_command(docker: FakeDocker) -> None:
-    backend = host_for("0123abcd").backend
+    backend = host_for("0123abcd", no_timeout).backend
 
     assert backend.get_encoding() == "utf-8"
     assert backend.decode("python-3.11 ✓".encode()) == "python-3.11 ✓"
     assert docker.ran == []
+
+
+def test_commands_run_through_docker_exec_in_a_shell(docker: FakeDocker) -> None:
+    host_for("0123abcd", no_timeout).run("ls %s", "/tmp/a b")
+
+    assert docker.argv == [["docker", "exec", "0123abcd", "/bin/sh", "-c", "ls '/tmp/a b'"]]
+
+
+def test_an_inspection_deadline_bounds_each_command(docker: FakeDocker) -> None:
+    testinfra_host = host_for("0123abcd", no_timeout)
+
+    with inspecting(testinfra_host, 30.0):
+        testinfra_host.run("pip list")
+    testinfra_host.run("pip list")
+
+    first, after = docker.timeouts
+    assert first is not None and 29.0 < first <= 30.0
+    assert after is None
+
+
+def test_a_command_past_the_deadline_removes_the_container(docker: FakeDocker) -> None:
+    removed: list[str] = []
+    testinfra_host = host_for("0123abcd", lambda: removed.append("0123abcd"))
+    docker.hangs = True
+
+    with pytest.raises(CommandTimeoutError) as raised, inspecting(testinfra_host, 0.5):
+        testinfra_host.run("sleep 1000")
+
+    assert removed == ["0123abcd"]
+    assert str(raised.value).startswith("`sleep 1000` still ran at the inspection timeout")
+    assert "--inspection-timeout" in str(raised.value)
