@@ -1,0 +1,128 @@
+"""Running the plugin as a user would, against the real demo foundation image, and looking.
+
+Each scenario writes a one-image stack (the demo stack's root image, built by demo/build.py)
+with its own inspections, runs pytest in a subprocess, and observes the exit code, the one
+line that explains it, the files on disk and the containers left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+
+ROOT_IMAGE = "docker-stacks-foundation"
+PID_LABEL = "org.stack-inspections.controller-pid"
+RUN_LABEL = "org.stack-inspections.run"
+
+
+def write_stack(root: Path, inspections: str = "", declaration: str = 'parent = ""\n') -> Path:
+    """A one-image stack on the demo root image, committed to git, under `root`."""
+    stack = root / "stack"
+    image = stack / ROOT_IMAGE
+    image.mkdir(parents=True)
+    (stack / "stack.toml").write_text(
+        'registry = "localhost"\nowner = "demo"\nrepository = "https://example.org/faults"\n'
+    )
+    (image / "image.toml").write_text(declaration)
+    if inspections:
+        (image / "inspect_faults.py").write_text(textwrap.dedent(inspections))
+    (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "faults"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
+            cwd=root,
+            check=True,
+        )
+    return stack
+
+
+def pytest_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
+
+
+def clean_environment(**overrides: str) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+    return {**environment, **overrides}
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What a run left: exit code, output, files under the output folder."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    files: tuple[str, ...]
+
+    def error_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith("ERROR: ")]
+
+
+def files_under(folder: Path) -> tuple[str, ...]:
+    if not folder.exists():
+        return ()
+    return tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()))
+
+
+def run(root: Path, *args: str, environment: dict[str, str] | None = None) -> Observed:
+    """pytest on the stack under `root`, as a user runs it, to completion."""
+    completed = subprocess.run(
+        pytest_command(*args),
+        cwd=root,
+        env=environment or clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return Observed(
+        completed.returncode, completed.stdout, completed.stderr, files_under(root / "out")
+    )
+
+
+def containers_of(client: docker.DockerClient, controller_pid: int) -> list[str]:
+    """Inspection containers started for the pytest process `controller_pid`."""
+    found = client.containers.list(all=True, filters={"label": f"{PID_LABEL}={controller_pid}"})
+    return [str(container.id) for container in found]
+
+
+def wait_for_container(client: docker.DockerClient, process: subprocess.Popen[str]) -> None:
+    """Block until `process` has an inspection container running (or fail after 60 s)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if containers_of(client, process.pid):
+            return
+        if process.poll() is not None:
+            raise AssertionError(f"pytest ended before starting a container: {process.returncode}")
+        time.sleep(0.2)
+    raise AssertionError("no inspection container started within 60 s")
+
+
+def start(root: Path, *args: str) -> subprocess.Popen[str]:
+    """pytest on the stack under `root` in its own process group, not waited for."""
+    return subprocess.Popen(
+        pytest_command(*args),
+        cwd=root,
+        env=clean_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def interrupt(process: subprocess.Popen[str], whole_group: bool) -> str:
+    """Ctrl-C: SIGINT to the process group (a terminal) or to pytest alone; its output."""
+    if whole_group:
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=120)
+    return output
