@@ -8,10 +8,8 @@ import pytest
 import testinfra.host
 from docker.models.containers import Container
 
-from inspections import docker_engine
 from inspections.build_info import BuildInfo
 from inspections.docker_engine import ResolvedImage
-from inspections.host import host_for
 from inspections.run import RunContext
 
 RUN_CONTEXT = pytest.StashKey[RunContext]()
@@ -27,8 +25,11 @@ def run_context(config: pytest.Config) -> RunContext:
 
 
 @pytest.fixture(scope="session")
-def image(request: pytest.FixtureRequest) -> ResolvedImage:
-    """The image under test, found in the local engine (never pulled)."""
+def image(request: pytest.FixtureRequest) -> Iterator[ResolvedImage]:
+    """The image under test, found in the local engine (never pulled).
+
+    Its container, if one was started, is removed when the session moves on to another image.
+    """
     run = run_context(request.config)
     if not hasattr(request, "param"):
         pytest.fail(
@@ -37,23 +38,23 @@ def image(request: pytest.FixtureRequest) -> ResolvedImage:
             "the argument",
             pytrace=False,
         )
-    return run.resolve(request.param)
-
-
-@pytest.fixture(scope="session")
-def container(image: ResolvedImage, request: pytest.FixtureRequest) -> Iterator[Container]:
-    """One running, network-less container of the image per process, removed afterwards."""
-    started = run_context(request.config).start_container(image)
+    resolved = run.resolve(request.param)
     try:
-        yield started
+        yield resolved
     finally:
-        docker_engine.remove_container(started)
+        run.pool.remove(resolved.name)
 
 
 @pytest.fixture(scope="session")
-def host(container: Container) -> testinfra.host.Host:
-    """testinfra's host on the image's container; inspections reuse command results."""
-    return host_for(str(container.id), on_timeout=lambda: docker_engine.remove_container(container))
+def container(image: ResolvedImage, request: pytest.FixtureRequest) -> Container:
+    """The image's running, network-less container: one per image per process."""
+    return run_context(request.config).pool.get(image)
+
+
+@pytest.fixture(scope="session")
+def host(image: ResolvedImage, request: pytest.FixtureRequest) -> testinfra.host.Host:
+    """testinfra's host on the image's container; inspections share command results."""
+    return run_context(request.config).host(image)
 
 
 @pytest.fixture(scope="session")

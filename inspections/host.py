@@ -1,10 +1,15 @@
-"""A testinfra host on an inspection container: each distinct command once, within a deadline."""
+"""A testinfra host on an image's container: each distinct command once, within a deadline.
+
+The container is started on the first command, so values served from the cache cost none.
+"""
 
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,41 +25,87 @@ class CommandTimeoutError(InspectionError):
 
 
 class CachingDockerBackend(DockerBackend):
-    """testinfra's docker backend, remembering results and keeping deadlines for inspections.
+    """testinfra's docker backend, sharing results and keeping deadlines for inspections.
 
     Inspections only read the image, so a command's output is the same for all of them:
-    while caching is on, each distinct command line runs once. Image tests may change the
-    container, so their commands always run. A command still running at the deadline is
-    abandoned and `on_timeout` is called (it removes the container, which ends the command).
+    while caching is on, each distinct command line runs once, even when inspections run
+    concurrently (later callers wait for the first). Image tests may change the container,
+    so their commands always run. A command still running at its inspection's deadline is
+    abandoned and `on_timeout` is called (it removes the container, ending the command).
     """
 
-    def __init__(self, container_id: str, on_timeout: Callable[[], None]) -> None:
-        super().__init__(container_id)
-        self.caching = False
-        self.deadline: float | None = None
+    def __init__(
+        self, label: str, container_id: Callable[[], str], on_timeout: Callable[[], None]
+    ) -> None:
+        super().__init__(label)
+        self.container_id = container_id
         self.on_timeout = on_timeout
-        self.executed: list[str] = []
-        self._results: dict[str, CommandResult] = {}
+        self._sharing = 0  # inspections running now, in any thread
+        self.executed: list[str] = []  # command lines run while caching, in order
+        self.seconds: dict[str, float] = {}  # each of those lines' own wall time
+        self._results: dict[str, Future[CommandResult]] = {}
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @property
+    def caching(self) -> bool:
+        """Whether an inspection runs now: then command results are shared."""
+        return self._sharing > 0
+
+    @contextmanager
+    def sharing(self, timeout: float | None) -> Iterator[None]:
+        """Share results while the block runs; its thread's commands end after `timeout` s."""
+        with self._lock:
+            self._sharing += 1
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            yield
+        finally:
+            self.deadline = None
+            with self._lock:
+                self._sharing -= 1
+
+    @property
+    def deadline(self) -> float | None:
+        """The monotonic deadline of the inspection running in this thread, if any."""
+        return getattr(self._local, "deadline", None)
+
+    @deadline.setter
+    def deadline(self, value: float | None) -> None:
+        self._local.deadline = value
 
     def get_encoding(self) -> str:
         """Containers of the stack speak UTF-8; asking them costs an extra command."""
         return "utf-8"
 
     def run(self, command: str, *args: str, **kwargs: Any) -> CommandResult:
-        """Run `command` in the container, or reuse its result while caching is on."""
+        """Run `command` in the container, or share its result while caching is on."""
         line = self.get_command(command, *args)
-        if self.caching and line in self._results:
-            return self._results[line]
-        self.executed.append(line)
-        result = self._execute(line)
-        if self.caching:
-            self._results[line] = result
+        if not self.caching:
+            return self._execute(line)
+        with self._lock:
+            shared = self._results.get(line)
+            if shared is None:
+                self._results[line] = future = Future[CommandResult]()
+                self.executed.append(line)
+        if shared is not None:
+            return shared.result()
+        began = time.perf_counter()
+        try:
+            result = self._execute(line)
+        except BaseException as error:
+            future.set_exception(error)
+            raise
+        finally:
+            self.seconds[line] = time.perf_counter() - began
+        future.set_result(result)
         return result
 
     def _execute(self, line: str) -> CommandResult:
         user = ["--user", self.user] if self.user is not None else []
-        argv = ["docker", "exec", *user, self.name, "/bin/sh", "-c", line]
-        remaining = None if self.deadline is None else max(self.deadline - time.monotonic(), 0.0)
+        argv = ["docker", "exec", *user, self.container_id(), "/bin/sh", "-c", line]
+        deadline = self.deadline
+        remaining = None if deadline is None else max(deadline - time.monotonic(), 0.0)
         try:
             completed = subprocess.run(argv, capture_output=True, timeout=remaining, check=False)
         except subprocess.TimeoutExpired as error:
@@ -68,9 +119,11 @@ class CachingDockerBackend(DockerBackend):
         )
 
 
-def host_for(container_id: str, on_timeout: Callable[[], None]) -> testinfra.host.Host:
-    """A testinfra host on the container, backed by a CachingDockerBackend."""
-    backend = CachingDockerBackend(container_id, on_timeout)
+def lazy_host(
+    label: str, container_id: Callable[[], str], on_timeout: Callable[[], None]
+) -> testinfra.host.Host:
+    """A testinfra host whose container is asked for (and so started) on its first command."""
+    backend = CachingDockerBackend(label, container_id, on_timeout)
     host = testinfra.host.Host(backend)
     backend.set_host(host)
     return host
@@ -78,15 +131,10 @@ def host_for(container_id: str, on_timeout: Callable[[], None]) -> testinfra.hos
 
 @contextmanager
 def inspecting(host: Any, timeout: float | None) -> Iterator[None]:
-    """Reuse command results on `host` and stop its commands after `timeout` seconds."""
+    """Share command results on `host` and stop this thread's commands after `timeout` s."""
     backend = getattr(host, "backend", None)
     if not isinstance(backend, CachingDockerBackend):
         yield
         return
-    backend.caching = True
-    backend.deadline = None if timeout is None else time.monotonic() + timeout
-    try:
+    with backend.sharing(timeout):
         yield
-    finally:
-        backend.caching = False
-        backend.deadline = None

@@ -152,11 +152,13 @@ def summary_document(
                     "kind": item.kind,
                     "outcome": item.outcome,
                     "duration_seconds": round(item.duration, 3),
+                    "cached": item.cached,
                     "error": item.error,
                 }
                 for item in result.inspections.values()
             ],
             "tests": {"passed": result.passed_tests, "failed": result.failed_tests},
+            "timing": result.timing_summary(),
         }
     return {
         "build": {

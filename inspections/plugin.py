@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 import uuid
@@ -15,10 +16,18 @@ import pytest
 from inspections import docker_engine, fixtures
 from inspections.api import spec_of
 from inspections.build_info import BuildInfo, build_timestamp, read_build_info
+from inspections.cache import ValueCache
 from inspections.docker_engine import ResolvedImage
 from inspections.errors import DockerUnavailableError, StackInspectionError
+from inspections.evaluation import (
+    PREFETCHABLE_ARGUMENTS,
+    Evaluation,
+    Inspection,
+    arguments_of,
+    evaluate,
+    evaluate_all,
+)
 from inspections.fixtures import RUN_CONTEXT, run_context
-from inspections.host import inspecting
 from inspections.outputs import (
     ImageVerdict,
     OutputSettings,
@@ -32,20 +41,20 @@ from inspections.results import (
     ERROR_ATTRIBUTE,
     IMAGE_ATTRIBUTE,
     INSPECTION_ATTRIBUTE,
+    TIMING_ATTRIBUTE,
     ResultsCollector,
 )
 from inspections.run import RunContext, RunOptions
 from inspections.scheduling import ImageScheduling
 from inspections.stack import DEFAULT_VARIANT, NAME_PATTERN, load_stack
 from inspections.summary import summary_table
-from inspections.values import check_value
 
 DEFAULT_STACK = "images"
 DEFAULT_INSPECTION_TIMEOUT = 300.0
 # Links go into Markdown table cells and link targets: no spaces, pipes, brackets or quotes.
 REPOSITORY_URL = re.compile(r"https?://[^\s|<>()\[\]`'\"]+")
 WORKER_INPUT_KEY = "stack_inspections"
-VALUE = pytest.StashKey[str]()
+OUTCOME = pytest.StashKey[Evaluation]()
 COLLECTOR = pytest.StashKey[ResultsCollector]()
 VERDICTS = pytest.StashKey[dict[str, ImageVerdict]]()
 EXPLICIT_OPTIONS = ("stack", "images", "emit_manifests")
@@ -81,6 +90,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=DEFAULT_INSPECTION_TIMEOUT,
         metavar="SECONDS",
         help="fail an inspection whose commands run longer (default: %(default)s)",
+    )
+    group.addoption(
+        "--cache-dir",
+        metavar="DIR",
+        help="reuse values of container inspections on images whose id and code are unchanged",
+    )
+    group.addoption(
+        "--inspections-only",
+        action="store_true",
+        help="run only the inspections (image tests are deselected and gate nothing)",
     )
     group.addoption(
         "--no-test-gate",
@@ -140,6 +159,8 @@ def _options(config: pytest.Config, context_settings: Any) -> RunOptions:
         test_gate=not config.option.no_test_gate,
         shared_tests=tuple(config.getini("inspections_shared_tests")),
         inspection_timeout=config.option.inspection_timeout,
+        cache_dir=Path(config.option.cache_dir).absolute() if config.option.cache_dir else None,
+        inspections_only=config.option.inspections_only,
     )
 
 
@@ -162,7 +183,10 @@ def pytest_configure(config: pytest.Config) -> None:
         build, run_id, controller_pid = _build_info(config, stack_folder)
     except StackInspectionError as error:
         raise pytest.UsageError(str(error)) from error
-    config.stash[RUN_CONTEXT] = RunContext(options, stack, plan, build, run_id, controller_pid)
+    cache = ValueCache(options.cache_dir) if options.cache_dir else None
+    config.stash[RUN_CONTEXT] = RunContext(
+        options, stack, plan, build, run_id, controller_pid, cache=cache
+    )
     config.pluginmanager.register(fixtures, "stack_inspections.fixtures")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "stack_inspections.xdist")
@@ -273,6 +297,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         and _image_of(run, item) is None
         and run.images_for(item.path) is not None
     ]
+    if run.options.inspections_only:
+        unbound += [
+            item
+            for item in items
+            if _image_of(run, item) is not None and _inspection_key(run, item) is None
+        ]
     if unbound:
         config.hook.pytest_deselected(items=unbound)
     order = {name: index for index, name in enumerate(run.plan.images)}
@@ -292,19 +322,62 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     kept = [(index, item) for index, item in enumerate(items) if item not in unbound]
     items[:] = [item for _, item in sorted(kept, key=position)]
+    _plan_evaluations(run, items)
+
+
+def _plan_evaluations(run: RunContext, items: list[pytest.Item]) -> None:
+    """Note, per image, the inspections this process runs that can run together."""
+    run.inspections_of.clear()
+    for item in items:
+        image, key = _image_of(run, item), _inspection_key(run, item)
+        inspection = (
+            Inspection.of(key, item.obj) if key and isinstance(item, pytest.Function) else None
+        )
+        if (
+            image
+            and inspection
+            and set(arguments_of(inspection.function)) <= PREFETCHABLE_ARGUMENTS
+        ):
+            run.inspections_of.setdefault(image, []).append(inspection)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Call an inspection, keep its validated value, and hide it from pytest."""
-    spec = spec_of(pyfuncitem.obj)
-    if spec is None:
+    """Report an inspection's outcome (computed with its image's others) instead of calling it."""
+    run = run_context(pyfuncitem.config) if RUN_CONTEXT in pyfuncitem.config.stash else None
+    key = _inspection_key(run, pyfuncitem) if run is not None else None
+    image = _image_of(run, pyfuncitem) if run is not None else None
+    if run is None or key is None or image is None:
         return None
-    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-    timeout = run_context(pyfuncitem.config).options.inspection_timeout
-    with inspecting(arguments.get("host"), timeout):
-        value = pyfuncitem.obj(**arguments)
-    pyfuncitem.stash[VALUE] = check_value(spec.kind, value)
+    resolved = pyfuncitem.funcargs["image"]
+    assert isinstance(resolved, ResolvedImage), "the image fixture gives a ResolvedImage"
+    outcomes = run.evaluations.setdefault(image, {})
+    if key not in outcomes:
+        batch = [item for item in run.inspections_of.get(image, []) if item.key not in outcomes]
+        if any(item.key == key for item in batch):
+            outcomes.update(
+                evaluate_all(
+                    batch,
+                    resolved,
+                    functools.partial(run.argument, resolved),
+                    run.cache,
+                    run.options.inspection_timeout,
+                )
+            )
+        else:
+            alone = Inspection.of(key, pyfuncitem.obj)
+            assert alone is not None, "an inspection key belongs to an inspection"
+            outcomes[key] = evaluate(
+                alone,
+                resolved,
+                pyfuncitem.funcargs.__getitem__,
+                run.cache,
+                run.options.inspection_timeout,
+            )
+    outcome = outcomes[key]
+    pyfuncitem.stash[OUTCOME] = outcome
+    if outcome.error is not None:
+        raise outcome.error
     return True
 
 
@@ -333,7 +406,19 @@ def pytest_runtest_makereport(
     setattr(report, IMAGE_ATTRIBUTE, facts)
     key = _inspection_key(run, item)
     if key is not None:
-        setattr(report, INSPECTION_ATTRIBUTE, {"key": key, "value": item.stash.get(VALUE, None)})
+        outcome = item.stash.get(OUTCOME, None)
+        setattr(
+            report,
+            INSPECTION_ATTRIBUTE,
+            {
+                "key": key,
+                "value": outcome.value if outcome else None,
+                "seconds": outcome.seconds if outcome else 0.0,
+                "cached": outcome.cached if outcome else False,
+            },
+        )
+        if call.when == "call":
+            setattr(report, TIMING_ATTRIBUTE, run.timing(image))
     if call.excinfo is not None and isinstance(call.excinfo.value, StackInspectionError):
         setattr(report, ERROR_ATTRIBUTE, str(call.excinfo.value))
         report.longrepr = f"{image}: {item.name}: {call.excinfo.value}"
@@ -352,8 +437,10 @@ class ReportListener:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Decide each image's verdict and write the outputs of those that passed."""
+    """Remove this process's containers; on the controller, write the passing images' files."""
     config = session.config
+    if RUN_CONTEXT in config.stash:
+        run_context(config).pool.remove_all()
     if COLLECTOR not in config.stash:
         return
     run = run_context(config)

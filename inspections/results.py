@@ -16,6 +16,7 @@ from inspections.plan import InspectionPlan
 
 IMAGE_ATTRIBUTE = "stack_image"  # dict of image facts, at least {"name": ...}
 INSPECTION_ATTRIBUTE = "stack_inspection"  # {"key": ..., "value": ... or None}
+TIMING_ATTRIBUTE = "stack_timing"  # RunContext.timing() of the image on that process
 ERROR_ATTRIBUTE = "stack_error"  # the one-line message of a StackInspectionError
 
 
@@ -31,6 +32,7 @@ class InspectionResult:
     duration: float = 0.0
     value: str | None = None
     error: str = ""
+    cached: bool = False
 
 
 @dataclass
@@ -43,6 +45,37 @@ class ImageResult:
     tests: dict[str, str] = field(default_factory=dict)  # nodeid -> passed/failed/skipped
     test_errors: dict[str, str] = field(default_factory=dict)
     crashes: list[str] = field(default_factory=list)  # failures reported without image facts
+    timing: dict[str, Any] = field(default_factory=dict)
+    first_start: float | None = None
+    last_stop: float | None = None
+
+    def note_times(self, report: pytest.TestReport) -> None:
+        """Stretch the image's wall-clock span to cover `report`."""
+        start, stop = getattr(report, "start", None), getattr(report, "stop", None)
+        if start and (self.first_start is None or start < self.first_start):
+            self.first_start = start
+        if stop and (self.last_stop is None or stop > self.last_stop):
+            self.last_stop = stop
+
+    def timing_summary(self) -> dict[str, Any]:
+        """Container start, each distinct command's time, wall time and its limit."""
+        seconds: dict[str, float] = self.timing.get("command_seconds", {})
+        executed: list[str] = self.timing.get("commands_executed", [])
+        start = self.timing.get("container_start_seconds")
+        wall = (
+            self.last_stop - self.first_start
+            if self.first_start is not None and self.last_stop is not None
+            else None
+        )
+        return {
+            "container_start_seconds": start,
+            "commands": [{"command": line, "seconds": round(t, 3)} for line, t in seconds.items()],
+            "commands_executed": len(executed),
+            "distinct_commands": len(set(executed)),
+            "cached_values": sum(item.cached for item in self.inspections.values()),
+            "wall_seconds": wall,
+            "limit_seconds": (start or 0.0) + max(seconds.values(), default=0.0),
+        }
 
     @property
     def failed_tests(self) -> list[str]:
@@ -115,6 +148,12 @@ class ResultsCollector:
         image = self.images[image_facts["name"]]
         if len(image_facts) > len(image.facts):
             image.facts = dict(image_facts)
+        image.note_times(report)
+        timing = getattr(report, TIMING_ATTRIBUTE, None)
+        if timing and len(timing["commands_executed"]) >= len(
+            image.timing.get("commands_executed", [])
+        ):
+            image.timing = dict(timing)
         inspection = getattr(report, INSPECTION_ATTRIBUTE, None)
         if inspection is not None and inspection["key"] in image.inspections:
             self._add_inspection(image.inspections[inspection["key"]], report, inspection)
@@ -140,7 +179,8 @@ class ResultsCollector:
         elif report.when == "call" and result.outcome != "failed":
             result.outcome = "passed"
             result.value = inspection.get("value")
-            result.duration = report.duration
+            result.duration = float(inspection.get("seconds", report.duration))
+            result.cached = bool(inspection.get("cached", False))
 
     @staticmethod
     def _add_test(image: ImageResult, report: pytest.TestReport) -> None:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import docker
+import testinfra.host
 from docker.models.containers import Container
 
 from inspections import docker_engine
 from inspections.build_info import BuildInfo
+from inspections.cache import ValueCache
+from inspections.containers import ContainerPool
 from inspections.docker_engine import ResolvedImage
+from inspections.evaluation import Evaluation, Inspection
+from inspections.host import lazy_host
 from inspections.plan import InspectionPlan
 from inspections.stack import DEFAULT_VARIANT, Stack
 
@@ -28,6 +34,8 @@ class RunOptions:
     test_gate: bool
     shared_tests: tuple[Path, ...] = ()
     inspection_timeout: float = 300.0
+    cache_dir: Path | None = None
+    inspections_only: bool = False
 
     def reference(self, image: str) -> str:
         """The local reference the image under test is built as."""
@@ -45,8 +53,13 @@ class RunContext:
     build: BuildInfo
     run_id: str
     controller_pid: int
+    cache: ValueCache | None = None
     _client: docker.DockerClient | None = None
+    _pool: ContainerPool | None = None
     _resolved: dict[str, ResolvedImage] = field(default_factory=dict)
+    _hosts: dict[str, testinfra.host.Host] = field(default_factory=dict)
+    inspections_of: dict[str, list[Inspection]] = field(default_factory=dict)
+    evaluations: dict[str, dict[str, Evaluation]] = field(default_factory=dict)
 
     def docker(self) -> docker.DockerClient:
         """The engine's client, connected on first use."""
@@ -63,9 +76,47 @@ class RunContext:
             )
         return self._resolved[image]
 
-    def start_container(self, image: ResolvedImage) -> Container:
-        """A labelled container of `image` for this run."""
+    @property
+    def pool(self) -> ContainerPool:
+        """This process's inspection containers, one per image."""
+        if self._pool is None:
+            self._pool = ContainerPool(self._start_container)
+        return self._pool
+
+    def _start_container(self, image: ResolvedImage) -> Container:
         return docker_engine.start_container(self.docker(), image, self.run_id, self.controller_pid)
+
+    def host(self, image: ResolvedImage) -> testinfra.host.Host:
+        """The testinfra host on `image`'s container, which starts on its first command."""
+        if image.name not in self._hosts:
+            self._hosts[image.name] = lazy_host(
+                image.name,
+                container_id=lambda: str(self.pool.get(image).id),
+                on_timeout=lambda: self.pool.remove(image.name),
+            )
+        return self._hosts[image.name]
+
+    def timing(self, image: str) -> dict[str, Any]:
+        """What `image`'s inspections cost here so far: container start and each command."""
+        host = self._hosts.get(image)
+        backend = getattr(host, "backend", None)
+        return {
+            "container_start_seconds": self.pool.start_seconds.get(image),
+            "commands_executed": list(getattr(backend, "executed", [])),
+            "command_seconds": dict(getattr(backend, "seconds", {})),
+        }
+
+    def argument(self, image: ResolvedImage, name: str) -> Any:
+        """What a fixture named `name` gives an inspection on `image`."""
+        if name == "host":
+            return self.host(image)
+        if name == "container":
+            return self.pool.get(image)
+        if name == "image":
+            return image
+        if name == "build_info":
+            return self.build
+        raise KeyError(name)
 
     def images_for(self, path: Path) -> list[str] | None:
         """The selected images a test file applies to; None when the file is not the stack's.

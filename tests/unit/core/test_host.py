@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from inspections import host as host_module
-from inspections.host import CachingDockerBackend, CommandTimeoutError, host_for, inspecting
+from inspections.host import CachingDockerBackend, CommandTimeoutError, inspecting, lazy_host
 
 
 class FakeDocker:
@@ -42,6 +42,11 @@ def no_timeout() -> None:
     raise AssertionError("no command should time out here")
 
 
+def host_for(container_id: str, on_timeout: Any) -> Any:
+    """A lazy host whose container is `container_id`."""
+    return lazy_host("image", lambda: container_id, on_timeout)
+
+
 def caching_commands(host: Any) -> Any:
     """Caching without a deadline, as an inspection with no timeout runs."""
     return inspecting(host, None)
@@ -51,7 +56,7 @@ def test_host_for_uses_the_caching_backend(docker: FakeDocker) -> None:
     testinfra_host = host_for("0123abcd", no_timeout)
 
     assert isinstance(testinfra_host.backend, CachingDockerBackend)
-    assert testinfra_host.backend.name == "0123abcd"
+    assert testinfra_host.backend.container_id() == "0123abcd"
     assert testinfra_host.backend.caching is False
 
 
@@ -115,7 +120,7 @@ def test_results_outside_caching_are_not_remembered(docker: FakeDocker) -> None:
     assert docker.ran == ["uname -m"] * 3
 
 
-def test_executed_lists_what_really_ran(docker: FakeDocker) -> None:
+def test_executed_lists_what_inspections_really_ran(docker: FakeDocker) -> None:
     testinfra_host = host_for("0123abcd", no_timeout)
     backend = testinfra_host.backend
     assert isinstance(backend, CachingDockerBackend)
@@ -126,8 +131,31 @@ def test_executed_lists_what_really_ran(docker: FakeDocker) -> None:
         testinfra_host.run("pip list")
     testinfra_host.run("python --version")
 
-    assert backend.executed == ["python --version", "pip list", "python --version"]
-    assert backend.executed == docker.ran
+    assert backend.executed == ["python --version", "pip list"]
+    assert docker.ran == ["python --version", "pip list", "python --version"]
+    assert set(backend.seconds) == {"python --version", "pip list"}
+
+
+def test_concurrent_inspections_share_one_run_of_a_command(docker: FakeDocker) -> None:
+    import threading
+
+    testinfra_host = host_for("0123abcd", no_timeout)
+    started = threading.Barrier(4)
+    outputs: list[str] = []
+
+    def inspection() -> None:
+        with caching_commands(testinfra_host):
+            started.wait()
+            outputs.append(testinfra_host.check_output("apt list --installed"))
+
+    threads = [threading.Thread(target=inspection) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert docker.ran == ["apt list --installed"]
+    assert outputs == ["run 1: apt list --installed"] * 4
 
 
 def test_caching_stops_when_the_block_raises(docker: FakeDocker) -> None:

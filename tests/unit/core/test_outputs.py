@@ -301,6 +301,7 @@ def test_inspections_json(tmp_path: Path) -> None:
         "kind": "tag",
         "outcome": "passed",
         "duration_seconds": 0.123,
+        "cached": False,
         "error": "",
     }
     assert [item["name"] for item in base["inspections"]] == [

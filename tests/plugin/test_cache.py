@@ -1,0 +1,100 @@
+"""--cache-dir: container values reused on unchanged images, fresh on any change."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import docker
+import pytest
+
+from tests.plugin.stacks import MakeStack, StackImage
+
+INSPECTIONS = """
+    from inspections import manifest, output_of, quoted_output, tagger
+    from inspections.library.build import date_tag
+
+    @tagger
+    def os_tag(host):
+        return output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID")
+
+    @manifest("OS Release")
+    def os_release(host):
+        return quoted_output(host, "cat /etc/os-release")
+
+    @tagger
+    def same_command_again(host):
+        return "id-" + output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID")
+"""
+
+
+def inspect_run(pytester: pytest.Pytester, out: str, epoch: int) -> dict[str, Any]:
+    """One cached session over the stack; its inspections.json."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        result = pytester.runpytest_subprocess(
+            "--stack", "stack", "--emit-manifests", out, "--cache-dir", "cache"
+        )
+    result.assert_outcomes(passed=4)
+    facts: dict[str, Any] = json.loads((pytester.path / out / "inspections.json").read_text())
+    return facts["images"]["root"]
+
+
+def test_a_warm_run_starts_no_container_and_keeps_time_values_fresh(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    make_stack({"root": StackImage(files={"inspect_root.py": INSPECTIONS})})
+    cold = inspect_run(pytester, "cold", 1764000000)
+    warm = inspect_run(pytester, "warm", 1764100000)
+    assert cold["timing"]["container_start_seconds"] is not None
+    assert cold["timing"]["commands_executed"] == cold["timing"]["distinct_commands"] == 2
+    assert warm["timing"]["container_start_seconds"] is None
+    assert warm["timing"]["commands_executed"] == 0
+    assert warm["timing"]["cached_values"] == 3
+    assert cold["tags"][1:] == ["x86_64-2025-11-24", "x86_64-debian-12", "x86_64-id-debian-12"]
+    assert warm["tags"][1:] == ["x86_64-2025-11-25", "x86_64-debian-12", "x86_64-id-debian-12"]
+    assert warm["manifest_pieces"] == cold["manifest_pieces"]
+
+
+def test_a_changed_image_is_inspected_again(
+    pytester: pytest.Pytester,
+    make_stack: MakeStack,
+    owner: str,
+    docker_client: docker.DockerClient,
+) -> None:
+    make_stack({"root": StackImage(files={"inspect_root.py": INSPECTIONS})})
+    inspect_run(pytester, "first", 1764000000)
+    docker_client.images.get("localhost/demo/docker-stacks-foundation:latest").tag(
+        f"localhost/{owner}/root", "latest"
+    )
+    rebuilt = inspect_run(pytester, "second", 1764000000)
+    assert rebuilt["timing"]["cached_values"] == 0
+    assert rebuilt["timing"]["container_start_seconds"] is not None
+
+
+def test_changed_inspection_code_is_run_again(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    stack = make_stack({"root": StackImage(files={"inspect_root.py": INSPECTIONS})})
+    inspect_run(pytester, "first", 1764000000)
+    module = stack / "root/inspect_root.py"
+    module.write_text(module.read_text().replace('"id-"', '"os-id-"'))
+    changed = inspect_run(pytester, "second", 1764000000)
+    assert changed["timing"]["cached_values"] == 0
+    assert "x86_64-os-id-debian-12" in changed["tags"]
+
+
+def test_a_corrupt_entry_means_a_fresh_value(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    make_stack({"root": StackImage(files={"inspect_root.py": INSPECTIONS})})
+    cold = inspect_run(pytester, "first", 1764000000)
+    entries = sorted(Path(pytester.path / "cache").rglob("*.json"))
+    assert len(entries) == 3
+    entries[0].write_text('{"key": "tru')
+    entries[1].write_text(json.dumps({"key": "other", "code": "x", "value": "forged"}))
+    again = inspect_run(pytester, "second", 1764000000)
+    assert again["timing"]["cached_values"] == 1
+    assert again["tags"] == cold["tags"]
+    assert again["manifest_pieces"] == cold["manifest_pieces"]
