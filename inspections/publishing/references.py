@@ -9,9 +9,8 @@ from inspections.publishing.errors import PublishUsageError
 from inspections.values import TAG_PATTERN
 
 # A registry host (with an optional port), then lowercase path components.
-_REPOSITORY = re.compile(
-    r"(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*"
-)
+_COMPONENT = r"[a-z0-9]+(?:[._-]+[a-z0-9]+)*"
+_REPOSITORY = re.compile(rf"(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?{_COMPONENT}(?:/{_COMPONENT})*")
 
 
 @dataclass(frozen=True)

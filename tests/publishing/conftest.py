@@ -1,0 +1,85 @@
+"""Fixtures of the publishing tests: a real registry on 127.0.0.1 and tiny real images.
+
+The registry is Debian's `docker-registry` (see REGISTRY_APT_PACKAGES), started per test
+session on a free port and stopped at its end. The images are `FROM scratch` with one file,
+built for linux/amd64 and linux/arm64, and removed at the end with every tag the tests gave.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import docker.errors
+import pytest
+
+from tests.publishing.registry import start_registry, stop_registry
+
+ARCHITECTURES = {"x86_64": "linux/amd64", "aarch64": "linux/arm64"}
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> docker.DockerClient:
+    client = docker.from_env()
+    client.ping()
+    return client
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`127.0.0.1:<port>` of a plain-HTTP registry that lives for the test session."""
+    try:
+        process, address = start_registry(tmp_path_factory.mktemp("registry"))
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield address
+    stop_registry(process)
+
+
+@pytest.fixture(scope="session")
+def tiny_images(
+    docker_client: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str]]:
+    """Platform (`x86_64`, `aarch64`) -> id of a one-file image built for it, unique to the run.
+
+    Each keeps a tag of its own until the end, so removing the tests' tags never deletes it.
+    """
+    context = tmp_path_factory.mktemp("tiny-image")
+    run = uuid.uuid4().hex[:8]
+    (context / "hello.txt").write_text(f"publishing test {run}\n", encoding="utf-8")
+    (context / "Dockerfile").write_text("FROM scratch\nCOPY hello.txt /hello.txt\n")
+    images = {}
+    for platform, docker_platform in ARCHITECTURES.items():
+        # No cache: the classic builder would reuse the other platform's COPY layer.
+        image, _ = docker_client.images.build(
+            path=str(context),
+            platform=docker_platform,
+            tag=f"localhost/tiny-{run}:{platform}",
+            nocache=True,
+            forcerm=True,
+        )
+        assert image.attrs["Architecture"] == docker_platform.removeprefix("linux/")
+        images[platform] = str(image.id)
+    yield images
+    for platform in images:
+        docker_client.images.remove(f"localhost/tiny-{run}:{platform}")
+
+
+@pytest.fixture
+def owner(docker_client: docker.DockerClient) -> Iterator[str]:
+    """A registry owner unique to the test; every local tag under it is removed afterwards."""
+    name = f"publish-{uuid.uuid4().hex[:8]}"
+    yield name
+    for image in docker_client.images.list():
+        for tag in image.tags:
+            if f"/{name}/" in tag:
+                docker_client.images.remove(tag, noprune=True)
+
+
+@pytest.fixture
+def manifest_store() -> Path:
+    """The Docker CLI's local store of manifest lists, which merging must leave clean."""
+    return Path(os.environ.get("DOCKER_CONFIG", Path.home() / ".docker")) / "manifests"
