@@ -15,6 +15,7 @@ from inspections.build_info import BuildInfo
 from inspections.cache import ValueCache
 from inspections.containers import ContainerPool
 from inspections.docker_engine import ResolvedImage
+from inspections.errors import DockerUnavailableError
 from inspections.evaluation import Evaluation, Inspection
 from inspections.host import lazy_host
 from inspections.plan import InspectionPlan
@@ -36,6 +37,7 @@ class RunOptions:
     inspection_timeout: float = 300.0
     cache_dir: Path | None = None
     inspections_only: bool = False
+    apply_tags: bool = False
 
     def reference(self, image: str) -> str:
         """The local reference the image under test is built as."""
@@ -60,6 +62,13 @@ class RunContext:
     _hosts: dict[str, testinfra.host.Host] = field(default_factory=dict)
     inspections_of: dict[str, list[Inspection]] = field(default_factory=dict)
     evaluations: dict[str, dict[str, Evaluation]] = field(default_factory=dict)
+
+    def sweep(self, run_id: str | None) -> None:
+        """Remove leftover containers (this run's, or dead runs'); no engine has none."""
+        try:
+            docker_engine.sweep_containers(self.docker(), run_id)
+        except DockerUnavailableError:
+            return
 
     def docker(self) -> docker.DockerClient:
         """The engine's client, connected on first use."""

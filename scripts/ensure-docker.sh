@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Make sure a Docker engine answers: install Debian's docker.io and debootstrap when missing,
+# Make sure a Docker engine answers: install Debian's docker.io, docker-registry (for the
+# publishing tests), debootstrap and git when missing;
 # start dockerd when no engine answers. Prints the pid of a dockerd it started to the file
 # named by $STARTED_DOCKERD_PIDFILE (if set), so the caller can stop only what it started.
 set -euo pipefail
 
 need_packages=()
 [ -x /usr/bin/docker ] && command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
+command -v docker-registry >/dev/null 2>&1 || need_packages+=(docker-registry)
 command -v debootstrap >/dev/null 2>&1 || need_packages+=(debootstrap)
 command -v git >/dev/null 2>&1 || need_packages+=(git)
 if [ ${#need_packages[@]} -gt 0 ]; then

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import docker
 import pytest
 
 from tests.plugin.stacks import MakeStack, StackImage, git_sha
@@ -195,3 +196,25 @@ def test_plugin_can_be_disabled(pytester: pytest.Pytester, make_stack: MakeStack
         "--emit-manifests"
         not in pytester.runpytest_subprocess("--help", "-p", "no:stack_inspections").stdout.str()
     )
+
+
+def test_apply_tags_tags_passing_images_only(
+    pytester: pytest.Pytester, make_stack: MakeStack, owner: str, docker_client: docker.DockerClient
+) -> None:
+    failing = (
+        CHILD_INSPECTIONS
+        + """
+    @tagger
+    def missing_tool(host):
+        return output_of(host, "no-such-tool --version")
+    """
+    )
+    make_stack(two_images({"inspect_child.py": failing}))
+    result = pytester.runpytest_subprocess("--stack", "stack", "--apply-tags")
+    result.assert_outcomes(passed=5, failed=1)
+    tags = {tag for image in docker_client.images.list() for tag in image.tags}
+    assert {
+        f"localhost/{owner}/root:x86_64-latest",
+        f"localhost/{owner}/root:x86_64-debian-12",
+    } <= tags
+    assert not [tag for tag in tags if tag.startswith(f"localhost/{owner}/child:x86_64")]
