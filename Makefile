@@ -24,6 +24,9 @@ demo: demo-images
 test:
 	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider
 
+bench: demo-images
+	$(PYTHON) benchmarks/bench.py --json $(OUT)/bench.json
+
 lint:
 	ruff check .
 	ruff format --check .

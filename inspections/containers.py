@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from docker.models.containers import Container
 
@@ -15,14 +16,17 @@ from inspections.docker_engine import ResolvedImage
 class ContainerPool:
     """Starts an image's container when a command first needs it; removes it on release.
 
-    Inspections run concurrently (see `prefetch`), so `get` is safe to call from threads.
-    An image whose values all come from the cache never starts a container.
+    Inspections run concurrently (see `evaluation`), so `get` is safe to call from threads.
+    An image whose values all come from the cache never starts a container. Removal happens
+    in the background, so the next image need not wait; `remove_all` waits for all of them.
     """
 
     def __init__(self, start: Callable[[ResolvedImage], Container]) -> None:
         self._start = start
         self._lock = threading.Lock()
         self._containers: dict[str, Container] = {}
+        self._removals = ThreadPoolExecutor(max_workers=2, thread_name_prefix="remove")
+        self._pending: list[Future[None]] = []
         self.start_seconds: dict[str, float] = {}
 
     def get(self, image: ResolvedImage) -> Container:
@@ -35,13 +39,17 @@ class ContainerPool:
             return self._containers[image.name]
 
     def remove(self, name: str) -> None:
-        """Remove the container of image `name`, if one runs (e.g. after a timeout)."""
+        """Start removing the container of image `name`, if one runs."""
         with self._lock:
             container = self._containers.pop(name, None)
-        if container is not None:
-            docker_engine.remove_container(container)
+            if container is not None:
+                removal = self._removals.submit(docker_engine.remove_container, container)
+                self._pending.append(removal)
 
     def remove_all(self) -> None:
-        """Remove every container this process started."""
+        """Remove every container this process started, and wait until they are gone."""
         for name in list(self._containers):
             self.remove(name)
+        for removal in self._pending:
+            removal.result()
+        self._pending.clear()

@@ -5,15 +5,15 @@ The container is started on the first command, so values served from the cache c
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 import testinfra.host
+from docker.models.containers import Container
 from testinfra.backend.base import CommandResult
 from testinfra.backend.docker import DockerBackend
 
@@ -35,10 +35,10 @@ class CachingDockerBackend(DockerBackend):
     """
 
     def __init__(
-        self, label: str, container_id: Callable[[], str], on_timeout: Callable[[], None]
+        self, label: str, container: Callable[[], Container], on_timeout: Callable[[], None]
     ) -> None:
         super().__init__(label)
-        self.container_id = container_id
+        self.container = container
         self.on_timeout = on_timeout
         self._sharing = 0  # inspections running now, in any thread
         self.executed: list[str] = []  # command lines run while caching, in order
@@ -102,28 +102,39 @@ class CachingDockerBackend(DockerBackend):
         return result
 
     def _execute(self, line: str) -> CommandResult:
-        user = ["--user", self.user] if self.user is not None else []
-        argv = ["docker", "exec", *user, self.container_id(), "/bin/sh", "-c", line]
+        """`line` through `/bin/sh -c` in the container, over the engine's API (no CLI)."""
         deadline = self.deadline
         remaining = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+        running = _EXECUTIONS.submit(_exec, self.container(), self.user, line)
         try:
-            completed = subprocess.run(argv, capture_output=True, timeout=remaining, check=False)
-        except subprocess.TimeoutExpired as error:
+            rc, stdout, stderr = running.result(timeout=remaining)
+        except TimeoutError as error:
             self.on_timeout()
             raise CommandTimeoutError(
                 f"`{line}` still ran at the inspection timeout: the container was removed; "
                 "raise --inspection-timeout or make the command finish"
             ) from error
-        return self.result(
-            completed.returncode, self.encode(line), completed.stdout, completed.stderr
-        )
+        return self.result(rc, self.encode(line), stdout, stderr)
+
+
+# Commands wait here, so that one past its deadline can be abandoned by the caller.
+_EXECUTIONS = ThreadPoolExecutor(thread_name_prefix="docker-exec")
+
+
+def _exec(container: Container, user: str | None, line: str) -> tuple[int, bytes, bytes]:
+    """Exit status, stdout and stderr of `line` run in `container`."""
+    api = container.client.api
+    execution = api.exec_create(container.id, ["/bin/sh", "-c", line], user=user or "")
+    stdout, stderr = api.exec_start(execution["Id"], demux=True)
+    status = api.exec_inspect(execution["Id"])["ExitCode"]
+    return int(status if status is not None else -1), stdout or b"", stderr or b""
 
 
 def lazy_host(
-    label: str, container_id: Callable[[], str], on_timeout: Callable[[], None]
+    label: str, container: Callable[[], Container], on_timeout: Callable[[], None]
 ) -> testinfra.host.Host:
     """A testinfra host whose container is asked for (and so started) on its first command."""
-    backend = CachingDockerBackend(label, container_id, on_timeout)
+    backend = CachingDockerBackend(label, container, on_timeout)
     host = testinfra.host.Host(backend)
     backend.set_host(host)
     return host

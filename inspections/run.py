@@ -100,7 +100,7 @@ class RunContext:
         if image.name not in self._hosts:
             self._hosts[image.name] = lazy_host(
                 image.name,
-                container_id=lambda: str(self.pool.get(image).id),
+                container=lambda: self.pool.get(image),
                 on_timeout=lambda: self.pool.remove(image.name),
             )
         return self._hosts[image.name]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,30 +13,28 @@ from inspections.host import CachingDockerBackend, CommandTimeoutError, inspecti
 
 
 class FakeDocker:
-    """Stands in for the `docker exec` subprocess: records each command line it runs."""
+    """Stands in for the engine's exec API: records each command line it runs."""
 
     def __init__(self) -> None:
         self.ran: list[str] = []
-        self.argv: list[list[str]] = []
-        self.timeouts: list[float | None] = []
+        self.containers: list[object] = []
+        self.release = threading.Event()
         self.hangs = False
 
-    def run(self, argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
-        line = argv[-1]
+    def exec(self, container: object, user: str | None, line: str) -> tuple[int, bytes, bytes]:
         self.ran.append(line)
-        self.argv.append(argv)
-        self.timeouts.append(kwargs.get("timeout"))
+        self.containers.append(container)
         if self.hangs:
-            raise subprocess.TimeoutExpired(argv, kwargs.get("timeout") or 0)
-        stdout = f"run {len(self.ran)}: {line}\n".encode()
-        return subprocess.CompletedProcess(argv, 0, stdout, b"")
+            self.release.wait(10)
+        return 0, f"run {len(self.ran)}: {line}\n".encode(), b""
 
 
 @pytest.fixture
-def docker(monkeypatch: pytest.MonkeyPatch) -> FakeDocker:
+def docker(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDocker]:
     fake = FakeDocker()
-    monkeypatch.setattr(host_module.subprocess, "run", fake.run)
-    return fake
+    monkeypatch.setattr(host_module, "_exec", fake.exec)
+    yield fake
+    fake.release.set()
 
 
 def no_timeout() -> None:
@@ -43,7 +42,7 @@ def no_timeout() -> None:
 
 
 def host_for(container_id: str, on_timeout: Any) -> Any:
-    """A lazy host whose container is `container_id`."""
+    """A lazy host whose container is the string `container_id` (the fake needs no more)."""
     return lazy_host("image", lambda: container_id, on_timeout)
 
 
@@ -56,7 +55,7 @@ def test_host_for_uses_the_caching_backend(docker: FakeDocker) -> None:
     testinfra_host = host_for("0123abcd", no_timeout)
 
     assert isinstance(testinfra_host.backend, CachingDockerBackend)
-    assert testinfra_host.backend.container_id() == "0123abcd"
+    assert testinfra_host.backend.container() == "0123abcd"
     assert testinfra_host.backend.caching is False
 
 
@@ -189,22 +188,24 @@ def test_encoding_needs_no_command(docker: FakeDocker) -> None:
     assert docker.ran == []
 
 
-def test_commands_run_through_docker_exec_in_a_shell(docker: FakeDocker) -> None:
+def test_commands_are_quoted_and_run_in_the_container(docker: FakeDocker) -> None:
     host_for("0123abcd", no_timeout).run("ls %s", "/tmp/a b")
 
-    assert docker.argv == [["docker", "exec", "0123abcd", "/bin/sh", "-c", "ls '/tmp/a b'"]]
+    assert docker.ran == ["ls '/tmp/a b'"]
+    assert docker.containers == ["0123abcd"]
 
 
-def test_an_inspection_deadline_bounds_each_command(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd", no_timeout)
+def test_the_container_is_asked_for_only_when_a_command_runs(docker: FakeDocker) -> None:
+    asked: list[str] = []
 
-    with inspecting(testinfra_host, 30.0):
-        testinfra_host.run("pip list")
-    testinfra_host.run("pip list")
+    def container() -> Any:
+        asked.append("container")
+        return "0123abcd"
 
-    first, after = docker.timeouts
-    assert first is not None and 29.0 < first <= 30.0
-    assert after is None
+    testinfra_host = lazy_host("image", container, no_timeout)
+    assert asked == []
+    testinfra_host.run("true")
+    assert asked == ["container"]
 
 
 def test_a_command_past_the_deadline_removes_the_container(docker: FakeDocker) -> None:
@@ -212,7 +213,7 @@ def test_a_command_past_the_deadline_removes_the_container(docker: FakeDocker) -
     testinfra_host = host_for("0123abcd", lambda: removed.append("0123abcd"))
     docker.hangs = True
 
-    with pytest.raises(CommandTimeoutError) as raised, inspecting(testinfra_host, 0.5):
+    with pytest.raises(CommandTimeoutError) as raised, inspecting(testinfra_host, 0.3):
         testinfra_host.run("sleep 1000")
 
     assert removed == ["0123abcd"]
