@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from inspections.build_info import BuildInfo
 from inspections.markdown import fenced, inline_code
-from inspections.stack import DEFAULT_VARIANT
+from inspections.stack import tag_prefix
 from inspections.values import check_tag
 
 SHA_LENGTH = 12
@@ -34,10 +34,7 @@ class InspectedImage:
 
     @property
     def prefix(self) -> str:
-        """`x86_64`, or `x86_64-cuda12` for a variant other than the default."""
-        if self.variant == DEFAULT_VARIANT:
-            return self.platform
-        return f"{self.platform}-{self.variant}"
+        return tag_prefix(self.platform, self.variant)
 
     @property
     def file_stem(self) -> str:

@@ -19,7 +19,7 @@ from inspections.errors import DockerUnavailableError
 from inspections.evaluation import Evaluation, Inspection
 from inspections.host import lazy_host
 from inspections.plan import InspectionPlan
-from inspections.stack import DEFAULT_VARIANT, Stack
+from inspections.stack import Stack, inspected_tag
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,7 @@ class RunOptions:
 
     def reference(self, image: str) -> str:
         """The local reference the image under test is built as."""
-        tag = "latest" if self.variant == DEFAULT_VARIANT else f"{self.variant}-latest"
-        return f"{self.registry}/{self.owner}/{image}:{tag}"
+        return f"{self.registry}/{self.owner}/{image}:{inspected_tag(self.variant)}"
 
 
 @dataclass

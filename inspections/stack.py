@@ -18,6 +18,16 @@ DEFAULT_VARIANT = "default"
 NAME_PATTERN = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
 
 
+def tag_prefix(platform: str, variant: str) -> str:
+    """`x86_64`, or `x86_64-cuda12` for a variant other than the default."""
+    return platform if variant == DEFAULT_VARIANT else f"{platform}-{variant}"
+
+
+def inspected_tag(variant: str) -> str:
+    """The tag an image is built as before inspection: `latest`, or `cuda12-latest`."""
+    return "latest" if variant == DEFAULT_VARIANT else f"{variant}-latest"
+
+
 @dataclass(frozen=True)
 class StackSettings:
     """Stack-wide defaults from `stack.toml`; command-line options override them."""

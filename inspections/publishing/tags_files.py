@@ -13,7 +13,7 @@ from pathlib import Path
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.input_files import read_text
 from inspections.publishing.references import Reference, parse_reference
-from inspections.stack import DEFAULT_VARIANT, NAME_PATTERN
+from inspections.stack import NAME_PATTERN, inspected_tag, tag_prefix
 
 TAGS_FOLDER = "tags"
 _PLATFORM = re.compile(r"[a-z0-9_]+")
@@ -38,17 +38,12 @@ class TagsFile:
 
     @property
     def prefix(self) -> str:
-        """`x86_64`, or `x86_64-cuda12` for a variant other than the default."""
-        if self.variant == DEFAULT_VARIANT:
-            return self.platform
-        return f"{self.platform}-{self.variant}"
+        return tag_prefix(self.platform, self.variant)
 
     @property
     def source(self) -> Reference:
         """The local image the plugin inspected: `<repo>:latest` or `<repo>:<variant>-latest`."""
-        if self.variant == DEFAULT_VARIANT:
-            return Reference(self.repository, "latest")
-        return Reference(self.repository, f"{self.variant}-latest")
+        return Reference(self.repository, inspected_tag(self.variant))
 
     def unprefixed(self, reference: Reference) -> Reference:
         """`reference` without the platform: `x86_64-cuda12-python-3.11` -> `cuda12-python-3.11`."""

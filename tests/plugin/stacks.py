@@ -16,6 +16,19 @@ IMAGE_LABEL = "org.stack-inspections.image"
 
 MakeStack = Callable[..., Path]
 
+# A tagger and a manifest piece any Debian image answers: the root of most test stacks.
+OS_INSPECTIONS = """
+    from inspections import manifest, output_of, quoted_output, tagger
+
+    @tagger
+    def os_tag(host):
+        return output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID")
+
+    @manifest("OS Release")
+    def os_release(host):
+        return quoted_output(host, "cat /etc/os-release")
+"""
+
 
 @dataclass
 class StackImage:

@@ -9,24 +9,18 @@ from typing import Any
 import docker
 import pytest
 
-from tests.plugin.stacks import MakeStack, StackImage
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage
 
-INSPECTIONS = """
-    from inspections import manifest, output_of, quoted_output, tagger
+INSPECTIONS = (
+    OS_INSPECTIONS
+    + """
     from inspections.library.build import date_tag
-
-    @tagger
-    def os_tag(host):
-        return output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID")
-
-    @manifest("OS Release")
-    def os_release(host):
-        return quoted_output(host, "cat /etc/os-release")
 
     @tagger
     def same_command_again(host):
         return "id-" + output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID")
 """
+)
 
 
 def inspect_run(pytester: pytest.Pytester, out: str, epoch: int) -> dict[str, Any]:
@@ -52,8 +46,8 @@ def test_a_warm_run_starts_no_container_and_keeps_time_values_fresh(
     assert warm["timing"]["container_start_seconds"] is None
     assert warm["timing"]["commands_executed"] == 0
     assert warm["timing"]["cached_values"] == 3
-    assert cold["tags"][1:] == ["x86_64-2025-11-24", "x86_64-debian-12", "x86_64-id-debian-12"]
-    assert warm["tags"][1:] == ["x86_64-2025-11-25", "x86_64-debian-12", "x86_64-id-debian-12"]
+    assert cold["tags"][1:] == ["x86_64-debian-12", "x86_64-2025-11-24", "x86_64-id-debian-12"]
+    assert warm["tags"][1:] == ["x86_64-debian-12", "x86_64-2025-11-25", "x86_64-id-debian-12"]
     assert warm["manifest_pieces"] == cold["manifest_pieces"]
 
 

@@ -8,19 +8,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.plugin.stacks import MakeStack, StackImage, git_sha
-
-ROOT_INSPECTIONS = """
-    from inspections import manifest, output_of, quoted_output, tagger
-
-    @tagger
-    def os_tag(host):
-        return output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID")
-
-    @manifest("OS Release")
-    def os_release(host):
-        return quoted_output(host, "cat /etc/os-release")
-"""
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, git_sha
 
 CHILD_INSPECTIONS = """
     from inspections import output_of, tagger
@@ -33,7 +21,7 @@ CHILD_INSPECTIONS = """
 
 def two_images(child_files: dict[str, str] | None = None) -> dict[str, StackImage]:
     return {
-        "root": StackImage(files={"inspect_root.py": ROOT_INSPECTIONS}),
+        "root": StackImage(files={"inspect_root.py": OS_INSPECTIONS}),
         "child": StackImage(
             parent="root", files=child_files or {"inspect_child.py": CHILD_INSPECTIONS}
         ),

@@ -8,19 +8,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.plugin.stacks import MakeStack, StackImage, labelled_containers
-
-ROOT_INSPECTIONS = """
-    from inspections import manifest, output_of, quoted_output, tagger
-
-    @tagger
-    def os_tag(host):
-        return output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID")
-
-    @manifest("OS Release")
-    def os_release(host):
-        return quoted_output(host, "cat /etc/os-release")
-"""
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, labelled_containers
 
 RECORD_CONTAINER = """
     import os
@@ -42,7 +30,7 @@ CHILD_INSPECTIONS = """
 def three_images(extra_child_files: dict[str, str] | None = None) -> dict[str, StackImage]:
     return {
         "root": StackImage(
-            files={"inspect_root.py": ROOT_INSPECTIONS, "test_root.py": RECORD_CONTAINER}
+            files={"inspect_root.py": OS_INSPECTIONS, "test_root.py": RECORD_CONTAINER}
         ),
         "child": StackImage(
             parent="root",
