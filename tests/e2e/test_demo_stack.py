@@ -65,6 +65,22 @@ def test_every_image_passed_its_image_tests(whole_stack: Path) -> None:
     assert all(not image["tests"]["failed"] for image in facts["images"].values())
 
 
+def test_a_serial_session_writes_the_same_bytes(whole_stack: Path, tmp_path: Path) -> None:
+    """The parallel session of `whole_stack` against a serial one: same files, same bytes."""
+    completed = run_pytest("--stack", str(DEMO), "--emit-manifests", str(tmp_path), "-n", "0")
+    assert completed.returncode == 0, completed.stdout[-3000:]
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            str(path.relative_to(folder)): path.read_bytes()
+            for path in folder.rglob("*")
+            if path.is_file() and path.name != "inspections.json"
+        }
+
+    assert len(files(whole_stack)) == 3 * len(IMAGES)
+    assert files(tmp_path) == files(whole_stack)
+
+
 def test_one_image_as_a_user_runs_it(tmp_path: Path) -> None:
     completed = run_pytest(
         "--stack", str(DEMO), "--image", "base-notebook", "--emit-manifests", str(tmp_path)

@@ -256,6 +256,31 @@ def test_ctrl_c_leaves_no_container_and_no_file(
     assert [name for name in os.listdir(tmp_path / "out")] == []
 
 
+@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0], ids=lambda d: f"ctrl-c after {d} s")
+def test_ctrl_c_at_any_moment_leaves_nothing(
+    tmp_path: Path,
+    client: docker.DockerClient,
+    record_property: Record,
+    delay: float,
+) -> None:
+    """Start-up, collection, workers booting, containers starting: wherever it lands."""
+    code = (
+        TAG_OK + "\n    @tagger\n    def slow(host):\n        return output_of(host, 'sleep 60')\n"
+    )
+    write_stack(tmp_path, code)
+    process = start(tmp_path, "--stack", "stack", "--emit-manifests", "out", "-n", "2")
+    time.sleep(delay)
+    interrupt(process, whole_group=True)
+    left = containers_of(client, process.pid)
+    leftovers = sorted(os.listdir(tmp_path / "out")) if (tmp_path / "out").exists() else []
+    record_property(
+        FAULT_PROPERTY, f"exit {process.returncode}, {len(left)} containers, files {leftovers}"
+    )
+    assert process.returncode != 0
+    assert left == []
+    assert leftovers == []
+
+
 def test_a_killed_worker_leaves_no_container(
     tmp_path: Path, client: docker.DockerClient, record_property: Record
 ) -> None:

@@ -248,3 +248,44 @@ def test_tests_outside_the_stack_keep_their_own_image_parameter(
     )
     result = pytester.runpytest_subprocess("--stack", "stack", "test_other.py", "-n", "2")
     result.assert_outcomes(passed=2)
+
+
+def test_markers_select_image_tests_as_usual(
+    pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marked = """
+        import pytest
+
+        @pytest.mark.slow
+        def test_slow(host):
+            assert host.run("true").rc == 0
+
+        def test_quick(host):
+            assert host.run("true").rc == 0
+    """
+    make_stack(three_images({"test_child.py": marked}))
+    (pytester.path / "pytest.ini").write_text(
+        "[pytest]\naddopts = --import-mode=importlib -p no:cacheprovider\nmarkers = slow\n"
+    )
+    monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
+    result = pytester.runpytest_subprocess("--stack", "stack", "-m", "not slow", "-v")
+    result.assert_outcomes(passed=11, deselected=1)
+    result.stdout.fnmatch_lines(["*test_quick[[]child[]] PASSED*"])
+    assert "test_slow" not in result.stdout.str()
+
+
+def test_inspection_containers_have_no_network_and_no_privileges(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    checks = """
+        def test_least_privilege(container, host):
+            container.reload()
+            config = container.attrs["HostConfig"]
+            assert config["NetworkMode"] == "none"
+            assert config["Privileged"] is False
+            assert not config["CapAdd"]
+            assert host.check_output("ls /sys/class/net") == "lo"
+    """
+    make_stack({"root": StackImage(files={"test_root.py": checks})})
+    result = pytester.runpytest_subprocess("--stack", "stack")
+    result.assert_outcomes(passed=1)
