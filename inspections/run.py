@@ -33,11 +33,11 @@ class RunOptions:
     repository: str
     emit_dir: Path | None
     test_gate: bool
-    shared_tests: tuple[Path, ...] = ()
-    inspection_timeout: float = 300.0
-    cache_dir: Path | None = None
-    inspections_only: bool = False
-    apply_tags: bool = False
+    shared_tests: tuple[Path, ...]
+    inspection_timeout: float
+    cache_dir: Path | None
+    inspections_only: bool
+    apply_tags: bool
 
     def reference(self, image: str) -> str:
         """The local reference the image under test is built as."""
