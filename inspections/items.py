@@ -34,7 +34,7 @@ def inspection_key_of(run: RunContext, item: pytest.Item) -> str | None:
     """The plan key of an inspection item; None for anything else."""
     if not isinstance(item, pytest.Function) or spec_of(item.obj) is None:
         return None
-    owner = run.stack.image_owning(item.path) or ""
+    owner = run.owner_of(item.path) or ""
     return inspection_key(owner, item.path, item.originalname)
 
 

@@ -108,7 +108,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Mod
         fnmatch.fnmatch(file_path.name, pattern) for pattern in patterns
     ):
         return None
-    if run.stack.image_owning(file_path) is None:
+    if run.owner_of(file_path) is None:
         return None
     module: pytest.Module = pytest.Module.from_parent(parent, path=file_path)
     return module

@@ -59,6 +59,8 @@ class RunContext:
     _pool: ContainerPool | None = None
     _resolved: dict[str, ResolvedImage] = field(default_factory=dict)
     _hosts: dict[str, testinfra.host.Host] = field(default_factory=dict)
+    _owners: dict[Path, str | None] = field(default_factory=dict)
+    _images_for: dict[Path, list[str] | None] = field(default_factory=dict)
     inspections_of: dict[str, list[Inspection]] = field(default_factory=dict)
     evaluations: dict[str, dict[str, Evaluation]] = field(default_factory=dict)
 
@@ -126,13 +128,24 @@ class RunContext:
             return self.build
         raise KeyError(name)
 
+    def owner_of(self, path: Path) -> str | None:
+        """The image whose folder holds the test file `path` (asked once per file)."""
+        if path not in self._owners:
+            self._owners[path] = self.stack.image_owning(path)
+        return self._owners[path]
+
     def images_for(self, path: Path) -> list[str] | None:
         """The selected images a test file applies to; None when the file is not the stack's.
 
         A file in an image folder applies to that image and its descendants; a file under one
-        of the shared test folders applies to every image.
+        of the shared test folders applies to every image. Asked once per file.
         """
-        owner = self.stack.image_owning(path)
+        if path not in self._images_for:
+            self._images_for[path] = self._find_images_for(path)
+        return self._images_for[path]
+
+    def _find_images_for(self, path: Path) -> list[str] | None:
+        owner = self.owner_of(path)
         if owner is not None:
             return [name for name in self.plan.images if owner in self.stack.lineage_names(name)]
         resolved = path.resolve()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -80,10 +81,14 @@ class Stack:
     def image_owning(self, path: Path) -> str | None:
         """The image whose folder holds `path`, or None for a path outside every image folder."""
         resolved = path.resolve()
-        for spec in self.images.values():
-            if resolved.is_relative_to(spec.folder.resolve()):
-                return spec.name
+        for name, folder in self._resolved_folders:
+            if resolved.is_relative_to(folder):
+                return name
         return None
+
+    @functools.cached_property
+    def _resolved_folders(self) -> list[tuple[str, Path]]:
+        return [(spec.name, spec.folder.resolve()) for spec in self.images.values()]
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
