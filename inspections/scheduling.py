@@ -2,8 +2,10 @@
 
 Built on xdist's scope scheduler with the image as the scope. That scheduler puts a crashed
 worker's whole unit back in the queue, crashing item included, so a crashing item would be
-retried forever; here the crashing item is dropped (xdist reports it failed) and only the
-rest of its unit is queued again.
+retried forever. Here the crashed image's unit is dropped: xdist reports the item that was
+running as failed, the image gets no outputs anyway, and its other items (which run together
+with the crashing one, see `evaluation`) would only crash the next worker too. The crashed
+worker's other units go back in the queue.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class ImageScheduling(LoadScopeScheduling):
         return f"image:{image}" if image else super()._split_scope(nodeid)
 
     def remove_node(self, node: WorkerController) -> str | None:
-        """Forget `node`; after a crash, queue its unfinished items except the crashing one."""
+        """Forget `node`; after a crash, queue its unfinished units but the crashed one."""
         workload = self.assigned_work.pop(node)
         if not self._pending_of(workload):
             return None
@@ -51,9 +53,7 @@ class ImageScheduling(LoadScopeScheduling):
             if not completed
         )
         for scope, unit in workload.items():
-            if crashed in unit:
-                unit[crashed] = True
-            if self._pending_of({scope: unit}):
+            if crashed not in unit and self._pending_of({scope: unit}):
                 self.workqueue[scope] = unit
         for other in self.assigned_work:
             self._reschedule(other)

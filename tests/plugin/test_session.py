@@ -164,7 +164,8 @@ def test_a_dying_worker_does_not_hang_the_session(
         "--stack", "stack", "--emit-manifests", "out", "-n", "2", timeout=240
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running*dies[[]child[]]*"])
+    # The child's inspections run together, so the crash lands on whichever was running.
+    result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running*[[]child[]]*"])
     tags = sorted(path.name for path in (pytester.path / "out/tags").iterdir())
     assert tags == ["x86_64-default-root.txt", "x86_64-default-sibling.txt"]
     assert labelled_containers(docker_client, owner) == []
