@@ -19,6 +19,16 @@ CHILD_INSPECTIONS = """
 """
 
 
+FAILING_CHILD_INSPECTIONS = (
+    CHILD_INSPECTIONS
+    + """
+    @tagger
+    def missing_tool(host):
+        return output_of(host, "no-such-tool --version")
+"""
+)
+
+
 def two_images(child_files: dict[str, str] | None = None) -> dict[str, StackImage]:
     return {
         "root": StackImage(files={"inspect_root.py": OS_INSPECTIONS}),
@@ -91,15 +101,7 @@ def test_only_the_requested_image_is_inspected(
 def test_a_failing_inspection_leaves_no_files_for_its_image_only(
     pytester: pytest.Pytester, make_stack: MakeStack
 ) -> None:
-    failing = (
-        CHILD_INSPECTIONS
-        + """
-    @tagger
-    def missing_tool(host):
-        return output_of(host, "no-such-tool --version")
-    """
-    )
-    make_stack(two_images({"inspect_child.py": failing}))
+    make_stack(two_images({"inspect_child.py": FAILING_CHILD_INSPECTIONS}))
     result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
     result.assert_outcomes(passed=5, failed=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
@@ -189,15 +191,7 @@ def test_plugin_can_be_disabled(pytester: pytest.Pytester, make_stack: MakeStack
 def test_apply_tags_tags_passing_images_only(
     pytester: pytest.Pytester, make_stack: MakeStack, owner: str, docker_client: docker.DockerClient
 ) -> None:
-    failing = (
-        CHILD_INSPECTIONS
-        + """
-    @tagger
-    def missing_tool(host):
-        return output_of(host, "no-such-tool --version")
-    """
-    )
-    make_stack(two_images({"inspect_child.py": failing}))
+    make_stack(two_images({"inspect_child.py": FAILING_CHILD_INSPECTIONS}))
     result = pytester.runpytest_subprocess("--stack", "stack", "--apply-tags")
     result.assert_outcomes(passed=5, failed=1)
     tags = {tag for image in docker_client.images.list() for tag in image.tags}
