@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 from dataclasses import dataclass
@@ -100,10 +99,18 @@ def start_container(
     )
 
 
+CONFLICT = 409  # the engine is already removing the container
+
+
 def remove_container(container: Container) -> None:
-    """Remove `container` at once; a container already gone is fine."""
-    with contextlib.suppress(docker.errors.NotFound):
+    """Remove `container` at once; one already gone, or going, is fine."""
+    try:
         container.remove(force=True)
+    except docker.errors.NotFound:
+        return
+    except docker.errors.APIError as error:
+        if error.status_code != CONFLICT:
+            raise
 
 
 def _controller_alive(labels: dict[str, str]) -> bool:
@@ -129,7 +136,9 @@ def sweep_containers(client: docker.DockerClient, run_id: str | None = None) -> 
     """Remove this run's containers (or, without a run id, those of dead runs); return the count."""
     label = f"{RUN_LABEL}={run_id}" if run_id else RUN_LABEL
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": label}):
+    # Containers may go while being listed (other runs remove theirs): skip those.
+    found = client.containers.list(all=True, filters={"label": label}, ignore_removed=True)
+    for container in found:
         if run_id is None and _controller_alive(container.labels):
             continue
         remove_container(container)

@@ -95,9 +95,14 @@ def evaluate_all(
     if not inspections:
         return {}
     threads = min(MAX_THREADS, len(inspections))
-    with ThreadPoolExecutor(threads, thread_name_prefix=f"inspect-{image.name}") as pool:
+    pool = ThreadPoolExecutor(threads, thread_name_prefix=f"inspect-{image.name}")
+    try:
         futures = {
             item.key: pool.submit(evaluate, item, image, argument, cache, timeout)
             for item in inspections
         }
         return {key: future.result() for key, future in futures.items()}
+    finally:
+        # On Ctrl-C, do not wait here for commands still running: the session's teardown
+        # removes the containers, which ends them.
+        pool.shutdown(wait=False, cancel_futures=True)

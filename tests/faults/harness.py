@@ -89,7 +89,9 @@ def run(root: Path, *args: str, environment: dict[str, str] | None = None) -> Ob
 
 def containers_of(client: docker.DockerClient, controller_pid: int) -> list[str]:
     """Inspection containers started for the pytest process `controller_pid`."""
-    found = client.containers.list(all=True, filters={"label": f"{PID_LABEL}={controller_pid}"})
+    found = client.containers.list(
+        all=True, filters={"label": f"{PID_LABEL}={controller_pid}"}, ignore_removed=True
+    )
     return [str(container.id) for container in found]
 
 
@@ -100,7 +102,10 @@ def wait_for_container(client: docker.DockerClient, process: subprocess.Popen[st
         if containers_of(client, process.pid):
             return
         if process.poll() is not None:
-            raise AssertionError(f"pytest ended before starting a container: {process.returncode}")
+            output = process.stdout.read() if process.stdout else ""
+            raise AssertionError(
+                f"pytest ended ({process.returncode}) before starting a container:\n{output}"
+            )
         time.sleep(0.2)
     raise AssertionError("no inspection container started within 60 s")
 

@@ -74,7 +74,7 @@ def tag_images(client: docker.DockerClient, owner: str, names: list[str]) -> Non
 
 def labelled_containers(client: docker.DockerClient, owner: str) -> list[str]:
     """Ids of the inspection containers of `owner`'s images (other tests may run beside)."""
-    found = client.containers.list(all=True, filters={"label": RUN_LABEL})
+    found = client.containers.list(all=True, filters={"label": RUN_LABEL}, ignore_removed=True)
     prefix = f"localhost/{owner}/"
     return [str(c.id) for c in found if c.labels.get(IMAGE_LABEL, "").startswith(prefix)]
 
