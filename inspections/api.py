@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
+from weakref import WeakKeyDictionary
 
 import pytest
 
 InspectionFunction = TypeVar("InspectionFunction", bound=Callable[..., Any])
 
-SPEC_ATTRIBUTE = "__stack_inspection__"
+# Specs are kept here rather than as attributes of the functions, so that nothing internal
+# shows up among an item's keywords (pytest's -k matches a function's attribute names).
+_SPECS: WeakKeyDictionary[Callable[..., Any], InspectionSpec] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -22,9 +25,8 @@ class InspectionSpec:
 
 
 def _mark(function: InspectionFunction, spec: InspectionSpec) -> InspectionFunction:
-    """Attach `spec`, make pytest collect the function whatever its name, and bind it to images."""
-    setattr(function, SPEC_ATTRIBUTE, spec)
-    function.__test__ = True  # type: ignore[attr-defined]
+    """Remember `spec` for `function` and bind it to the image under inspection."""
+    _SPECS[function] = spec
     marked: InspectionFunction = pytest.mark.usefixtures("image")(function)
     return marked
 
@@ -47,5 +49,7 @@ def manifest(title: str) -> Callable[[InspectionFunction], InspectionFunction]:
 
 def spec_of(obj: object) -> InspectionSpec | None:
     """The inspection spec of `obj`, or None when it is not an inspection."""
-    spec = getattr(obj, SPEC_ATTRIBUTE, None)
-    return spec if isinstance(spec, InspectionSpec) else None
+    try:
+        return _SPECS.get(obj)  # type: ignore[call-overload]
+    except TypeError:  # not weakly referenceable, so never an inspection
+        return None

@@ -21,6 +21,14 @@ class BuildInfo:
     git_commit: str = ""
     git_message: str = ""
     git_problem: str = ""
+    # Uncommitted changes when the session started: tracked files anywhere in the repository,
+    # untracked ones inside the stack folder. A build from such a tree is not the commit's.
+    git_changes: tuple[str, ...] = ()
+
+    @property
+    def git_modified(self) -> bool:
+        """Whether the working tree differed from the commit when the session started."""
+        return bool(self.git_changes)
 
     def commit_sha(self) -> str:
         """The full sha of the commit under test, or InspectionError saying why there is none."""
@@ -28,14 +36,15 @@ class BuildInfo:
             raise InspectionError(self.git_problem or "no git commit known")
         return self.git_commit
 
-    def to_wire(self) -> dict[str, str]:
+    def to_wire(self) -> dict[str, Any]:
         """Plain built-ins, to hand the same facts to xdist workers."""
         data: dict[str, Any] = asdict(self)
         data["timestamp"] = self.timestamp.isoformat()
+        data["git_changes"] = list(self.git_changes)
         return data
 
     @classmethod
-    def from_wire(cls, data: dict[str, str]) -> BuildInfo:
+    def from_wire(cls, data: dict[str, Any]) -> BuildInfo:
         """The inverse of `to_wire`."""
         return cls(
             timestamp=datetime.fromisoformat(data["timestamp"]),
@@ -43,14 +52,33 @@ class BuildInfo:
             git_commit=data["git_commit"],
             git_message=data["git_message"],
             git_problem=data["git_problem"],
+            git_changes=tuple(data["git_changes"]),
         )
 
 
+def _git_bytes(folder: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, check=True).stdout
+
+
 def _git(folder: Path, *args: str) -> str:
-    completed = subprocess.run(
-        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True
-    )
-    return completed.stdout.strip()
+    """git's stdout, decoded as UTF-8 whatever the commit's encoding (bad bytes replaced)."""
+    return _git_bytes(folder, *args).decode("utf-8", errors="replace").strip()
+
+
+def _changes(toplevel: Path, stack_folder: Path) -> tuple[str, ...]:
+    """Changed tracked files of the repository and untracked files of the stack folder."""
+    listing = _git_bytes(toplevel, "status", "--porcelain=v1", "-z", "--untracked-files=all")
+    fields = iter(listing.decode("utf-8", errors="replace").split("\0"))
+    stack = stack_folder.resolve().relative_to(toplevel.resolve()).as_posix()
+    changed = []
+    for entry in fields:
+        status, path = entry[:2], entry[3:]
+        if status[:1] in ("R", "C"):
+            next(fields, None)  # the path it was renamed or copied from
+        inside_stack = stack == "." or path == stack or path.startswith(f"{stack}/")
+        if path and (status != "??" or inside_stack):
+            changed.append(path)
+    return tuple(changed)
 
 
 def build_timestamp(environ: Mapping[str, str]) -> datetime:
@@ -75,11 +103,12 @@ def read_build_info(stack_folder: Path, timestamp: datetime) -> BuildInfo:
         toplevel = _git(stack_folder, "rev-parse", "--show-toplevel")
         commit = _git(stack_folder, "rev-parse", "HEAD")
         message = _git(stack_folder, "log", "-1", "--format=%B")
+        changes = _changes(Path(toplevel), stack_folder)
     except FileNotFoundError:
         problem = "git is not installed: install git so the commit of the stack can be read"
         return BuildInfo(timestamp=timestamp, git_problem=problem)
     except subprocess.CalledProcessError as error:
-        said = (error.stderr or "").strip().splitlines()
+        said = (error.stderr or b"").decode("utf-8", errors="replace").strip().splitlines()
         fatal = [line for line in said if line.startswith("fatal:")]
         reason = (fatal or said or [f"git exited with {error.returncode}"])[0]
         problem = (
@@ -87,4 +116,4 @@ def read_build_info(stack_folder: Path, timestamp: datetime) -> BuildInfo:
             "of the stack with at least one commit"
         )
         return BuildInfo(timestamp=timestamp, git_problem=problem)
-    return BuildInfo(timestamp, toplevel, commit, message)
+    return BuildInfo(timestamp, toplevel, commit, message, git_changes=changes)

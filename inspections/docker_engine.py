@@ -1,26 +1,45 @@
-"""The Docker engine: a client, local image resolution, and labelled inspection containers."""
+"""The Docker engine: local images, and inspection containers that live as long as their session.
+
+An inspection container runs `read` in the image's own `/bin/sh`, with its stdin attached to
+this process before it starts. While the process lives, the read waits; when the process ends
+in any way (even SIGKILL, in any PID namespace, on any host sharing the engine), the engine
+sees stdin close, the shell exits and the engine removes the container with its anonymous
+volumes. So a running inspection container always belongs to a live session, and a sweep
+only ever removes containers that are no longer running.
+
+The docker SDK is imported when the engine is first used, not when the plugin loads.
+"""
 
 from __future__ import annotations
 
-import os
 import socket
-from dataclasses import dataclass
-from typing import Any
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import docker
-import docker.errors
-from docker.models.containers import Container
+from inspections.errors import DockerUnavailableError, ImageNotAvailableError, InspectionError
 
-from inspections.errors import DockerUnavailableError, ImageNotAvailableError
+if TYPE_CHECKING:
+    import docker
 
 RUN_LABEL = "org.stack-inspections.run"
 IMAGE_LABEL = "org.stack-inspections.image"
+# Who holds the container; earlier versions' sweeps judge liveness by these two.
 CONTROLLER_PID_LABEL = "org.stack-inspections.controller-pid"
 CONTROLLER_HOST_LABEL = "org.stack-inspections.controller-host"
 
 INSPECTION_HOSTNAME = "inspected"
+# Runs until stdin closes: only a shell builtin, so the image needs no `sleep` or init.
+KEEP_ALIVE = ["/bin/sh", "-c", "read _"]
+# A container created but never started (its session died in between) is swept after this.
+UNSTARTED_GRACE_SECONDS = 120.0
+MAX_OUTPUT_BYTES = 256 * 1024 * 1024
+DEFAULT_SOCKET = "/var/run/docker.sock"
 
 PLATFORMS = {"amd64": "x86_64", "arm64": "aarch64"}
+CONFLICT = 409  # the engine is already removing the container
 
 
 @dataclass(frozen=True)
@@ -35,112 +54,309 @@ class ResolvedImage:
     repo_digests: tuple[str, ...]
 
 
-def connect() -> docker.DockerClient:
-    """A client of the local engine, or DockerUnavailableError saying how to start one."""
-    try:
-        client = docker.from_env()
-        client.ping()
-    except docker.errors.DockerException as error:
-        raise DockerUnavailableError(
-            f"Docker engine not reachable ({error}): start dockerd or set DOCKER_HOST"
-        ) from error
-    return client
-
-
 def platform_of(architecture: str) -> str:
     """`x86_64` or `aarch64` for an image architecture as Docker reports it."""
     return PLATFORMS.get(architecture, architecture)
 
 
-def resolve_image(
-    client: docker.DockerClient, name: str, reference: str, folder: str
-) -> ResolvedImage:
-    """Find `reference` locally; never pull. A missing image says how to build it."""
-    try:
-        found = client.images.get(reference)
-    except docker.errors.ImageNotFound as error:
-        raise ImageNotAvailableError(
-            f"image {reference} not found locally: build it first, "
-            f"e.g. docker build -t {reference} {folder}"
-        ) from error
-    attrs: dict[str, Any] = found.attrs
-    return ResolvedImage(
-        name=name,
-        reference=reference,
-        id=str(found.id),
-        platform=platform_of(str(attrs.get("Architecture", ""))),
-        size_bytes=int(attrs.get("Size", 0)),
-        repo_digests=tuple(attrs.get("RepoDigests") or ()),
-    )
+class OutputTooLargeError(InspectionError):
+    """A command printed more than an inspection can hold."""
 
 
-def start_container(
-    client: docker.DockerClient, image: ResolvedImage, run_id: str, controller_pid: int
-) -> Container:
-    """A detached, network-less container of `image` that idles until removed.
+@dataclass
+class _Stdin:
+    """The attached stdin socket and the client whose connection it is (kept alive with it)."""
 
-    Its labels name the run and the controlling pytest process, so leftovers can be swept.
+    client: Any
+    socket: Any
+
+    def close(self) -> None:
+        self.socket.close()
+        if self.client is not None:
+            self.client.close()
+
+
+@dataclass
+class InspectionContainer:
+    """A running inspection container, alive while its stdin connection is held open."""
+
+    id: str
+    api: Any  # docker.APIClient
+    stdin: _Stdin  # the attached stdin whose closing ends the container
+    dialer: _Dialer | None  # own connections to the engine, where it listens on a unix socket
+    _removed: bool = field(default=False, init=False)
+
+    def exec(self, line: str, user: str | None) -> tuple[int, bytes, bytes]:
+        """Exit status, stdout and stderr of `line` run through `/bin/sh -c`.
+
+        Output is read frame by frame in linear time, up to MAX_OUTPUT_BYTES.
+        """
+        execution = self.api.exec_create(self.id, ["/bin/sh", "-c", line], user=user or "")
+        streams: dict[int, list[bytes]] = {1: [], 2: []}
+        total = 0
+        for stream, chunk in self._frames(execution["Id"]):
+            total += len(chunk)
+            if total > MAX_OUTPUT_BYTES:
+                raise OutputTooLargeError(
+                    f"`{line}` printed more than {MAX_OUTPUT_BYTES // 2**20} MiB: make it "
+                    "print less (filter or summarise its output)"
+                )
+            streams.setdefault(stream, []).append(chunk)
+        status = self.api.exec_inspect(execution["Id"])["ExitCode"]
+        code = int(status) if status is not None else -1
+        return code, b"".join(streams[1]), b"".join(streams[2])
+
+    def _frames(self, execution_id: str) -> Iterator[tuple[int, bytes]]:
+        """The execution's output frames: (1 for stdout or 2 for stderr, bytes)."""
+        if self.dialer is None:
+            for stdout, stderr in self.api.exec_start(execution_id, stream=True, demux=True):
+                yield (1, stdout) if stdout is not None else (2, stderr)
+            return
+        body = b'{"Detach": false, "Tty": false}'
+        connection = self.dialer.upgrade(f"/exec/{execution_id}/start", body)
+        try:
+            reader = connection.makefile("rb", buffering=1 << 16)
+            while len(header := reader.read(8)) == 8:
+                length = int.from_bytes(header[4:], "big")
+                chunk = reader.read(length)
+                yield header[0], chunk
+                if len(chunk) < length:
+                    return
+        finally:
+            connection.close()
+
+    def remove(self) -> None:
+        """Remove the container with its anonymous volumes; one already gone is fine."""
+        import docker.errors
+
+        if self._removed:
+            return
+        self._removed = True
+        try:
+            self.api.remove_container(self.id, force=True, v=True)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as error:
+            if error.status_code != CONFLICT:
+                raise
+        finally:
+            self.stdin.close()
+
+
+class Engine:
+    """The local Docker engine, connected on first use; safe to use from several threads."""
+
+    def __init__(self) -> None:
+        self._client: docker.DockerClient | None = None
+        self._lock = threading.Lock()
+
+    def client(self) -> docker.DockerClient:
+        """The engine's client, or DockerUnavailableError saying how to start one."""
+        with self._lock:
+            if self._client is None:
+                import docker
+                import docker.errors
+
+                try:
+                    client = docker.from_env()
+                    client.ping()
+                except docker.errors.DockerException as error:
+                    raise DockerUnavailableError(
+                        f"Docker engine not reachable ({error}): start dockerd or set DOCKER_HOST"
+                    ) from error
+                self._client = client
+            return self._client
+
+    def resolve_image(self, name: str, reference: str, folder: str) -> ResolvedImage:
+        """Find `reference` locally; never pull. A missing image says how to build it."""
+        import docker.errors
+
+        try:
+            found = self.client().images.get(reference)
+        except docker.errors.ImageNotFound as error:
+            raise ImageNotAvailableError(
+                f"image {reference} not found locally: build it first, "
+                f"e.g. docker build -t {reference} {folder}"
+            ) from error
+        attrs: dict[str, Any] = found.attrs
+        return ResolvedImage(
+            name=name,
+            reference=reference,
+            id=str(found.id),
+            platform=platform_of(str(attrs.get("Architecture", ""))),
+            size_bytes=int(attrs.get("Size", 0)),
+            repo_digests=tuple(attrs.get("RepoDigests") or ()),
+        )
+
+    def start_container(
+        self, image: ResolvedImage, run_id: str, controller_pid: int
+    ) -> InspectionContainer:
+        """A network-less container of `image`, bound to this process (see the module doc)."""
+        import docker.errors
+
+        api = self.client().api
+        host_config = api.create_host_config(
+            network_mode="none",
+            auto_remove=True,
+            # Without a network Docker does not map the hostname; JVM tools need it to resolve.
+            extra_hosts={INSPECTION_HOSTNAME: "127.0.0.1"},
+        )
+        created = api.create_container(
+            image.id,
+            entrypoint=KEEP_ALIVE,
+            command=[],
+            hostname=INSPECTION_HOSTNAME,
+            # Not detached, stdin open: the SDK then sets StdinOnce, which closes stdin when
+            # the one attached client (this process) goes away.
+            stdin_open=True,
+            labels={
+                RUN_LABEL: run_id,
+                IMAGE_LABEL: image.reference,
+                CONTROLLER_PID_LABEL: str(controller_pid),
+                CONTROLLER_HOST_LABEL: socket.gethostname(),
+            },
+            host_config=host_config,
+        )
+        container_id = str(created["Id"])
+        dialer = self._dialer()
+        stdin = None
+        try:
+            stdin = self._attach_stdin(container_id, dialer)
+            api.start(container_id)
+        except docker.errors.APIError as error:
+            if stdin is not None:
+                stdin.close()
+            _remove_quietly(api, container_id)
+            raise InspectionError(_start_failure(image.reference, error)) from error
+        return InspectionContainer(container_id, api, stdin, dialer)
+
+    def _dialer(self) -> _Dialer | None:
+        """Own connections to the engine, when it listens on a unix socket without TLS."""
+        from docker.utils import kwargs_from_env
+
+        settings = kwargs_from_env()
+        address = str(settings.get("base_url") or f"unix://{DEFAULT_SOCKET}")
+        if not address.startswith(("unix://", "http+unix://")) or settings.get("tls"):
+            return None
+        return _Dialer(address.split("://", 1)[1], self.client().api.api_version)
+
+    def _attach_stdin(self, container_id: str, dialer: _Dialer | None) -> _Stdin:
+        """The container's stdin, attached over a connection of its own (see `_Dialer`).
+
+        An engine reached over TCP, TLS or SSH is attached through a client of its own.
+        """
+        params = "stream=1&stdin=1"
+        if dialer is not None:
+            return _Stdin(None, dialer.upgrade(f"/containers/{container_id}/attach?{params}", b""))
+        import docker
+        from docker.utils import kwargs_from_env
+
+        own = docker.APIClient(**kwargs_from_env(), version=self.client().api.api_version)
+        return _Stdin(own, own.attach_socket(container_id, params={"stdin": 1, "stream": 1}))
+
+    def sweep(self, run_id: str | None = None) -> int:
+        """Remove this run's containers, or (without a run id) those no session holds any more.
+
+        A running inspection container is always held by a live session, so without a run id
+        only stopped ones go, and created ones older than UNSTARTED_GRACE_SECONDS.
+        """
+        label = f"{RUN_LABEL}={run_id}" if run_id else RUN_LABEL
+        api = self.client().api
+        removed = 0
+        for summary in api.containers(all=True, filters={"label": label}):
+            state = summary.get("State", "")
+            age = time.time() - float(summary.get("Created", 0))
+            if run_id is None and (
+                state in ("running", "paused", "restarting")
+                or (state == "created" and age < UNSTARTED_GRACE_SECONDS)
+            ):
+                continue
+            if _remove_quietly(api, str(summary["Id"])):
+                removed += 1
+        return removed
+
+    def tag(self, image_id: str, references: list[str]) -> None:
+        """Tag the local image `image_id` with every fully qualified reference."""
+        import docker.errors
+
+        client = self.client()
+        try:
+            found = client.images.get(image_id)
+        except docker.errors.ImageNotFound as error:
+            raise ImageNotAvailableError(
+                f"image {image_id} is no longer in the local engine: build it and run again"
+            ) from error
+        for reference in references:
+            repository, _, tag = reference.rpartition(":")
+            try:
+                found.tag(repository, tag)
+            except docker.errors.APIError as error:
+                raise InspectionError(
+                    f"tagging {image_id} as {reference} failed ({error.explanation}): "
+                    "check the engine's log"
+                ) from error
+
+
+@dataclass(frozen=True)
+class _Dialer:
+    """Connections of their own to an engine's unix socket, outside any connection pool.
+
+    An attach or an exec's output upgrades its HTTP connection to a raw stream. A pooled
+    connection can be handed to the next request, or its socket closed by the pool, while
+    the stream is still in use; these connections belong to one stream each.
     """
-    return client.containers.run(
-        image.id,
-        entrypoint=["sleep"],
-        command=["infinity"],
-        detach=True,
-        network_mode="none",
-        # Without a network Docker does not map the hostname; JVM tools need it to resolve.
-        hostname=INSPECTION_HOSTNAME,
-        extra_hosts={INSPECTION_HOSTNAME: "127.0.0.1"},
-        labels={
-            RUN_LABEL: run_id,
-            IMAGE_LABEL: image.reference,
-            CONTROLLER_PID_LABEL: str(controller_pid),
-            CONTROLLER_HOST_LABEL: socket.gethostname(),
-        },
-    )
+
+    path: str
+    api_version: str
+
+    def upgrade(self, path: str, body: bytes) -> socket.socket:
+        """A raw stream: `POST path` with `body`, upgraded."""
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            connection.connect(self.path)
+            head = (
+                f"POST /v{self.api_version}{path} HTTP/1.1\r\nHost: docker\r\n"
+                "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            )
+            connection.sendall(head.encode() + body)
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                chunk = connection.recv(1)  # byte by byte: nothing of the stream is read here
+                if not chunk:
+                    break
+                answer += chunk
+            status = answer.split(b" ", 2)[1:2]
+            if status not in ([b"101"], [b"200"]):
+                first = answer.split(b"\r\n", 1)[0].decode(errors="replace")
+                raise InspectionError(f"the Docker engine refused {path} ({first})")
+        except BaseException:
+            connection.close()
+            raise
+        return connection
 
 
-CONFLICT = 409  # the engine is already removing the container
+def _remove_quietly(api: Any, container_id: str) -> bool:
+    """Remove a container and its anonymous volumes; False when it was already gone."""
+    import docker.errors
 
-
-def remove_container(container: Container) -> None:
-    """Remove `container` at once; one already gone, or going, is fine."""
     try:
-        container.remove(force=True)
+        api.remove_container(container_id, force=True, v=True)
     except docker.errors.NotFound:
-        return
+        return False
     except docker.errors.APIError as error:
         if error.status_code != CONFLICT:
             raise
-
-
-def _controller_alive(labels: dict[str, str]) -> bool:
-    """Whether the pytest process that started a container may still need it.
-
-    Containers of another machine sharing this engine are left to that machine.
-    """
-    if labels.get(CONTROLLER_HOST_LABEL, socket.gethostname()) != socket.gethostname():
-        return True
-    pid_label = labels.get(CONTROLLER_PID_LABEL, "")
-    if not pid_label.isdigit():
         return False
-    try:
-        os.kill(int(pid_label), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
-def sweep_containers(client: docker.DockerClient, run_id: str | None = None) -> int:
-    """Remove this run's containers (or, without a run id, those of dead runs); return the count."""
-    label = f"{RUN_LABEL}={run_id}" if run_id else RUN_LABEL
-    removed = 0
-    # Containers may go while being listed (other runs remove theirs): skip those.
-    found = client.containers.list(all=True, filters={"label": label}, ignore_removed=True)
-    for container in found:
-        if run_id is None and _controller_alive(container.labels):
-            continue
-        remove_container(container)
-        removed += 1
-    return removed
+def _start_failure(reference: str, error: Exception) -> str:
+    """One line saying why a container of `reference` did not start."""
+    explanation = str(getattr(error, "explanation", "") or error)
+    if "/bin/sh" in explanation and ("no such file" in explanation or "not found" in explanation):
+        return (
+            f"image {reference} has no /bin/sh: inspections run their commands through a POSIX "
+            "shell; add one to the image (e.g. busybox)"
+        )
+    return f"cannot start a container of {reference} ({' '.join(explanation.split())})"

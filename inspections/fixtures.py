@@ -1,63 +1,73 @@
-"""The fixtures inspections and image tests take: `image`, `container`, `host`, `build_info`."""
+"""The fixtures inspections and image tests take: `image`, `container`, `host`, `build_info`.
+
+- `image`: the image under test as found in the local engine (`ResolvedImage`: name,
+  reference, id, platform, size), never pulled. Session-scoped, parametrised over the images a
+  test applies to; when the session moves on to another image, its container is removed.
+- `container`: the image's running, network-less inspection container, as the docker SDK's
+  `Container` (`attrs`, `exec_run`, ...): one per image per process, removed by the plugin.
+- `host`: testinfra's `Host` on that container; commands run through `/bin/sh -c`, and
+  inspections share the results of identical commands.
+- `build_info`: the session's build timestamp and git commit (`BuildInfo`).
+
+They exist only while the plugin is active (see `inspections.options`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
-import testinfra.host
-from docker.models.containers import Container
 
 from inspections.build_info import BuildInfo
 from inspections.docker_engine import ResolvedImage
-from inspections.run import RunContext
+from inspections.session import SESSION, StackSession
 
-RUN_CONTEXT = pytest.StashKey[RunContext]()
+if TYPE_CHECKING:
+    import testinfra.host
+    from docker.models.containers import Container
 
 
-def run_context(config: pytest.Config) -> RunContext:
-    """The run of this session; a usage error when no stack was loaded."""
-    if RUN_CONTEXT not in config.stash:
+def stack_session(config: pytest.Config) -> StackSession:
+    """The session's stack state; a usage error when no stack was loaded."""
+    if SESSION not in config.stash:
         raise pytest.UsageError(
             "no image stack loaded: pass --stack DIR or set inspections_stack in pytest.ini"
         )
-    return config.stash[RUN_CONTEXT]
+    return config.stash[SESSION]
 
 
 @pytest.fixture(scope="session")
 def image(request: pytest.FixtureRequest) -> Iterator[ResolvedImage]:
-    """The image under test, found in the local engine (never pulled).
-
-    Its container, if one was started, is removed when the session moves on to another image.
-    """
-    run = run_context(request.config)
+    """The image under test, found in the local engine (never pulled)."""
+    stack = stack_session(request.config)
     if not hasattr(request, "param"):
         pytest.fail(
             "this test takes `image` but is neither in an image folder of "
-            f"{run.stack.folder} nor under inspections_shared_tests: move it, or rename "
+            f"{stack.stack.folder} nor under inspections_shared_tests: move it, or rename "
             "the argument",
             pytrace=False,
         )
-    resolved = run.resolve(request.param)
+    resolved = stack.resolve(request.param)
     try:
         yield resolved
     finally:
-        run.pool.remove(resolved.name)
+        stack.pool.release(resolved.name)
 
 
 @pytest.fixture(scope="session")
 def container(image: ResolvedImage, request: pytest.FixtureRequest) -> Container:
     """The image's running, network-less container: one per image per process."""
-    return run_context(request.config).pool.get(image)
+    return stack_session(request.config).container(image)
 
 
 @pytest.fixture(scope="session")
 def host(image: ResolvedImage, request: pytest.FixtureRequest) -> testinfra.host.Host:
     """testinfra's host on the image's container; inspections share command results."""
-    return run_context(request.config).host(image)
+    return stack_session(request.config).host(image)
 
 
 @pytest.fixture(scope="session")
 def build_info(request: pytest.FixtureRequest) -> BuildInfo:
     """The session's build timestamp and git commit, the same on every xdist worker."""
-    return run_context(request.config).build
+    return stack_session(request.config).build

@@ -1,118 +1,104 @@
-"""What the plugin does with collected items: bind them to images, order them, run them."""
+"""What the plugin does with the stack's items: order them, batch them, run them, report them."""
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from inspections.api import spec_of
 from inspections.docker_engine import ResolvedImage
 from inspections.errors import StackInspectionError
-from inspections.evaluation import (
-    PREFETCHABLE_ARGUMENTS,
-    Evaluation,
-    Inspection,
-    arguments_of,
-    evaluate,
-    evaluate_all,
-)
-from inspections.plan import inspection_key
+from inspections.evaluation import Evaluation, Inspection, evaluate_all
 from inspections.results import (
     ERROR_ATTRIBUTE,
     IMAGE_ATTRIBUTE,
     INSPECTION_ATTRIBUTE,
     TIMING_ATTRIBUTE,
 )
-from inspections.run import RunContext
+from inspections.text import one_line, printable
+
+if TYPE_CHECKING:
+    from inspections.session import StackSession
 
 OUTCOME = pytest.StashKey[Evaluation]()
+# What the plugin can give an inspection outside pytest's fixture setup (StackSession.argument).
+BATCHABLE_ARGUMENTS = frozenset({"host", "container", "image", "build_info"})
 
 
-def inspection_key_of(run: RunContext, item: pytest.Item) -> str | None:
-    """The plan key of an inspection item; None for anything else."""
-    if not isinstance(item, pytest.Function) or spec_of(item.obj) is None:
-        return None
-    owner = run.owner_of(item.path) or ""
-    return inspection_key(owner, item.path, item.originalname)
-
-
-def image_of(run: RunContext, item: pytest.Item) -> str | None:
-    """The image a stack item runs on; None for items that are not the stack's."""
-    callspec = getattr(item, "callspec", None)
-    if callspec is None or run.images_for(item.path) is None:
-        return None
-    name = callspec.params.get("image")
-    return name if name in run.plan.images else None
-
-
-def to_deselect(run: RunContext, items: list[pytest.Item]) -> list[pytest.Item]:
+def to_deselect(stack: StackSession, items: list[pytest.Item]) -> list[pytest.Item]:
     """The stack's items bound to no selected image, and image tests under --inspections-only."""
     unbound = [
         item
         for item in items
         if "image" in getattr(item, "fixturenames", ())
-        and image_of(run, item) is None
-        and run.images_for(item.path) is not None
+        and stack.image_of(item) is None
+        and stack.images_for(item.path) is not None
     ]
-    if run.options.inspections_only:
+    if stack.options.inspections_only:
         unbound += [
             item
             for item in items
-            if image_of(run, item) is not None and inspection_key_of(run, item) is None
+            if stack.image_of(item) is not None and stack.inspection_key_of(item) is None
         ]
     return unbound
 
 
-def in_run_order(run: RunContext, items: list[pytest.Item]) -> list[pytest.Item]:
-    """Image by image in stack order; inspections first, in plan order; then image tests."""
-    image_order = {name: index for index, name in enumerate(run.plan.images)}
+def in_run_order(stack: StackSession, items: list[pytest.Item]) -> list[pytest.Item]:
+    """Other tests first, as they were; then image by image, inspections first in plan order."""
+    image_order = {name: index for index, name in enumerate(stack.plan.images)}
     plan_order = {
         planned.key: index
-        for inspections in run.plan.inspections.values()
+        for inspections in stack.plan.inspections.values()
         for index, planned in enumerate(inspections)
     }
 
     def position(indexed: tuple[int, pytest.Item]) -> tuple[int, int, int]:
         index, item = indexed
-        image = image_of(run, item)
-        key = inspection_key_of(run, item)
+        image = stack.image_of(item)
+        key = stack.inspection_key_of(item)
         in_plan = plan_order.get(key, len(plan_order)) if key else len(plan_order) + index
         return (image_order[image] if image else -1, in_plan, index)
 
     return [item for _, item in sorted(enumerate(items), key=position)]
 
 
-def note_inspections(run: RunContext, items: list[pytest.Item]) -> None:
-    """Note, per image, the inspections this process runs that can run together."""
-    run.inspections_of.clear()
+def batches_of(stack: StackSession, items: list[pytest.Item]) -> dict[str, list[Inspection]]:
+    """Per image, the inspections among `items` that can run together, in order."""
+    batches: dict[str, list[Inspection]] = {}
     for item in items:
-        image, key = image_of(run, item), inspection_key_of(run, item)
+        image, key = stack.image_of(item), stack.inspection_key_of(item)
         if image is None or key is None or not isinstance(item, pytest.Function):
             continue
-        inspection = Inspection.of(key, item.obj)
-        if inspection and set(arguments_of(inspection.function)) <= PREFETCHABLE_ARGUMENTS:
-            run.inspections_of.setdefault(image, []).append(inspection)
+        inspection = Inspection.of(key, item.originalname, item.obj)
+        if inspection and set(inspection.arguments) <= BATCHABLE_ARGUMENTS:
+            batches.setdefault(image, []).append(inspection)
+    return batches
 
 
-def run_inspection(run: RunContext, item: pytest.Function, key: str, image: str) -> None:
+def run_inspection(stack: StackSession, item: pytest.Function, key: str, image: str) -> None:
     """Give `item` its outcome, evaluating its image's pending inspections together first."""
     resolved = item.funcargs["image"]
     assert isinstance(resolved, ResolvedImage), "the image fixture gives a ResolvedImage"
-    outcomes = run.evaluations.setdefault(image, {})
-    timeout = run.options.inspection_timeout
+    outcomes = stack.evaluations.setdefault(image, {})
     if key not in outcomes:
-        batch = [
-            pending for pending in run.inspections_of.get(image, []) if pending.key not in outcomes
-        ]
-        if any(pending.key == key for pending in batch):
-            argument = functools.partial(run.argument, resolved)
-            outcomes.update(evaluate_all(batch, resolved, argument, run.cache, timeout))
-        else:
-            alone = Inspection.of(key, item.obj)
+        batch = [pending for pending in stack.batches.get(image, []) if pending.key not in outcomes]
+        argument: Callable[[str], Any] = functools.partial(stack.argument, resolved)
+        if not any(pending.key == key for pending in batch):
+            alone = Inspection.of(key, item.originalname, item.obj)
             assert alone is not None, "an inspection key belongs to an inspection"
-            outcomes[key] = evaluate(alone, resolved, item.funcargs.__getitem__, run.cache, timeout)
+            batch, argument = [alone], item.funcargs.__getitem__
+        outcomes.update(
+            evaluate_all(
+                batch,
+                resolved.id,
+                argument,
+                stack.cache,
+                stack.options.inspection_timeout,
+                on_timeout=functools.partial(stack.stop_image, image),
+            )
+        )
     outcome = outcomes[key]
     item.stash[OUTCOME] = outcome
     if outcome.error is not None:
@@ -120,10 +106,13 @@ def run_inspection(run: RunContext, item: pytest.Function, key: str, image: str)
 
 
 def annotate(
-    run: RunContext, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
+    stack: StackSession, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
 ) -> None:
-    """Put the image's facts and the inspection's outcome on `report`, as plain built-ins."""
-    image = image_of(run, item)
+    """Put the image's facts and the inspection's outcome on `report`, as plain built-ins.
+
+    Failures of the stack's items are shown printable: image output never drives the terminal.
+    """
+    image = stack.image_of(item)
     if image is None:
         return
     facts: dict[str, Any] = {"name": image}
@@ -137,7 +126,7 @@ def annotate(
             repo_digests=list(resolved.repo_digests),
         )
     setattr(report, IMAGE_ATTRIBUTE, facts)
-    key = inspection_key_of(run, item)
+    key = stack.inspection_key_of(item)
     if key is not None:
         outcome = item.stash.get(OUTCOME, None)
         setattr(
@@ -151,7 +140,13 @@ def annotate(
             },
         )
         if call.when == "call":
-            setattr(report, TIMING_ATTRIBUTE, run.timing(image))
+            setattr(report, TIMING_ATTRIBUTE, stack.timing(image))
     if call.excinfo is not None and isinstance(call.excinfo.value, StackInspectionError):
-        setattr(report, ERROR_ATTRIBUTE, str(call.excinfo.value))
-        report.longrepr = f"{image}: {item.name}: {call.excinfo.value}"
+        message = one_line(str(call.excinfo.value))
+        setattr(report, ERROR_ATTRIBUTE, message)
+        report.longrepr = f"{image}: {item.name}: {message}"
+    elif report.failed and report.longrepr is not None:
+        shown = str(report.longrepr)
+        if printable(shown) != shown:
+            report.longrepr = printable(shown)
+    report.sections = [(title, printable(content)) for title, content in report.sections]

@@ -1,22 +1,73 @@
-"""The plugin's command-line options and ini settings, read into RunOptions."""
+"""The plugin's command-line options and ini settings: when it is active, and what it is asked.
+
+The plugin is active only in a stack project: when `--stack` or another of its options is
+given, when the ini setting `inspections_stack` names a stack folder, or when the default
+stack folder `images/` holds a `stack.toml`. Elsewhere it does nothing at all.
+"""
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from inspections.errors import StackInspectionError
-from inspections.run import RunOptions
-from inspections.stack import DEFAULT_VARIANT, NAME_PATTERN, StackSettings
+from inspections.stack import (
+    DEFAULT_VARIANT,
+    NAME_PATTERN,
+    STACK_DECLARATION,
+    StackSettings,
+    inspected_tag,
+)
 
 DEFAULT_STACK = "images"
 DEFAULT_INSPECTION_TIMEOUT = 300.0
 # Links go into Markdown table cells and link targets: no spaces, pipes, brackets or quotes.
 REPOSITORY_URL = re.compile(r"https?://[^\s|<>()\[\]`'\"]+")
-# Any of these on the command line means the user wants a stack, even a missing one.
-EXPLICIT_OPTIONS = ("stack", "images", "emit_manifests")
+# Docker's reference grammar: a registry host (optionally with a port), then path components.
+REGISTRY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*(?::\d+)?")
+OWNER = re.compile(
+    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+)
+# Options whose presence asks for a stack, with the value that means "not given".
+ACTIVATING_OPTIONS: dict[str, object] = {
+    "stack": None,
+    "images": [],
+    "emit_manifests": None,
+    "cache_dir": None,
+    "apply_tags": False,
+    "inspections_only": False,
+    "no_test_gate": False,
+    "registry": None,
+    "owner": None,
+    "repository": None,
+    "variant": DEFAULT_VARIANT,
+}
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The command-line options, checked, with the stack's defaults filled in."""
+
+    images: tuple[str, ...]
+    registry: str
+    owner: str
+    variant: str
+    repository: str
+    emit_dir: Path | None
+    test_gate: bool
+    shared_tests: tuple[Path, ...]
+    inspection_timeout: float
+    cache_dir: Path | None
+    inspections_only: bool
+    apply_tags: bool
+
+    def reference(self, image: str) -> str:
+        """The local reference the image under test is built as."""
+        return f"{self.registry}/{self.owner}/{image}:{inspected_tag(self.variant)}"
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -31,14 +82,22 @@ def add_options(parser: pytest.Parser) -> None:
         help="inspect this image of the stack (repeatable; default: every image)",
     )
     group.addoption("--stack", metavar="DIR", help="the stack folder (default: images)")
-    group.addoption("--registry", help="registry of the image references (default: quay.io)")
-    group.addoption("--owner", help="owner of the image references (default: jupyter)")
+    group.addoption(
+        "--registry", help="registry of the image references (default: stack.toml's, else quay.io)"
+    )
+    group.addoption(
+        "--owner", help="owner of the image references (default: stack.toml's, else jupyter)"
+    )
     group.addoption(
         "--variant",
         default=DEFAULT_VARIANT,
         help="image variant, prefixed to every tag unless 'default' (e.g. cuda12)",
     )
-    group.addoption("--repository", metavar="URL", help="repository URL for links in outputs")
+    group.addoption(
+        "--repository",
+        metavar="URL",
+        help="repository URL for links in outputs (default: stack.toml's)",
+    )
     group.addoption(
         "--emit-manifests",
         metavar="DIR",
@@ -51,10 +110,9 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--inspection-timeout",
-        type=float,
-        default=DEFAULT_INSPECTION_TIMEOUT,
+        default=str(DEFAULT_INSPECTION_TIMEOUT),
         metavar="SECONDS",
-        help="fail an inspection whose commands run longer (default: %(default)s)",
+        help="fail an inspection that runs longer (default: %(default)s)",
     )
     group.addoption(
         "--cache-dir",
@@ -80,20 +138,44 @@ def add_options(parser: pytest.Parser) -> None:
     )
 
 
-def stack_folder(config: pytest.Config) -> tuple[Path, bool]:
-    """The stack folder, and whether the user asked for a stack at all."""
-    explicit = any(getattr(config.option, name) for name in EXPLICIT_OPTIONS)
+def requested_stack(config: pytest.Config) -> Path | None:
+    """The stack folder when the plugin should be active in this session, else None."""
     if config.option.stack:
-        return Path(config.option.stack).absolute(), True
+        return Path(config.option.stack).absolute()
     configured = str(config.getini("inspections_stack"))
-    base = config.inipath.parent if config.inipath else config.rootpath
     if configured:
-        return (base / configured).absolute(), True
-    return (config.rootpath / DEFAULT_STACK).absolute(), explicit
+        base = config.inipath.parent if config.inipath else config.rootpath
+        return (base / configured).absolute()
+    default = (config.rootpath / DEFAULT_STACK).absolute()
+    asked = any(getattr(config.option, name) != unset for name, unset in ACTIVATING_OPTIONS.items())
+    if asked or (default / STACK_DECLARATION).is_file():
+        return default
+    return None
 
 
 def _optional_path(value: str | None) -> Path | None:
     return Path(value).absolute() if value else None
+
+
+def _timeout(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise StackInspectionError(
+            f"invalid --inspection-timeout {value!r}: pass a positive number of seconds, e.g. 300"
+        )
+    return seconds
+
+
+def _checked(option: str, value: str, grammar: re.Pattern[str], example: str) -> str:
+    if not grammar.fullmatch(value):
+        raise StackInspectionError(
+            f"invalid {option} {value!r}: image references need {example} "
+            "(set it with the option or in stack.toml)"
+        )
+    return value
 
 
 def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
@@ -110,16 +192,18 @@ def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
             f"invalid repository URL {repository!r} for the links in the outputs: pass "
             "--repository https://host/owner/name or set repository in stack.toml"
         )
+    registry = config.option.registry or defaults.registry
+    owner = config.option.owner or defaults.owner
     return RunOptions(
         images=tuple(config.option.images),
-        registry=config.option.registry or defaults.registry,
-        owner=config.option.owner or defaults.owner,
+        registry=_checked("--registry", registry, REGISTRY, "a host name such as quay.io"),
+        owner=_checked("--owner", owner, OWNER, "a lowercase owner such as jupyter"),
         variant=variant,
         repository=repository,
         emit_dir=emit,
         test_gate=not config.option.no_test_gate,
         shared_tests=tuple(config.getini("inspections_shared_tests")),
-        inspection_timeout=config.option.inspection_timeout,
+        inspection_timeout=_timeout(str(config.option.inspection_timeout)),
         cache_dir=_optional_path(config.option.cache_dir),
         inspections_only=config.option.inspections_only,
         apply_tags=config.option.apply_tags,

@@ -1,216 +1,202 @@
-"""Deciding which images pass, and writing their files atomically."""
+"""Writing an output folder all or nothing, with the run record as the commit point.
+
+A run stages every new file (and two versions of the record) in a hidden folder first, so a
+full disk or an interruption there leaves the output folder as it was. The commit that
+follows only renames and removes: it first withdraws the entries this run decides from the
+record, then removes their old files and any file the record does not back, moves the new
+files into place and finally puts the new record in place. At every moment each `passed`
+entry of the record on disk describes complete, current files (see `record`).
+"""
 
 from __future__ import annotations
 
-import json
 import os
+import shutil
+import signal
 import tempfile
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from inspections.build_info import BuildInfo
 from inspections.errors import StackInspectionError
-from inspections.render import InspectedImage, history_line, manifest_markdown, tag_lines
-from inspections.results import ImageResult
-from inspections.stack import NAME_PATTERN
+from inspections.files import OUTPUT_FILE_MODE, folder_lock, fsync_folder
+from inspections.record import (
+    MANAGED_FOLDERS,
+    RECORD_FILE,
+    parse_record,
+    record_document,
+    sha256_of,
+)
 
-SUMMARY_FILE = "inspections.json"
-OUTPUT_FILE_MODE = 0o644  # readable by later CI steps that run as another user
-
-
-@dataclass(frozen=True)
-class OutputSettings:
-    """What the session was asked for, as needed to name and fill the outputs."""
-
-    registry: str
-    owner: str
-    variant: str
-    repository: str
-    test_gate: bool
+STAGING_PREFIX = ".staging-"
+_WITHDRAWN = "withdrawn.json"
+_FINAL = "final.json"
 
 
-@dataclass
-class ImageVerdict:
-    """Whether an image gets its files, why not, and which files it got.
+class WriteInterrupted(StackInspectionError):
+    """A signal arrived while the new files were staged: the folder was left as it was."""
 
-    Failures make the session fail; missing inspections (deselected, skipped, or a
-    session stopped early) only mean the image's outputs would be partial.
+
+@contextmanager
+def held_signals() -> Iterator[Callable[[], bool]]:
+    """Hold SIGINT and SIGTERM until the block ends; yields whether one arrived meanwhile.
+
+    Only the main thread can catch signals; elsewhere nothing is held.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    received: list[int] = []
 
-    name: str
-    failures: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    inspected: InspectedImage | None = None
-    written: list[Path] = field(default_factory=list)
+    def hold(number: int, _frame: object) -> None:
+        received.append(number)
 
-    @property
-    def status(self) -> str:
-        """`passed`, `failed` or `incomplete`."""
-        if self.failures:
-            return "failed"
-        if self.missing or self.inspected is None:
-            return "incomplete"
-        return "passed"
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-    @property
-    def reasons(self) -> list[str]:
-        return [*self.failures, *self.missing]
+    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield lambda: bool(received)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
-def _duplicate_tags(result: ImageResult) -> list[str]:
-    seen: dict[str, str] = {"latest": "the implicit latest tag"}
-    problems = []
-    for inspection in result.inspections.values():
-        if inspection.kind != "tag" or inspection.value is None:
-            continue
-        if inspection.value in seen:
-            problems.append(
-                f"taggers {seen[inspection.value]} and {inspection.name} both gave tag "
-                f"{inspection.value!r}: make one of them distinct"
+def _managed_files(folder: Path) -> list[str]:
+    """Relative paths of the files (and links) in the folders the record accounts for."""
+    found = []
+    for managed in MANAGED_FOLDERS:
+        directory = folder / managed
+        if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+            raise StackInspectionError(
+                f"{directory} is not a plain folder: remove it so outputs can be written there"
             )
-        seen[inspection.value] = inspection.name
-    return problems
+        if directory.is_dir():
+            with os.scandir(directory) as entries:
+                found += [f"{managed}/{entry.name}" for entry in entries if not entry.is_dir()]
+    return sorted(found)
 
 
-def judge(
-    result: ImageResult, settings: OutputSettings, build: BuildInfo, dockerfile: str
-) -> ImageVerdict:
-    """The verdict for one image: its outputs when everything passed, else the reasons."""
-    verdict = ImageVerdict(
-        result.name, failures=result.inspection_failures(), missing=result.missing_inspections()
-    )
-    if settings.test_gate:
-        verdict.failures += [
-            f"image test {nodeid} failed: {result.test_errors.get(nodeid, '')}"
-            for nodeid in result.failed_tests
-        ]
-    verdict.failures += _duplicate_tags(result)
-    if verdict.reasons:
-        return verdict
-    platform = str(result.facts.get("platform", ""))
-    if not NAME_PATTERN.fullmatch(platform.replace("_", "-")):
-        verdict.failures.append(f"unknown platform {platform!r} of the image")
-        return verdict
-    values = list(result.inspections.values())
+def _backed(folder: Path, entry: dict[str, Any]) -> bool:
+    """Whether every file the entry lists is on disk, a plain file, with its checksum."""
+    for relative, digest in entry.get("files", {}).items():
+        path = folder / relative
+        if path.is_symlink() or not path.is_file():
+            return False
+        if sha256_of(path.read_bytes()) != digest:
+            return False
+    return True
+
+
+def _current_entries(folder: Path) -> tuple[list[dict[str, Any]], bool]:
+    """The entries of the folder's record whose files are intact, and whether any was dropped."""
+    path = folder / RECORD_FILE
+    if path.is_symlink() or not path.is_file():
+        return [], path.is_symlink()
     try:
-        verdict.inspected = InspectedImage(
-            name=result.name,
-            platform=platform,
-            variant=settings.variant,
-            registry=settings.registry,
-            owner=settings.owner,
-            repository=settings.repository,
-            dockerfile=dockerfile,
-            size_bytes=int(result.facts.get("size_bytes", 0)),
-            tags=tuple(str(v.value) for v in values if v.kind == "tag"),
-            pieces=tuple((v.title, str(v.value)) for v in values if v.kind == "manifest"),
-            build=build,
-        )
-        verdict.inspected.all_tags()
-        verdict.inspected.sha12  # noqa: B018 - raises when git facts are missing
-    except StackInspectionError as error:
-        verdict.inspected = None
-        verdict.failures.append(str(error))
-    return verdict
+        record = parse_record(folder, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return [], True
+    intact = [image.entry for image in record.images if _backed(folder, image.entry)]
+    return intact, len(intact) != len(record.images)
 
 
-def rendered_files(image: InspectedImage) -> dict[str, str]:
-    """Relative output path -> content, for one passing image."""
-    return {
-        f"tags/{image.file_stem}.txt": "\n".join(tag_lines(image)) + "\n",
-        f"manifests/{image.manifest_stem}.md": manifest_markdown(image),
-        f"hist_lines/{image.manifest_stem}.txt": history_line(image),
-    }
+def _remove_unbacked(folder: Path, entries: list[dict[str, Any]]) -> list[str]:
+    backed = {relative for entry in entries for relative in entry.get("files", {})}
+    removed = []
+    for relative in _managed_files(folder):
+        if relative not in backed:
+            (folder / relative).unlink()
+            removed.append(relative)
+    return removed
 
 
-def summary_document(
-    results: dict[str, ImageResult], verdicts: dict[str, ImageVerdict], build: BuildInfo
-) -> dict[str, Any]:
-    """The machine-readable record of the session: `inspections.json`."""
-    images = {}
-    for name, result in results.items():
-        verdict = verdicts[name]
-        inspected = verdict.inspected
-        images[name] = {
-            "outcome": verdict.status,
-            "reasons": verdict.reasons,
-            "image": result.facts,
-            "tags": inspected.all_tags() if inspected and verdict.passed else [],
-            "manifest_pieces": [
-                {"title": title, "markdown": markdown}
-                for title, markdown in (inspected.pieces if inspected and verdict.passed else ())
-            ],
-            "inspections": [
-                {
-                    "name": item.name,
-                    "key": item.key,
-                    "kind": item.kind,
-                    "outcome": item.outcome,
-                    "duration_seconds": round(item.duration, 3),
-                    "cached": item.cached,
-                    "error": item.error,
-                }
-                for item in result.inspections.values()
-            ],
-            "tests": {"passed": result.passed_tests, "failed": result.failed_tests},
-            "timing": result.timing_summary(),
-        }
-    return {
-        "build": {
-            "timestamp": build.timestamp.isoformat(),
-            "git_commit": build.git_commit,
-        },
-        "images": images,
-    }
+def _remove_staging(folder: Path) -> None:
+    for leftover in folder.glob(f"{STAGING_PREFIX}*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_atomically(path: Path, content: str) -> None:
-    """Write `content` to `path` so readers see the old file or the new one, never a part."""
+def clean_output_folder(folder: Path) -> list[str]:
+    """Remove what an interrupted run left: staging, unbacked files, entries without files.
+
+    Returns the removed files, relative to `folder`.
+    """
+    with folder_lock(folder):
+        _remove_staging(folder)
+        entries, dropped = _current_entries(folder)
+        if dropped:
+            _put_record(folder, entries)
+        removed = _remove_unbacked(folder, entries)
+        for managed in MANAGED_FOLDERS:
+            if (folder / managed).is_dir():
+                fsync_folder(folder / managed)
+    return removed
+
+
+def _put_record(folder: Path, entries: list[dict[str, Any]]) -> None:
+    staged = folder / f"{STAGING_PREFIX}record"
+    staged.mkdir(exist_ok=True)
+    _stage(staged / _FINAL, record_document(entries).encode())
+    os.replace(staged / _FINAL, folder / RECORD_FILE)
+    fsync_folder(folder)
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def _stage(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, OUTPUT_FILE_MODE)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with open(path, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.chmod(path, OUTPUT_FILE_MODE)
 
 
-def check_output_folder(folder: Path) -> None:
-    """Fail before any container starts when `folder` cannot receive the outputs."""
-    if folder.exists() and not folder.is_dir():
-        raise StackInspectionError(
-            f"--emit-manifests {folder} is a file: pass a folder (it is created if missing)"
+def _entry_key(entry: dict[str, Any]) -> tuple[str, str]:
+    return (str(entry.get("image", "")), str(entry.get("variant", "")))
+
+
+def commit_run(
+    folder: Path,
+    decided: set[tuple[str, str]],
+    entries: list[dict[str, Any]],
+    files: dict[str, bytes],
+    interrupted: Callable[[], bool],
+) -> None:
+    """Replace the entries of the (image, variant) pairs in `decided` with `entries`.
+
+    `files` are the new files (relative path -> bytes) the new entries list. Raises OSError
+    (e.g. a full disk) or WriteInterrupted while staging, leaving the folder as it was.
+    """
+    with folder_lock(folder):
+        _managed_files(folder)  # refuses links in place of the output folders
+        current, _ = _current_entries(folder)
+        kept = [entry for entry in current if _entry_key(entry) not in decided]
+        final = sorted(
+            [*kept, *entries], key=lambda entry: (*_entry_key(entry), str(entry.get("platform")))
         )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        raise StackInspectionError(
-            f"--emit-manifests {folder} is not writable ({error.strerror}): pass a writable folder"
-        ) from error
-
-
-def write_outputs(folder: Path, verdicts: dict[str, ImageVerdict], summary: dict[str, Any]) -> None:
-    """Render every passing image's files first, then write each one atomically."""
-    planned: list[tuple[ImageVerdict, Path, str]] = []
-    for verdict in verdicts.values():
-        if verdict.passed and verdict.inspected is not None:
-            for relative, content in rendered_files(verdict.inspected).items():
-                planned.append((verdict, folder / relative, content))
-    for verdict, path, content in planned:
-        write_atomically(path, content)
-        verdict.written.append(path)
-    write_atomically(folder / SUMMARY_FILE, json.dumps(summary, indent=2, sort_keys=False) + "\n")
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+        try:
+            for relative, data in files.items():
+                if interrupted():
+                    raise WriteInterrupted(f"interrupted while writing {folder}: left as it was")
+                _stage(staging / relative, data)
+            _stage(staging / _WITHDRAWN, record_document(kept).encode())
+            _stage(staging / _FINAL, record_document(final).encode())
+            for relative in files:
+                (folder / relative).parent.mkdir(exist_ok=True)
+            if interrupted():
+                raise WriteInterrupted(f"interrupted while writing {folder}: left as it was")
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        # From here on only renames and removals, which need no free space.
+        os.replace(staging / _WITHDRAWN, folder / RECORD_FILE)
+        fsync_folder(folder)
+        _remove_unbacked(folder, kept)
+        for relative in files:
+            os.replace(staging / relative, folder / relative)
+        for managed in {Path(relative).parts[0] for relative in files}:
+            fsync_folder(folder / managed)
+        os.replace(staging / _FINAL, folder / RECORD_FILE)
+        fsync_folder(folder)
+        shutil.rmtree(staging, ignore_errors=True)

@@ -6,13 +6,14 @@ controller (and which survive a worker crash), as plain built-ins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from inspections.nodeids import image_of_nodeid
 from inspections.plan import InspectionPlan
+from inspections.text import one_line
 
 IMAGE_ATTRIBUTE = "stack_image"  # dict of image facts, at least {"name": ...}
 INSPECTION_ATTRIBUTE = "stack_inspection"  # {"key": ..., "value": ... or None}
@@ -103,27 +104,33 @@ class ImageResult:
         """Inspections that did not run (deselected, skipped, or the session stopped)."""
         return [
             f"{result.name} {result.outcome}"
+            + (" (deselected, or the session stopped)" if result.outcome == "not run" else "")
             for result in self.inspections.values()
             if result.outcome not in ("passed", "failed")
         ]
 
 
 def failure_message(report: pytest.TestReport) -> str:
-    """The one line that says why `report` failed."""
+    """The one printable line that says why `report` failed."""
     own_message = getattr(report, ERROR_ATTRIBUTE, None)
     if own_message:
-        return str(own_message)
+        return one_line(str(own_message))
     longrepr = report.longrepr
     crash = getattr(longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(longrepr or "failed")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0] if lines else "failed"
+    return one_line(lines[0]) if lines else "failed"
 
 
 class ResultsCollector:
-    """Folds reports into ImageResults, keyed by the plan."""
+    """Folds reports into ImageResults, keyed by the plan.
 
-    def __init__(self, plan: InspectionPlan) -> None:
+    `image_of_nodeid` tells, from a node id alone, which image a stack item runs on (None for
+    every other item): a worker that crashed reports only the node id of its item.
+    """
+
+    def __init__(self, plan: InspectionPlan, image_of_nodeid: Callable[[str], str | None]) -> None:
+        self.image_of_nodeid = image_of_nodeid
         self.images: dict[str, ImageResult] = {
             name: ImageResult(
                 name=name,
@@ -162,8 +169,8 @@ class ResultsCollector:
 
     def _add_crash(self, report: pytest.TestReport) -> None:
         """A failure xdist reports for a crashed worker carries only the node id."""
-        name = image_of_nodeid(report.nodeid, self.images)
-        if report.failed and name is not None:
+        name = self.image_of_nodeid(report.nodeid)
+        if report.failed and name in self.images:
             self.images[name].crashes.append(f"{report.nodeid}: {failure_message(report)}")
 
     @staticmethod

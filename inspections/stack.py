@@ -127,6 +127,11 @@ def _load_settings(folder: Path) -> StackSettings:
 def _load_image(declaration: Path) -> ImageSpec:
     folder = declaration.parent
     name = folder.name
+    if folder.is_symlink():
+        raise StackError(
+            f"{folder}: an image folder must be a real folder, not a link: copy it, or give "
+            "the image its own folder"
+        )
     if not NAME_PATTERN.fullmatch(name):
         raise StackError(
             f"{folder}: invalid image name {name!r}: use lowercase letters, digits and "
@@ -153,35 +158,39 @@ def _load_image(declaration: Path) -> ImageSpec:
 def _check_parents(specs: dict[str, ImageSpec]) -> None:
     for spec in specs.values():
         if spec.parent and spec.parent not in specs:
+            others = sorted(name for name in specs if name != spec.name)
+            choices = f"use one of {', '.join(others)} or" if others else "use"
             raise StackError(
                 f"{spec.folder / IMAGE_DECLARATION}: unknown parent {spec.parent!r}: "
-                f'use one of {", ".join(sorted(specs))} or "" for a root'
+                f'{choices} "" for a root'
             )
     for spec in specs.values():
         seen = [spec.name]
+        visited = {spec.name}
         current = spec.parent
         while current:
-            if current in seen:
+            if current in visited:
                 cycle = " -> ".join([*seen, current])
                 raise StackError(
                     f"{spec.folder / IMAGE_DECLARATION}: parent cycle {cycle}: "
                     "one image of the cycle needs another parent"
                 )
             seen.append(current)
+            visited.add(current)
             current = specs[current].parent
 
 
 def _stack_order(specs: dict[str, ImageSpec]) -> dict[str, ImageSpec]:
-    """Parents before children; siblings by name, so the order never depends on the disk."""
+    """Parents before children, depth first; siblings by name, never by the disk's order."""
+    children: dict[str, list[str]] = {}
+    for name in sorted(specs, reverse=True):
+        children.setdefault(specs[name].parent, []).append(name)
     ordered: dict[str, ImageSpec] = {}
-
-    def visit(name: str) -> None:
+    to_visit = list(children.get("", []))  # a stack, last sibling first, so pops go by name
+    while to_visit:
+        name = to_visit.pop()
         ordered[name] = specs[name]
-        for child in sorted(n for n, s in specs.items() if s.parent == name):
-            visit(child)
-
-    for root in sorted(n for n, s in specs.items() if not s.parent):
-        visit(root)
+        to_visit += children.get(name, [])
     return ordered
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inspections.docker_engine import connect
+from inspections.docker_engine import Engine
 from inspections.errors import StackInspectionError
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.history import read_run_history
@@ -44,7 +44,7 @@ def _apply(arguments: argparse.Namespace) -> int:
     tags_files = [read_tags_file(path) for path in arguments.tags_files]
     if arguments.source and len(tags_files) > 1:
         raise PublishUsageError("--source names the image of one tags file: pass only one")
-    client = connect()
+    client = Engine().client()
     checked = []
     for tags_file in tags_files:
         source = arguments.source or str(tags_file.source)
@@ -76,7 +76,7 @@ def apply_tags_main(argv: Sequence[str] | None = None) -> int:
 def _push(arguments: argparse.Namespace) -> int:
     tags_files = [read_tags_file(path) for path in arguments.tags_files]
     references = [str(r) for tags_file in tags_files for r in tags_file.references]
-    for pushed in push_tags(connect(), references):
+    for pushed in push_tags(Engine().client(), references):
         print(f"pushed {pushed.reference} {pushed.digest}")
     return 0
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inspections.outputs import write_atomically
+from inspections.files import write_atomically
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.history import BuildRecord
 from inspections.publishing.input_files import read_text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 DEMO = REPOSITORY / "demo"
@@ -105,3 +107,9 @@ def run_pytest(*args: str, cwd: Path = REPOSITORY) -> subprocess.CompletedProces
         text=True,
         timeout=900,
     )
+
+
+def record_of(out: Path) -> dict[str, dict[str, Any]]:
+    """The run record of the output folder `out`, one entry per image name."""
+    document = json.loads((out / "inspections.json").read_text(encoding="utf-8"))
+    return {entry["image"]: entry for entry in document["images"]}

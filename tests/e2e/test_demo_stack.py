@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.demo import DEMO, PARENTS, expected_for, head_sha, run_pytest
+from tests.e2e.demo import DEMO, PARENTS, expected_for, head_sha, record_of, run_pytest
 
 IMAGES = list(PARENTS)
 
@@ -41,8 +40,7 @@ def test_manifest_pieces_follow_the_hierarchy(whole_stack: Path, image: str) -> 
 
 
 def test_values_declared_below_an_image_are_absent_from_it(whole_stack: Path) -> None:
-    facts = json.loads((whole_stack / "inspections.json").read_text())
-    tags = {name: " ".join(image["tags"]) for name, image in facts["images"].items()}
+    tags = {name: " ".join(image["tags"]) for name, image in record_of(whole_stack).items()}
     assert "-r-4" not in tags["scipy-notebook"] and "-r-4" in tags["r-notebook"]
     assert "spark-" not in tags["pytorch-notebook"] and "spark-" in tags["pyspark-notebook"]
     assert "pytorch-" not in tags["pyspark-notebook"]
@@ -57,12 +55,12 @@ def test_the_spark_manifest_piece_quotes_spark_submit(whole_stack: Path) -> None
 
 
 def test_every_image_passed_its_image_tests(whole_stack: Path) -> None:
-    facts = json.loads((whole_stack / "inspections.json").read_text())
-    assert {name: image["outcome"] for name, image in facts["images"].items()} == dict.fromkeys(
+    record = record_of(whole_stack)
+    assert {name: image["outcome"] for name, image in record.items()} == dict.fromkeys(
         IMAGES, "passed"
     )
-    assert all(image["tests"]["passed"] >= 2 for image in facts["images"].values())
-    assert all(not image["tests"]["failed"] for image in facts["images"].values())
+    assert all(image["tests"]["passed"] >= 2 for image in record.values())
+    assert all(not image["tests"]["failed"] for image in record.values())
 
 
 def test_a_serial_session_writes_the_same_bytes(whole_stack: Path, tmp_path: Path) -> None:
@@ -99,8 +97,7 @@ def test_one_image_as_a_user_runs_it(tmp_path: Path) -> None:
     assert history.startswith("| 2025-11-24 16:00:00 (UTC) | `x86_64-latest`<br />")
     assert "<br />".join(f"`x86_64-{tag}`" for tag in expected.tags) in history
     assert f"[Build manifest](./x86_64-default-base-notebook-{sha12})" in history
-    facts = json.loads((tmp_path / "inspections.json").read_text())
-    assert list(facts["images"]) == ["base-notebook"]
+    assert list(record_of(tmp_path)) == ["base-notebook"]
     assert "base-notebook" in completed.stdout and "passed" in completed.stdout
 
 

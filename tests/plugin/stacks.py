@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import docker
 
@@ -84,3 +86,9 @@ def git_sha(folder: Path) -> str:
     return subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, check=True
     ).stdout.strip()
+
+
+def record_of(out: Path) -> dict[str, dict[str, Any]]:
+    """The run record of the output folder `out`, one entry per image name."""
+    document = json.loads((out / "inspections.json").read_text(encoding="utf-8"))
+    return {entry["image"]: entry for entry in document["images"]}

@@ -9,7 +9,7 @@ from typing import Any
 import docker
 import pytest
 
-from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, record_of
 
 INSPECTIONS = (
     OS_INSPECTIONS
@@ -30,9 +30,8 @@ def inspect_run(pytester: pytest.Pytester, out: str, epoch: int) -> dict[str, An
         result = pytester.runpytest_subprocess(
             "--stack", "stack", "--emit-manifests", out, "--cache-dir", "cache"
         )
-    result.assert_outcomes(passed=4)
-    facts: dict[str, Any] = json.loads((pytester.path / out / "inspections.json").read_text())
-    return facts["images"]["root"]
+    result.assert_outcomes(passed=5)  # 4 inspections and the image's verdict
+    return record_of(pytester.path / out)["root"]
 
 
 def test_a_warm_run_starts_no_container_and_keeps_time_values_fresh(
@@ -92,3 +91,65 @@ def test_a_corrupt_entry_means_a_fresh_value(
     assert again["timing"]["cached_values"] == 1
     assert again["tags"] == cold["tags"]
     assert again["manifest_pieces"] == cold["manifest_pieces"]
+
+
+HELPED = """
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "helpers"))
+    from versions import version_of
+
+    from inspections import output_of, tagger
+
+    @tagger
+    def os_tag(host):
+        return version_of(output_of(host, ". /etc/os-release && echo $ID-$VERSION_ID"))
+
+    @tagger
+    def build_aware(host, build_info):
+        return "built-" + build_info.timestamp.strftime("%Y%m%d") + "-" + output_of(host, "echo x")
+"""
+
+
+def test_a_changed_helper_module_or_a_build_dependent_value_is_never_served_stale(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    """The key covers imported helpers outside the stack; build_info makes a value uncached."""
+    helpers = pytester.path / "helpers"
+    helpers.mkdir()
+    (helpers / "versions.py").write_text("def version_of(text):\n    return 'os-' + text\n")
+    make_stack({"root": StackImage(files={"inspect_root.py": HELPED})})
+
+    def run(epoch: int) -> dict[str, Any]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+            result = pytester.runpytest_subprocess(
+                "--stack", "stack", "--emit-manifests", f"out-{epoch}", "--cache-dir", "cache"
+            )
+        result.assert_outcomes(passed=3)
+        return record_of(pytester.path / f"out-{epoch}")["root"]
+
+    first = run(1764000000)
+    (helpers / "versions.py").write_text("def version_of(text):\n    return 'system-' + text\n")
+    second = run(1764100000)
+
+    assert first["tags"][1:] == ["x86_64-os-debian-12", "x86_64-built-20251124-x"]
+    assert second["tags"][1:] == ["x86_64-system-debian-12", "x86_64-built-20251125-x"]
+    assert second["timing"]["cached_values"] == 0
+
+
+def test_an_unusable_cache_folder_is_one_line_before_any_container(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    make_stack({"root": StackImage(files={"inspect_root.py": INSPECTIONS})})
+    (pytester.path / "cache").write_text("a file where the cache folder should be")
+
+    result = pytester.runpytest_subprocess("--stack", "stack", "--cache-dir", "cache")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = [line for line in result.stderr.lines if line.startswith("ERROR:")]
+    assert errors == [
+        f"ERROR: --cache-dir {pytester.path / 'cache'} is a file: pass a folder (it is created "
+        "if missing)"
+    ]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import docker
 import pytest
 
-from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, git_sha
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, git_sha, record_of
 
 CHILD_INSPECTIONS = """
     from inspections import output_of, tagger
@@ -48,7 +47,7 @@ def test_writes_tags_manifest_history_line_and_json_for_each_image(
     stack = make_stack(two_images())
     sha = git_sha(stack)
     result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=7)  # 5 inspections, 2 image verdicts
     out = pytester.path / "out"
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
         f"hist_lines/x86_64-default-child-{sha[:12]}.txt",
@@ -76,14 +75,19 @@ def test_writes_tags_manifest_history_line_and_json_for_each_image(
     history = read(out / f"hist_lines/x86_64-default-child-{sha[:12]}.txt")
     assert history.startswith("| ") and history.endswith(" |\n") and history.count("\n") == 1
     assert f"[Dockerfile](https://example.org/stack/blob/{sha}/stack/child/Dockerfile)" in history
-    facts = json.loads(read(out / "inspections.json"))
-    assert facts["images"]["child"]["outcome"] == "passed"
-    assert [i["name"] for i in facts["images"]["child"]["inspections"]] == [
+    record = record_of(out)
+    assert record["child"]["outcome"] == "passed"
+    assert [i["name"] for i in record["child"]["inspections"]] == [
         "os_tag",
         "os_release",
         "dpkg_tag",
     ]
-    assert facts["images"]["child"]["image"]["platform"] == "x86_64"
+    assert record["child"]["platform"] == "x86_64"
+    assert set(record["child"]["files"]) == {
+        "tags/x86_64-default-child.txt",
+        f"manifests/x86_64-default-child-{sha[:12]}.md",
+        f"hist_lines/x86_64-default-child-{sha[:12]}.txt",
+    }
 
 
 def test_only_the_requested_image_is_inspected(
@@ -93,7 +97,7 @@ def test_only_the_requested_image_is_inspected(
     result = pytester.runpytest_subprocess(
         "--stack", "stack", "--image", "child", "--emit-manifests", "out", "-v"
     )
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
     result.stdout.fnmatch_lines(["*os_tag[[]child[]] PASSED*", "*dpkg_tag[[]child[]] PASSED*"])
     assert [p.name for p in (pytester.path / "out/tags").iterdir()] == ["x86_64-default-child.txt"]
 
@@ -103,7 +107,7 @@ def test_a_failing_inspection_leaves_no_files_for_its_image_only(
 ) -> None:
     make_stack(two_images({"inspect_child.py": FAILING_CHILD_INSPECTIONS}))
     result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
-    result.assert_outcomes(passed=5, failed=1)
+    result.assert_outcomes(passed=6, failed=2)  # the inspection, and child's verdict
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
         ["*child: missing_tool[[]child[]]: `no-such-tool --version` not found in the image*"]
@@ -111,9 +115,10 @@ def test_a_failing_inspection_leaves_no_files_for_its_image_only(
     out = pytester.path / "out"
     assert [p.name for p in (out / "tags").iterdir()] == ["x86_64-default-root.txt"]
     assert not list(out.glob("*/*child*"))
-    facts = json.loads(read(out / "inspections.json"))
-    assert facts["images"]["child"]["outcome"] == "failed"
-    assert "missing_tool failed" in facts["images"]["child"]["reasons"][0]
+    record = record_of(out)
+    assert record["child"]["outcome"] == "failed"
+    assert "missing_tool failed" in record["child"]["reasons"][0]
+    assert record["child"]["files"] == {}
 
 
 @pytest.mark.parametrize(
@@ -137,7 +142,7 @@ def test_a_wrong_return_value_fails_the_inspection(
     """
     make_stack({"root": StackImage(files={"inspect_root.py": code})})
     result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines([f"root: broken[[]root[]]: *{message}*"])
     assert not (pytester.path / "out/tags").exists()
 
@@ -149,7 +154,7 @@ def test_inspection_values_raise_no_return_warning(
     result = pytester.runpytest_subprocess(
         "--stack", "stack", "-W", "error::pytest.PytestReturnNotNoneWarning"
     )
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=7)
     assert "PytestReturnNotNoneWarning" not in result.stdout.str()
 
 
@@ -171,11 +176,11 @@ def test_each_command_runs_once_per_container(
     """
     make_stack({"root": StackImage(files={"inspect_root.py": counting})})
     result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)
     tags = read(pytester.path / "out/tags/x86_64-default-root.txt")
     assert tags.splitlines()[1].endswith(":x86_64-runs-1")
-    facts = json.loads(read(pytester.path / "out/inspections.json"))
-    assert "```text\n1\n```" in facts["images"]["root"]["manifest_pieces"][0]["markdown"]
+    record = record_of(pytester.path / "out")
+    assert "```text\n1\n```" in record["root"]["manifest_pieces"][0]["markdown"]
 
 
 def test_plugin_can_be_disabled(pytester: pytest.Pytester, make_stack: MakeStack) -> None:
@@ -193,7 +198,7 @@ def test_apply_tags_tags_passing_images_only(
 ) -> None:
     make_stack(two_images({"inspect_child.py": FAILING_CHILD_INSPECTIONS}))
     result = pytester.runpytest_subprocess("--stack", "stack", "--apply-tags")
-    result.assert_outcomes(passed=5, failed=1)
+    result.assert_outcomes(passed=6, failed=2)
     tags = {tag for image in docker_client.images.list() for tag in image.tags}
     assert {
         f"localhost/{owner}/root:x86_64-latest",

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import docker
 import pytest
 
-from tests.plugin.stacks import MakeStack, StackImage, labelled_containers
+from tests.plugin.stacks import MakeStack, StackImage, labelled_containers, record_of
 
 TAGGER = """
     from inspections import tagger, output_of
@@ -44,7 +43,7 @@ def test_unknown_parent_names_the_file(pytester: pytest.Pytester, make_stack: Ma
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     line = usage_error_line(result)
     assert "stack/child/image.toml: unknown parent 'nobody'" in line
-    assert 'use one of child, root or "" for a root' in line
+    assert 'use one of root or "" for a root' in line  # not child itself
 
 
 def test_missing_stack_folder(pytester: pytest.Pytester) -> None:
@@ -69,16 +68,21 @@ def test_emit_dir_that_is_a_file_fails_before_any_container(
 def test_image_not_built_says_how_to_build_it(
     pytester: pytest.Pytester, make_stack: MakeStack, owner: str
 ) -> None:
-    make_stack({**one_image(), "child": StackImage(parent="root")}, built=["root"])
-    result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
-    result.assert_outcomes(passed=1, errors=1)
+    second = TAGGER.replace("def os_tag", "def os_tag_again")
+    child = StackImage(parent="root", files={"inspect_child.py": second})
+    make_stack({**one_image(), "child": child}, built=["root"])
+    result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out", "-rs")
+    # root: its tagger and its verdict; child: the first item errors, the second is skipped,
+    # and its verdict fails.
+    result.assert_outcomes(passed=2, errors=1, skipped=1, failed=1)
     reference = f"localhost/{owner}/child:latest"
-    result.stdout.fnmatch_lines(
-        [
-            f"child: os_tag[[]child[]]: image {reference} not found locally: build it first, "
-            f"e.g. docker build -t {reference} {pytester.path / 'stack' / 'child'}"
-        ]
+    message = (
+        f"image {reference} not found locally: build it first, "
+        f"e.g. docker build -t {reference} {pytester.path / 'stack' / 'child'}"
     )
+    result.stdout.fnmatch_lines([f"child: os_tag[[]child[]]: {message}"])
+    assert result.stdout.str().count(f"child: os_tag_again[[]child[]]: {message}") == 0
+    result.stdout.fnmatch_lines(["*child: * (reported once, on its first item)*"])
     assert [p.name for p in (pytester.path / "out/tags").iterdir()] == ["x86_64-default-root.txt"]
 
 
@@ -92,8 +96,7 @@ def test_without_git_the_outputs_say_why(
     shutil.rmtree(pytester.path / ".git")
     result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    facts = json.loads((pytester.path / "out/inspections.json").read_text())
-    reason = facts["images"]["root"]["reasons"][0]
+    reason = record_of(pytester.path / "out")["root"]["reasons"][0]
     assert reason.startswith(f"no git commit for {pytester.path / 'stack'}")
     assert reason.endswith("run inside a git checkout of the stack with at least one commit")
     assert not (pytester.path / "out/tags").exists()

@@ -48,13 +48,14 @@ def output_files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def without_durations(summary: dict) -> dict:
-    """The summary without what the clock decides: durations and timings."""
-    for image in summary["images"].values():
-        image.pop("timing")
-        for inspection in image["inspections"]:
+def without_durations(record: dict) -> dict:
+    """The record without what the clock decides (durations, timings) and the run's id."""
+    for entry in record["images"]:
+        entry.pop("timing")
+        entry.pop("session")
+        for inspection in entry["inspections"]:
             inspection.pop("duration_seconds")
-    return summary
+    return record
 
 
 @pytest.fixture
@@ -69,11 +70,11 @@ def test_parallel_outputs_are_byte_identical_to_serial(
     make_stack(three_images())
     monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
     serial = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "serial")
-    serial.assert_outcomes(passed=10)
+    serial.assert_outcomes(passed=13)  # 10 items and 3 image verdicts
     parallel = pytester.runpytest_subprocess(
         "--stack", "stack", "--emit-manifests", "parallel", "-n", "2"
     )
-    parallel.assert_outcomes(passed=10)
+    parallel.assert_outcomes(passed=13)
     serial_files = output_files(pytester.path / "serial")
     assert len(serial_files) == 9
     assert output_files(pytester.path / "parallel") == serial_files
@@ -91,7 +92,7 @@ def test_one_container_per_image_under_xdist(
     record = pytester.path / "containers.txt"
     monkeypatch.setenv("CONTAINERS_FILE", str(record))
     result = pytester.runpytest_subprocess("--stack", "stack", "-n", "2")
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=13)
     containers: dict[str, set[str]] = {}
     for line in record.read_text().splitlines():
         image, container = line.split()
@@ -121,7 +122,7 @@ def test_a_failing_image_test_gates_only_its_image(
     make_stack(three_images({"test_child.py": failing_test}))
     monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
     result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out", *mode)
-    result.assert_outcomes(passed=10, failed=1, skipped=1)
+    result.assert_outcomes(passed=12, failed=2, skipped=1)  # the test, and child's verdict
     tags = sorted(path.name for path in (pytester.path / "out/tags").iterdir())
     assert tags == ["x86_64-default-root.txt", "x86_64-default-sibling.txt"]
     result.stdout.fnmatch_lines(
@@ -138,7 +139,7 @@ def test_test_gate_can_be_switched_off(
     result = pytester.runpytest_subprocess(
         "--stack", "stack", "--emit-manifests", "out", "--no-test-gate"
     )
-    result.assert_outcomes(passed=10, failed=1)
+    result.assert_outcomes(passed=13, failed=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert (pytester.path / "out/tags/x86_64-default-child.txt").is_file()
 
@@ -171,18 +172,36 @@ def test_a_dying_worker_does_not_hang_the_session(
     assert labelled_containers(docker_client, owner) == []
 
 
-def test_deselected_inspections_make_an_image_incomplete_not_failed(
+def test_deselected_inspections_fail_the_images_verdict_when_emitting(
     pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Nothing published is not a success: each partial image is a failed verdict item."""
     make_stack(three_images())
     monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
     result = pytester.runpytest_subprocess(
         "--stack", "stack", "--emit-manifests", "out", "-k", "os_tag"
     )
-    result.assert_outcomes(passed=3)
-    assert result.ret == pytest.ExitCode.OK
-    result.stdout.fnmatch_lines(["root * incomplete *", "root: os_release not run"])
+    result.assert_outcomes(passed=3, failed=3, deselected=7)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "root * incomplete *",
+            "root: os_release not run (deselected, or the session stopped)",
+            "FAILED stack/root::image_verdict[[]root[]]*",
+        ]
+    )
     assert not (pytester.path / "out/tags").exists()
+
+
+def test_deselected_inspections_only_skip_the_verdict_when_nothing_is_emitted(
+    pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_stack(three_images())
+    monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
+    result = pytester.runpytest_subprocess("--stack", "stack", "-k", "os_tag", "-rs")
+    result.assert_outcomes(passed=3, skipped=3, deselected=7)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["SKIPPED *root incomplete: os_release not run*"])
 
 
 def test_collect_only_starts_nothing_and_writes_nothing(
@@ -207,9 +226,9 @@ def test_junit_xml_carries_no_markdown(
     make_stack(three_images())
     monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
     result = pytester.runpytest_subprocess("--stack", "stack", "--junitxml", "junit.xml")
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=13)
     xml = (pytester.path / "junit.xml").read_text()
-    assert xml.count("<testcase ") == 10
+    assert xml.count("<testcase ") == 13
     assert 'name="os_release[child]"' in xml
     assert "```" not in xml and "PRETTY_NAME" not in xml
 
@@ -227,7 +246,7 @@ def test_shared_tests_run_on_every_image_and_stray_ones_say_where_to_go(
     )
     (pytester.path / "test_stray.py").write_text("def test_stray(image):\n    pass\n")
     result = pytester.runpytest_subprocess("--stack", "stack", "shared", "test_stray.py", "-v")
-    result.assert_outcomes(passed=2, errors=1)
+    result.assert_outcomes(passed=4, errors=1)  # the shared test and each image's verdict
     result.stdout.fnmatch_lines(
         [
             "*test_hostname_resolves[[]root[]] PASSED*",
@@ -270,7 +289,7 @@ def test_markers_select_image_tests_as_usual(
     )
     monkeypatch.setenv("CONTAINERS_FILE", str(pytester.path / "containers.txt"))
     result = pytester.runpytest_subprocess("--stack", "stack", "-m", "not slow", "-v")
-    result.assert_outcomes(passed=11, deselected=1)
+    result.assert_outcomes(passed=14, deselected=1)
     result.stdout.fnmatch_lines(["*test_quick[[]child[]] PASSED*"])
     assert "test_slow" not in result.stdout.str()
 
@@ -285,8 +304,10 @@ def test_inspection_containers_have_no_network_and_no_privileges(
             assert config["NetworkMode"] == "none"
             assert config["Privileged"] is False
             assert not config["CapAdd"]
+            assert config["AutoRemove"] is True
+            assert container.attrs["Config"]["OpenStdin"] is True
             assert host.check_output("ls /sys/class/net") == "lo"
     """
     make_stack({"root": StackImage(files={"test_root.py": checks})})
     result = pytester.runpytest_subprocess("--stack", "stack")
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=2)

@@ -175,14 +175,15 @@ def test_commit_sha_without_any_explanation() -> None:
     "build",
     [
         BuildInfo(FIXED, "/src/stack", "0123456789abcdef0123456789abcdef01234567", "Msg\n\nbody"),
+        BuildInfo(FIXED, "/src", "1" * 40, "Msg", git_changes=("images/a/Dockerfile", "b c")),
         BuildInfo(FIXED, git_problem="not a git repository"),
     ],
-    ids=["commit", "problem"],
+    ids=["commit", "modified", "problem"],
 )
 def test_wire_round_trip(build: BuildInfo) -> None:
     wire = build.to_wire()
 
-    assert all(isinstance(value, str) for value in wire.values())
+    assert all(isinstance(value, str | list) for value in wire.values())
     assert json.loads(json.dumps(wire)) == wire
     assert BuildInfo.from_wire(wire) == build
     assert BuildInfo.from_wire(wire).timestamp.utcoffset() is not None

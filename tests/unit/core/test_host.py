@@ -1,66 +1,59 @@
-"""The caching testinfra backend: each distinct command runs once while inspections run."""
+"""The inspections' testinfra backend: each distinct command runs once in inspection threads."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from inspections import host as host_module
-from inspections.host import CachingDockerBackend, CommandTimeoutError, inspecting, lazy_host
+from inspections.errors import InspectionError
+from inspections.host import InspectionBackend, inspecting, lazy_host
 
 
-class FakeDocker:
-    """Stands in for the engine's exec API: records each command line it runs."""
+class FakeContainer:
+    """Stands in for an inspection container: records each command line it runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "0123abcd") -> None:
+        self.name = name
         self.ran: list[str] = []
-        self.containers: list[object] = []
-        self.release = threading.Event()
-        self.hangs = False
+        self.users: list[str | None] = []
+        self.output = b""
+        self.failure: Exception | None = None
 
-    def exec(self, container: object, user: str | None, line: str) -> tuple[int, bytes, bytes]:
+    def exec(self, line: str, user: str | None) -> tuple[int, bytes, bytes]:
         self.ran.append(line)
-        self.containers.append(container)
-        if self.hangs:
-            self.release.wait(10)
-        return 0, f"run {len(self.ran)}: {line}\n".encode(), b""
+        self.users.append(user)
+        if self.failure is not None:
+            raise self.failure
+        return 0, self.output or f"run {len(self.ran)}: {line}\n".encode(), b""
 
 
 @pytest.fixture
-def docker(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDocker]:
-    fake = FakeDocker()
-    monkeypatch.setattr(host_module, "_exec", fake.exec)
-    yield fake
-    fake.release.set()
+def docker() -> FakeContainer:
+    return FakeContainer()
 
 
-def no_timeout() -> None:
-    raise AssertionError("no command should time out here")
-
-
-def host_for(container_id: str, on_timeout: Any) -> Any:
-    """A lazy host whose container is the string `container_id` (the fake needs no more)."""
-    return lazy_host("image", lambda: container_id, on_timeout)
+def host_for(container: FakeContainer, stopped_because: str = "") -> Any:
+    """A lazy host on the fake container."""
+    return lazy_host("image", lambda: container, lambda: stopped_because)
 
 
 def caching_commands(host: Any) -> Any:
-    """Caching without a deadline, as an inspection with no timeout runs."""
-    return inspecting(host, None)
+    """Sharing results in this thread, as an inspection's thread does."""
+    return inspecting(host)
 
 
-def test_host_for_uses_the_caching_backend(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd", no_timeout)
+def test_host_for_uses_the_caching_backend(docker: FakeContainer) -> None:
+    testinfra_host = host_for(docker)
 
-    assert isinstance(testinfra_host.backend, CachingDockerBackend)
-    assert testinfra_host.backend.container() == "0123abcd"
-    assert testinfra_host.backend.caching is False
+    assert isinstance(testinfra_host.backend, InspectionBackend)
+    assert testinfra_host.backend.container() is docker
+    assert testinfra_host.backend.sharing is False
 
 
-def test_command_runs_once_while_caching(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd", no_timeout)
+def test_command_runs_once_while_caching(docker: FakeContainer) -> None:
+    testinfra_host = host_for(docker)
 
     with caching_commands(testinfra_host):
         first = testinfra_host.run("python --version")
@@ -72,9 +65,9 @@ def test_command_runs_once_while_caching(docker: FakeDocker) -> None:
     assert output == "run 1: python --version"
 
 
-def test_results_are_shared_between_caching_blocks(docker: FakeDocker) -> None:
+def test_results_are_shared_between_caching_blocks(docker: FakeContainer) -> None:
     """A tagger and a manifest piece, each in its own block, read `python --version` once."""
-    testinfra_host = host_for("0123abcd", no_timeout)
+    testinfra_host = host_for(docker)
 
     with caching_commands(testinfra_host):
         testinfra_host.run("python --version")
@@ -85,8 +78,8 @@ def test_results_are_shared_between_caching_blocks(docker: FakeDocker) -> None:
     assert result.stdout == "run 1: python --version\n"
 
 
-def test_distinct_command_lines_each_run(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd", no_timeout)
+def test_distinct_command_lines_each_run(docker: FakeContainer) -> None:
+    testinfra_host = host_for(docker)
 
     with caching_commands(testinfra_host):
         testinfra_host.run("pip list")
@@ -98,8 +91,8 @@ def test_distinct_command_lines_each_run(docker: FakeDocker) -> None:
     assert docker.ran == ["pip list", "pip list --format=json", "echo 'a b'", "echo 'a  b'"]
 
 
-def test_commands_run_every_time_outside_caching(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd", no_timeout)
+def test_commands_run_every_time_outside_caching(docker: FakeContainer) -> None:
+    testinfra_host = host_for(docker)
 
     first = testinfra_host.run("touch /tmp/x && ls /tmp")
     second = testinfra_host.run("touch /tmp/x && ls /tmp")
@@ -108,8 +101,8 @@ def test_commands_run_every_time_outside_caching(docker: FakeDocker) -> None:
     assert first.stdout != second.stdout
 
 
-def test_results_outside_caching_are_not_remembered(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd", no_timeout)
+def test_results_outside_caching_are_not_remembered(docker: FakeContainer) -> None:
+    testinfra_host = host_for(docker)
 
     testinfra_host.run("uname -m")
     with caching_commands(testinfra_host):
@@ -119,10 +112,10 @@ def test_results_outside_caching_are_not_remembered(docker: FakeDocker) -> None:
     assert docker.ran == ["uname -m"] * 3
 
 
-def test_executed_lists_what_inspections_really_ran(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd", no_timeout)
+def test_executed_lists_what_inspections_really_ran(docker: FakeContainer) -> None:
+    testinfra_host = host_for(docker)
     backend = testinfra_host.backend
-    assert isinstance(backend, CachingDockerBackend)
+    assert isinstance(backend, InspectionBackend)
 
     with caching_commands(testinfra_host):
         testinfra_host.run("python --version")
@@ -135,10 +128,8 @@ def test_executed_lists_what_inspections_really_ran(docker: FakeDocker) -> None:
     assert set(backend.seconds) == {"python --version", "pip list"}
 
 
-def test_concurrent_inspections_share_one_run_of_a_command(docker: FakeDocker) -> None:
-    import threading
-
-    testinfra_host = host_for("0123abcd", no_timeout)
+def test_concurrent_inspections_share_one_run_of_a_command(docker: FakeContainer) -> None:
+    testinfra_host = host_for(docker)
     started = threading.Barrier(4)
     outputs: list[str] = []
 
@@ -157,19 +148,19 @@ def test_concurrent_inspections_share_one_run_of_a_command(docker: FakeDocker) -
     assert outputs == ["run 1: apt list --installed"] * 4
 
 
-def test_caching_stops_when_the_block_raises(docker: FakeDocker) -> None:
-    testinfra_host = host_for("0123abcd", no_timeout)
+def test_caching_stops_when_the_block_raises(docker: FakeContainer) -> None:
+    testinfra_host = host_for(docker)
     backend = testinfra_host.backend
-    assert isinstance(backend, CachingDockerBackend)
+    assert isinstance(backend, InspectionBackend)
 
     with pytest.raises(RuntimeError), caching_commands(testinfra_host):
-        assert backend.caching
+        assert backend.sharing
         raise RuntimeError("inspection failed")
 
-    assert backend.caching is False
+    assert backend.sharing is False
 
 
-def test_caching_commands_accepts_other_hosts(docker: FakeDocker) -> None:
+def test_caching_commands_accepts_other_hosts(docker: FakeContainer) -> None:
     ran_inside = False
 
     for other in (None, object()):
@@ -180,42 +171,56 @@ def test_caching_commands_accepts_other_hosts(docker: FakeDocker) -> None:
     assert docker.ran == []
 
 
-def test_encoding_needs_no_command(docker: FakeDocker) -> None:
-    backend = host_for("0123abcd", no_timeout).backend
+def test_encoding_needs_no_command(docker: FakeContainer) -> None:
+    backend = host_for(docker).backend
 
     assert backend.get_encoding() == "utf-8"
     assert backend.decode("python-3.11 ✓".encode()) == "python-3.11 ✓"
     assert docker.ran == []
 
 
-def test_commands_are_quoted_and_run_in_the_container(docker: FakeDocker) -> None:
-    host_for("0123abcd", no_timeout).run("ls %s", "/tmp/a b")
+def test_commands_are_quoted_and_run_in_the_container(docker: FakeContainer) -> None:
+    host_for(docker).run("ls %s", "/tmp/a b")
 
     assert docker.ran == ["ls '/tmp/a b'"]
-    assert docker.containers == ["0123abcd"]
 
 
-def test_the_container_is_asked_for_only_when_a_command_runs(docker: FakeDocker) -> None:
+def test_the_container_is_asked_for_only_when_a_command_runs(docker: FakeContainer) -> None:
     asked: list[str] = []
 
     def container() -> Any:
         asked.append("container")
-        return "0123abcd"
+        return docker
 
-    testinfra_host = lazy_host("image", container, no_timeout)
+    testinfra_host = lazy_host("image", container, lambda: "")
     assert asked == []
     testinfra_host.run("true")
     assert asked == ["container"]
 
 
-def test_a_command_past_the_deadline_removes_the_container(docker: FakeDocker) -> None:
-    removed: list[str] = []
-    testinfra_host = host_for("0123abcd", lambda: removed.append("0123abcd"))
-    docker.hangs = True
+def test_output_that_is_not_utf8_is_decoded_with_replacements(docker: FakeContainer) -> None:
+    docker.output = b"caf\xe9 \xff\xfe ok\n"
 
-    with pytest.raises(CommandTimeoutError) as raised, inspecting(testinfra_host, 0.3):
-        testinfra_host.run("sleep 1000")
+    result = host_for(docker).run("cat latin1.txt")
 
-    assert removed == ["0123abcd"]
-    assert str(raised.value).startswith("`sleep 1000` still ran at the inspection timeout")
-    assert "--inspection-timeout" in str(raised.value)
+    assert result.stdout == "caf\ufffd \ufffd\ufffd ok\n"
+    assert result.stdout_bytes == b"caf\xe9 \xff\xfe ok\n"
+
+
+def test_an_engine_failure_names_the_command(docker: FakeContainer) -> None:
+    docker.failure = ConnectionError("engine went away\x1b[2J")
+
+    with pytest.raises(InspectionError) as raised:
+        host_for(docker).run("java --version")
+
+    message = str(raised.value)
+    assert message.startswith("`java --version` could not run in the container (")
+    assert "\x1b" not in message and "\\x1b[2J" in message
+
+
+def test_a_stopped_container_says_why_instead_of_the_engine_error(docker: FakeContainer) -> None:
+    docker.failure = ConnectionError("404 Client Error: No such container")
+    reason = "stopped because spark_tag timed out after 5 s (the container was removed)"
+
+    with pytest.raises(InspectionError, match=r"^stopped because spark_tag timed out"):
+        host_for(docker, stopped_because=reason).run("python --version")

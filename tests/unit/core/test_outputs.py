@@ -1,446 +1,267 @@
-"""Verdicts per image, and the atomic writing of tags, manifests, history lines and the summary."""
+"""Writing an output folder all or nothing: the run record as the commit point."""
 
 from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from inspections.build_info import BuildInfo
+from inspections import outputs
 from inspections.errors import StackInspectionError
-from inspections.outputs import (
-    ImageVerdict,
-    OutputSettings,
-    check_output_folder,
-    judge,
-    summary_document,
-    write_atomically,
-    write_outputs,
-)
-from inspections.render import InspectedImage
-from inspections.results import ImageResult, InspectionResult
-
-SHA = "fedcba9876543210fedcba9876543210fedcba98"
-REPOSITORY = "https://github.com/demo/stack"
-BUILD = BuildInfo(
-    timestamp=datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC),
-    git_toplevel="/src/stack",
-    git_commit=SHA,
-    git_message="Release",
-)
-SETTINGS = OutputSettings(
-    registry="quay.io", owner="jupyter", variant="default", repository=REPOSITORY, test_gate=True
-)
-NO_GATE = OutputSettings(
-    registry="quay.io", owner="jupyter", variant="default", repository=REPOSITORY, test_gate=False
-)
-DOCKERFILE = "images/base/Dockerfile"
+from inspections.outputs import WriteInterrupted, clean_output_folder, commit_run
+from inspections.record import read_record, sha256_of, verified_file
 
 
-def tag(name: str, value: str | None, outcome: str = "passed", error: str = "") -> InspectionResult:
-    key = f"base/inspect_base.py::{name}"
-    return InspectionResult(key, name, "tag", "", outcome, 0.12345, value, error)
+def entry(
+    image: str, outcome: str = "passed", variant: str = "default", **files: bytes
+) -> dict[str, Any]:
+    """A record entry listing `files` (name -> content) as written for `image`."""
+    return {
+        "image": image,
+        "variant": variant,
+        "platform": "x86_64",
+        "outcome": outcome,
+        "image_id": f"sha256:{image}",
+        "reference": f"quay.io/jupyter/{image}:latest",
+        "tags": [],
+        "references": [],
+        "files": {name: sha256_of(content) for name, content in files.items()},
+    }
 
 
-def piece(name: str, title: str, value: str | None, outcome: str = "passed") -> InspectionResult:
-    key = f"base/inspect_base.py::{name}"
-    return InspectionResult(key, name, "manifest", title, outcome, 1.5, value, "")
+def run_files(image: str, version: str) -> dict[str, bytes]:
+    return {
+        f"tags/x86_64-default-{image}.txt": f"quay.io/jupyter/{image}:x86_64-{version}".encode(),
+        f"manifests/x86_64-default-{image}-abc.md": f"# {image} {version}\n".encode(),
+    }
 
 
-def image_result(name: str, *inspections: InspectionResult, **fields: Any) -> ImageResult:
-    """A reported image on x86_64 with `inspections` in plan order."""
-    facts = {"name": name, "id": "sha256:0a1b", "platform": "x86_64", "size_bytes": 2_000_000}
-    result = ImageResult(name=name, facts=facts, **fields)
-    result.inspections = {item.key: item for item in inspections}
-    return result
-
-
-def passing_base() -> ImageResult:
-    return image_result(
-        "base",
-        tag("python_version", "python-3.11.7"),
-        piece("pip_list", "Pip Packages", "numpy 1.26"),
-        tag("build_date", "2024-05-06"),
-        tests={"images/base/test_base.py::test_runs[base]": "passed"},
-    )
-
-
-def files_under(folder: Path) -> set[str]:
-    """Every file below `folder` (hidden ones too), relative, as posix strings."""
-    return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
-
-
-# --- judge ---------------------------------------------------------------------------------
-
-
-def test_judge_passing_image() -> None:
-    verdict = judge(passing_base(), SETTINGS, BUILD, DOCKERFILE)
-
-    assert verdict.status == "passed"
-    assert verdict.passed
-    assert (verdict.failures, verdict.missing, verdict.reasons) == ([], [], [])
-    assert verdict.inspected == InspectedImage(
-        name="base",
-        platform="x86_64",
-        variant="default",
-        registry="quay.io",
-        owner="jupyter",
-        repository=REPOSITORY,
-        dockerfile=DOCKERFILE,
-        size_bytes=2_000_000,
-        tags=("python-3.11.7", "2024-05-06"),
-        pieces=(("Pip Packages", "numpy 1.26"),),
-        build=BUILD,
-    )
-
-
-def test_judge_failed_inspection() -> None:
-    result = image_result(
-        "base",
-        tag("python_version", None, "failed", "`python --version` exited with 1: boom"),
-        piece("pip_list", "Pip Packages", "numpy 1.26"),
-    )
-
-    verdict = judge(result, SETTINGS, BUILD, DOCKERFILE)
-
-    assert verdict.status == "failed"
-    assert not verdict.passed
-    assert verdict.failures == ["python_version failed: `python --version` exited with 1: boom"]
-    assert verdict.inspected is None
-
-
-def test_judge_inspection_not_run_is_incomplete() -> None:
-    result = image_result(
-        "base",
-        tag("python_version", "python-3.11.7"),
-        piece("pip_list", "Pip Packages", None, "not run"),
-    )
-
-    verdict = judge(result, SETTINGS, BUILD, DOCKERFILE)
-
-    assert verdict.status == "incomplete"
-    assert not verdict.passed
-    assert verdict.failures == []
-    assert verdict.missing == ["pip_list not run"]
-    assert verdict.inspected is None
-
-
-def test_judge_failed_and_missing_together_is_failed() -> None:
-    result = image_result(
-        "base",
-        tag("python_version", None, "failed", "boom"),
-        piece("pip_list", "Pip Packages", None, "skipped"),
-    )
-
-    verdict = judge(result, SETTINGS, BUILD, DOCKERFILE)
-
-    assert verdict.status == "failed"
-    assert verdict.reasons == ["python_version failed: boom", "pip_list skipped"]
-
-
-def failing_test_result() -> ImageResult:
-    return image_result(
-        "base",
-        tag("python_version", "python-3.11.7"),
-        tests={"t.py::test_a[base]": "passed", "t.py::test_b[base]": "failed"},
-        test_errors={"t.py::test_b[base]": "AssertionError: jupyter lab does not start"},
-    )
-
-
-def test_judge_failed_image_test_with_the_test_gate() -> None:
-    verdict = judge(failing_test_result(), SETTINGS, BUILD, DOCKERFILE)
-
-    assert verdict.status == "failed"
-    assert verdict.failures == [
-        "image test t.py::test_b[base] failed: AssertionError: jupyter lab does not start"
+def commit(folder: Path, *images: tuple[str, str, dict[str, bytes]], **options: Any) -> None:
+    """Commit a run deciding `images`: (name, outcome, files) each."""
+    entries = [
+        entry(name, outcome, **{k: v for k, v in files.items()}) for name, outcome, files in images
     ]
-    assert verdict.inspected is None
-
-
-def test_judge_failed_image_test_without_the_test_gate() -> None:
-    verdict = judge(failing_test_result(), NO_GATE, BUILD, DOCKERFILE)
-
-    assert verdict.status == "passed"
-    assert verdict.inspected is not None
-    assert verdict.inspected.tags == ("python-3.11.7",)
-
-
-def test_judge_duplicate_tags() -> None:
-    result = image_result(
-        "base", tag("python_version", "3.11"), tag("os_version", "ubuntu"), tag("pin", "3.11")
+    contents = {path: data for _, _, files in images for path, data in files.items()}
+    commit_run(
+        folder,
+        {(name, "default") for name, _, _ in images},
+        entries,
+        contents,
+        interrupted=options.get("interrupted", lambda: False),
     )
 
-    verdict = judge(result, SETTINGS, BUILD, DOCKERFILE)
 
-    assert verdict.status == "failed"
-    assert verdict.failures == [
-        "taggers python_version and pin both gave tag '3.11': make one of them distinct"
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` and its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def recorded(folder: Path) -> dict[str, str]:
+    return {image.image: image.outcome for image in read_record(folder).images}
+
+
+def test_a_run_writes_its_files_and_a_record_that_backs_them(tmp_path: Path) -> None:
+    files = run_files("base", "python-3.11")
+
+    commit(tmp_path, ("base", "passed", files))
+
+    record = read_record(tmp_path)
+    (image,) = record.images
+    assert image.files == {name: sha256_of(data) for name, data in files.items()}
+    for name, data in files.items():
+        assert verified_file(record, image, name) == data
+    assert sorted(snapshot(tmp_path)) == sorted([*files, "inspections.json"])
+
+
+def test_images_a_run_did_not_select_keep_their_files_and_entries(tmp_path: Path) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "one")))
+    base_files = {k: v for k, v in snapshot(tmp_path).items() if "base" in k}
+
+    commit(tmp_path, ("scipy", "passed", run_files("scipy", "two")))
+
+    assert recorded(tmp_path) == {"base": "passed", "scipy": "passed"}
+    assert {k: v for k, v in snapshot(tmp_path).items() if "base" in k} == base_files
+
+
+def test_an_image_that_fails_loses_the_files_an_earlier_run_wrote(tmp_path: Path) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "python-3.11.2")))
+
+    commit(tmp_path, ("base", "failed", {}))
+
+    assert recorded(tmp_path) == {"base": "failed"}
+    assert sorted(snapshot(tmp_path)) == ["inspections.json"]
+
+
+def test_a_new_build_replaces_the_old_files(tmp_path: Path) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "old")))
+    new = run_files("base", "new")
+
+    commit(tmp_path, ("base", "passed", new))
+
+    assert {k: v for k, v in snapshot(tmp_path).items() if k != "inspections.json"} == new
+
+
+def test_another_variant_of_the_same_image_is_kept(tmp_path: Path) -> None:
+    cuda = {"tags/x86_64-cuda12-base.txt": b"quay.io/jupyter/base:x86_64-cuda12-latest"}
+    commit_run(
+        tmp_path,
+        {("base", "cuda12")},
+        [entry("base", variant="cuda12", **cuda)],
+        cuda,
+        lambda: False,
+    )
+
+    commit(tmp_path, ("base", "failed", {}))
+
+    assert snapshot(tmp_path)["tags/x86_64-cuda12-base.txt"] == cuda["tags/x86_64-cuda12-base.txt"]
+    assert sorted((i.variant, i.outcome) for i in read_record(tmp_path).images) == [
+        ("cuda12", "passed"),
+        ("default", "failed"),
     ]
 
 
-def test_judge_tagger_repeating_the_implicit_latest_tag() -> None:
-    verdict = judge(image_result("base", tag("channel", "latest")), SETTINGS, BUILD, DOCKERFILE)
+def test_files_the_record_does_not_back_are_removed(tmp_path: Path) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "one")))
+    (tmp_path / "tags" / "x86_64-default-stale.txt").write_text("quay.io/jupyter/stale:x")
+    (tmp_path / "manifests" / ".x.md.1234.tmp").write_text("half")
+    (tmp_path / "notes.txt").write_text("the user's own file, outside the output folders")
 
-    assert verdict.status == "failed"
-    assert any("latest" in failure for failure in verdict.failures)
+    removed = clean_output_folder(tmp_path)
 
-
-def test_judge_crash_of_a_worker() -> None:
-    result = image_result("base", tag("python_version", None, "not run"))
-    result.crashes.append("inspect_base.py::python_version[base]: worker 'gw1' crashed")
-
-    verdict = judge(result, SETTINGS, BUILD, DOCKERFILE)
-
-    assert verdict.status == "failed"
-    assert verdict.failures == ["inspect_base.py::python_version[base]: worker 'gw1' crashed"]
-    assert verdict.missing == ["python_version not run"]
+    assert removed == ["manifests/.x.md.1234.tmp", "tags/x86_64-default-stale.txt"]
+    assert "notes.txt" in snapshot(tmp_path)
+    assert recorded(tmp_path) == {"base": "passed"}
 
 
-def test_judge_without_git_commit() -> None:
-    build = BuildInfo(timestamp=BUILD.timestamp, git_problem="no git commit for /s: run in git")
+def test_an_entry_whose_file_changed_is_dropped_with_its_files(tmp_path: Path) -> None:
+    commit(
+        tmp_path,
+        ("base", "passed", run_files("base", "one")),
+        ("scipy", "passed", run_files("scipy", "one")),
+    )
+    (tmp_path / "tags" / "x86_64-default-base.txt").write_text("quay.io/jupyter/base:x86_64-forged")
 
-    verdict = judge(passing_base(), SETTINGS, build, DOCKERFILE)
+    clean_output_folder(tmp_path)
 
-    assert verdict.status == "failed"
-    assert verdict.failures == ["no git commit for /s: run in git"]
-    assert verdict.inspected is None
-
-
-def test_judge_tag_too_long_only_with_the_variant_prefix() -> None:
-    result = image_result("base", tag("long", "v" * 115))
-    cuda = OutputSettings("quay.io", "jupyter", "cuda12", REPOSITORY, test_gate=True)
-
-    assert judge(result, SETTINGS, BUILD, DOCKERFILE).status == "passed"
-    verdict = judge(result, cuda, BUILD, DOCKERFILE)
-    assert verdict.status == "failed"
-    assert "129 characters long" in verdict.failures[0]
-    assert verdict.inspected is None
+    assert recorded(tmp_path) == {"scipy": "passed"}
+    assert not any("base" in name for name in snapshot(tmp_path))
 
 
-@pytest.mark.parametrize("facts", [{"name": "base"}, {"name": "base", "platform": "x86 64"}])
-def test_judge_unknown_platform(facts: dict[str, Any]) -> None:
-    result = image_result("base", tag("python_version", "python-3.11.7"))
-    result.facts = facts
+def test_staging_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "one")))
+    staging = tmp_path / ".staging-killed"
+    (staging / "tags").mkdir(parents=True)
+    (staging / "tags" / "x.txt").write_text("partial")
 
-    verdict = judge(result, SETTINGS, BUILD, DOCKERFILE)
+    clean_output_folder(tmp_path)
 
-    assert verdict.status == "failed"
-    assert verdict.failures == [f"unknown platform {facts.get('platform', '')!r} of the image"]
-
-
-# --- write_outputs -------------------------------------------------------------------------
+    assert not staging.exists()
+    assert recorded(tmp_path) == {"base": "passed"}
 
 
-def judged(*results: ImageResult) -> tuple[dict[str, ImageResult], dict[str, ImageVerdict]]:
-    by_name = {result.name: result for result in results}
-    return by_name, {name: judge(r, SETTINGS, BUILD, DOCKERFILE) for name, r in by_name.items()}
+@pytest.mark.parametrize("failing_write", [1, 2, 3, 4])
+def test_a_full_disk_while_staging_leaves_the_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_write: int
+) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "one")))
+    before = snapshot(tmp_path)
+    real_stage = outputs._stage
+    writes: list[Path] = []
+
+    def stage(path: Path, data: bytes) -> None:
+        writes.append(path)
+        if len(writes) == failing_write:
+            raise OSError(28, "No space left on device")
+        real_stage(path, data)
+
+    monkeypatch.setattr(outputs, "_stage", stage)
+    with pytest.raises(OSError, match="No space left"):
+        commit(tmp_path, ("base", "passed", run_files("base", "two")))
+
+    assert snapshot(tmp_path) == before
+    assert not list(tmp_path.glob(".staging-*"))
 
 
-def test_write_outputs_files_of_passing_images_only(tmp_path: Path) -> None:
-    broken = image_result("broken", tag("python_version", None, "failed", "boom"))
-    partial = image_result("partial", tag("python_version", None, "not run"))
-    results, verdicts = judged(passing_base(), broken, partial)
+def test_an_interruption_while_staging_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "one")))
+    before = snapshot(tmp_path)
+    asked: list[bool] = []
+
+    def interrupted() -> bool:
+        asked.append(True)
+        return len(asked) > 1  # Ctrl-C after the first file was staged
+
+    with pytest.raises(WriteInterrupted):
+        commit(tmp_path, ("base", "passed", run_files("base", "two")), interrupted=interrupted)
+
+    assert snapshot(tmp_path) == before
+
+
+def test_a_killed_commit_never_leaves_a_passed_entry_with_wrong_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever rename the process dies at, every passed entry on disk verifies."""
+    commit(
+        tmp_path,
+        ("base", "passed", run_files("base", "one")),
+        ("scipy", "passed", run_files("scipy", "one")),
+    )
+    renames = 0
+    real_replace = os.replace
+
+    class Killed(BaseException):
+        pass
+
+    def replace(source: Any, destination: Any) -> None:
+        nonlocal renames
+        renames += 1
+        if renames == dies_at:
+            raise Killed
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", replace)
+    dies_at = 0  # a dry run counts the renames of one commit
+    commit(tmp_path, ("base", "passed", run_files("base", "counted")))
+    assert renames == 4  # the withdrawn record, two files, the final record
+    for dies_at in range(1, renames + 1):
+        renames = 0
+        with pytest.raises(Killed):
+            commit(tmp_path, ("base", "passed", run_files("base", f"died-at-{dies_at}")))
+        record = read_record(tmp_path)
+        for image in record.images:
+            for name in image.files:
+                verified_file(record, image, name)
+        assert "scipy" in recorded(tmp_path)
+
+
+def test_a_link_in_place_of_an_output_folder_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.txt").write_text("keep me")
     out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(elsewhere, out / "tags")
 
-    write_outputs(out, verdicts, summary_document(results, verdicts, BUILD))
+    with pytest.raises(StackInspectionError, match="is not a plain folder"):
+        commit(out, ("base", "passed", run_files("base", "one")))
+    with pytest.raises(StackInspectionError, match="is not a plain folder"):
+        clean_output_folder(out)
 
-    assert files_under(out) == {
-        "tags/x86_64-default-base.txt",
-        "manifests/x86_64-default-base-fedcba987654.md",
-        "hist_lines/x86_64-default-base-fedcba987654.txt",
-        "inspections.json",
-    }
-    assert verdicts["base"].written == [
-        out / "tags/x86_64-default-base.txt",
-        out / "manifests/x86_64-default-base-fedcba987654.md",
-        out / "hist_lines/x86_64-default-base-fedcba987654.txt",
-    ]
-    assert verdicts["broken"].written == []
-    assert verdicts["partial"].written == []
-    assert (out / "tags/x86_64-default-base.txt").read_text(encoding="utf-8") == (
-        "quay.io/jupyter/base:x86_64-latest\n"
-        "quay.io/jupyter/base:x86_64-python-3.11.7\n"
-        "quay.io/jupyter/base:x86_64-2024-05-06\n"
-    )
-    manifest = (out / "manifests/x86_64-default-base-fedcba987654.md").read_text(encoding="utf-8")
-    assert manifest.startswith("# Build manifest for image: base\n")
-    assert manifest.endswith("## Pip Packages\n\nnumpy 1.26\n")
-    history = (out / "hist_lines/x86_64-default-base-fedcba987654.txt").read_text(encoding="utf-8")
-    assert history.startswith("| 2024-05-06 07:08:09 (UTC) | `x86_64-latest`<br />")
-    assert history.count("\n") == 1
+    assert (elsewhere / "precious.txt").read_text() == "keep me"
 
 
-def test_inspections_json(tmp_path: Path) -> None:
-    broken = image_result(
-        "broken",
-        tag("python_version", None, "failed", "boom"),
-        tests={"t.py::test_b[broken]": "failed"},
-        test_errors={"t.py::test_b[broken]": "AssertionError: no kernel"},
-    )
-    partial = image_result("partial", tag("python_version", None, "skipped"))
-    results, verdicts = judged(passing_base(), broken, partial)
+def test_an_unreadable_record_backs_nothing(tmp_path: Path) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "one")))
+    (tmp_path / "inspections.json").write_text("{not json")
 
-    write_outputs(tmp_path, verdicts, summary_document(results, verdicts, BUILD))
+    clean_output_folder(tmp_path)
 
-    document = json.loads((tmp_path / "inspections.json").read_text(encoding="utf-8"))
-    assert document["build"] == {"timestamp": "2024-05-06T07:08:09+00:00", "git_commit": SHA}
-    assert list(document["images"]) == ["base", "broken", "partial"]
-    base = document["images"]["base"]
-    assert base["outcome"] == "passed"
-    assert base["reasons"] == []
-    assert base["image"] == passing_base().facts
-    assert base["tags"] == ["x86_64-latest", "x86_64-python-3.11.7", "x86_64-2024-05-06"]
-    assert base["manifest_pieces"] == [{"title": "Pip Packages", "markdown": "numpy 1.26"}]
-    assert base["inspections"][0] == {
-        "name": "python_version",
-        "key": "base/inspect_base.py::python_version",
-        "kind": "tag",
-        "outcome": "passed",
-        "duration_seconds": 0.123,
-        "cached": False,
-        "error": "",
-    }
-    assert [item["name"] for item in base["inspections"]] == [
-        "python_version",
-        "pip_list",
-        "build_date",
-    ]
-    assert base["tests"] == {"passed": 1, "failed": []}
-    broken_entry = document["images"]["broken"]
-    assert broken_entry["outcome"] == "failed"
-    assert broken_entry["reasons"] == [
-        "python_version failed: boom",
-        "image test t.py::test_b[broken] failed: AssertionError: no kernel",
-    ]
-    assert (broken_entry["tags"], broken_entry["manifest_pieces"]) == ([], [])
-    assert broken_entry["inspections"][0]["error"] == "boom"
-    assert broken_entry["tests"] == {"passed": 0, "failed": ["t.py::test_b[broken]"]}
-    assert document["images"]["partial"]["outcome"] == "incomplete"
-    assert document["images"]["partial"]["reasons"] == ["python_version skipped"]
-    assert document["images"]["partial"]["tags"] == []
-
-
-def test_write_outputs_again_replaces_the_files(tmp_path: Path) -> None:
-    results, verdicts = judged(passing_base())
-    write_outputs(tmp_path, verdicts, summary_document(results, verdicts, BUILD))
-    first_files = files_under(tmp_path)
-    newer = image_result("base", tag("python_version", "python-3.12.1"))
-
-    results, verdicts = judged(newer)
-    write_outputs(tmp_path, verdicts, summary_document(results, verdicts, BUILD))
-
-    assert files_under(tmp_path) == first_files
-    assert (tmp_path / "tags/x86_64-default-base.txt").read_text(encoding="utf-8") == (
-        "quay.io/jupyter/base:x86_64-latest\nquay.io/jupyter/base:x86_64-python-3.12.1\n"
-    )
-
-
-def test_write_outputs_with_nothing_passing_writes_only_the_summary(tmp_path: Path) -> None:
-    results, verdicts = judged(image_result("broken", tag("python_version", None, "failed", "x")))
-
-    write_outputs(tmp_path / "out", verdicts, summary_document(results, verdicts, BUILD))
-
-    assert files_under(tmp_path / "out") == {"inspections.json"}
-
-
-# --- write_atomically ----------------------------------------------------------------------
-
-
-def test_write_atomically_creates_folders_and_replaces_content(tmp_path: Path) -> None:
-    target = tmp_path / "a" / "b" / "file.txt"
-
-    write_atomically(target, "first\n")
-    assert target.read_text(encoding="utf-8") == "first\n"
-    write_atomically(target, "second ünïcode\n")
-
-    assert target.read_text(encoding="utf-8") == "second ünïcode\n"
-    assert files_under(tmp_path) == {"a/b/file.txt"}
-
-
-def test_write_atomically_keeps_the_old_file_when_replacing_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "tags.txt"
-    target.write_text("old content\n", encoding="utf-8")
-
-    def refuse(source: object, destination: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(OSError, match="No space left on device"):
-        write_atomically(target, "new content\n")
-
-    assert target.read_text(encoding="utf-8") == "old content\n"
-    assert files_under(tmp_path) == {"tags.txt"}
-
-
-def test_write_atomically_leaves_nothing_when_writing_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def interrupted(descriptor: int) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(os, "fsync", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        write_atomically(tmp_path / "new.txt", "content\n")
-
-    assert files_under(tmp_path) == set()
-
-
-def test_write_atomically_gives_the_same_mode_as_a_plain_write(tmp_path: Path) -> None:
-    plain = tmp_path / "plain.txt"
-    plain.write_text("x\n", encoding="utf-8")
-
-    write_atomically(tmp_path / "atomic.txt", "x\n")
-
-    assert (tmp_path / "atomic.txt").stat().st_mode == plain.stat().st_mode
-
-
-# --- check_output_folder -------------------------------------------------------------------
-
-
-def test_check_output_folder_creates_a_missing_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "out" / "nested"
-
-    check_output_folder(folder)
-
-    assert folder.is_dir()
-    assert list(folder.iterdir()) == []
-
-
-def test_check_output_folder_leaves_an_existing_folder_as_it_was(tmp_path: Path) -> None:
-    (tmp_path / "kept.txt").write_text("kept\n", encoding="utf-8")
-
-    check_output_folder(tmp_path)
-
-    assert files_under(tmp_path) == {"kept.txt"}
-
-
-def test_check_output_folder_that_is_a_file(tmp_path: Path) -> None:
-    a_file = tmp_path / "out"
-    a_file.write_text("", encoding="utf-8")
-
-    with pytest.raises(StackInspectionError) as raised:
-        check_output_folder(a_file)
-
-    assert str(raised.value) == (
-        f"--emit-manifests {a_file} is a file: pass a folder (it is created if missing)"
-    )
-
-
-def test_check_output_folder_that_cannot_be_created(tmp_path: Path) -> None:
-    (tmp_path / "afile").write_text("", encoding="utf-8")
-    folder = tmp_path / "afile" / "sub"
-
-    with pytest.raises(StackInspectionError) as raised:
-        check_output_folder(folder)
-
-    message = str(raised.value)
-    assert "\n" not in message
-    assert message == (
-        f"--emit-manifests {folder} is not writable (Not a directory): pass a writable folder"
-    )
+    assert sorted(snapshot(tmp_path)) == ["inspections.json"]
+    assert json.loads((tmp_path / "inspections.json").read_text())["images"] == []

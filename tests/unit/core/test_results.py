@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 import pytest
 
+from inspections.nodeids import image_in_parameters
 from inspections.plan import InspectionPlan, PlannedInspection
 from inspections.results import (
     ERROR_ATTRIBUTE,
@@ -22,6 +23,13 @@ When = Literal["setup", "call", "teardown"]
 PYTHON = PlannedInspection("root/inspect_root.py::python_version", "python_version", "tag", "")
 PIP = PlannedInspection("root/inspect_root.py::pip_list", "pip_list", "manifest", "Pip Packages")
 PLAN = InspectionPlan(images=("root",), inspections={"root": (PYTHON, PIP)})
+
+
+def image_of_stack_nodeid(nodeid: str) -> str | None:
+    """The stack's items here are the files under images/ (the controller knows its stack)."""
+    return image_in_parameters(nodeid, PLAN.images) if nodeid.startswith("images/") else None
+
+
 FULL_FACTS: dict[str, Any] = {
     "name": "root",
     "id": "sha256:abc",
@@ -89,7 +97,7 @@ def inspection_reports(
 
 
 def test_reports_fill_the_planned_inspections() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     for report in [
         *inspection_reports(PYTHON, "python-3.11.7", duration=0.5),
         *inspection_reports(PIP, "numpy 1.26", duration=1.5),
@@ -113,19 +121,19 @@ def test_reports_fill_the_planned_inspections() -> None:
 
 
 def test_inspections_without_reports_are_not_run() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     for report in inspection_reports(PYTHON, "python-3.11.7"):
         collector.add(report)
 
     result = collector.images["root"]
     assert result.inspections[PIP.key].outcome == "not run"
     assert result.inspections[PIP.key].value is None
-    assert result.missing_inspections() == ["pip_list not run"]
+    assert result.missing_inspections() == ["pip_list not run (deselected, or the session stopped)"]
     assert result.inspection_failures() == []
 
 
 def test_failed_inspection_keeps_the_first_line_of_its_error() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     error = "root: python_version[root]: `python --version` exited with 1: boom\nsecond line"
     for report in inspection_reports(PYTHON, None, call="failed", longrepr=error):
         collector.add(report)
@@ -137,11 +145,13 @@ def test_failed_inspection_keeps_the_first_line_of_its_error() -> None:
     assert collector.images["root"].inspection_failures() == [
         f"python_version failed: {failed.error}"
     ]
-    assert collector.images["root"].missing_inspections() == ["pip_list not run"]
+    assert collector.images["root"].missing_inspections() == [
+        "pip_list not run (deselected, or the session stopped)"
+    ]
 
 
 def test_inspection_failing_in_teardown_stays_failed() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     setup, call, _ = inspection_reports(PYTHON, "python-3.11.7")
     teardown = make_report(
         call.nodeid,
@@ -160,7 +170,7 @@ def test_inspection_failing_in_teardown_stays_failed() -> None:
 
 
 def test_inspection_failing_in_setup_is_not_overwritten_later() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     nodeid = "images/root/inspect_root.py::python_version[root]"
     inspection = {"key": PYTHON.key, "value": None}
     collector.add(
@@ -181,20 +191,20 @@ def test_inspection_failing_in_setup_is_not_overwritten_later() -> None:
 
 
 def test_skipped_inspection() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     for report in inspection_reports(PYTHON, None, call="skipped"):
         collector.add(report)
 
     assert collector.images["root"].inspections[PYTHON.key].outcome == "skipped"
     assert collector.images["root"].missing_inspections() == [
         "python_version skipped",
-        "pip_list not run",
+        "pip_list not run (deselected, or the session stopped)",
     ]
     assert collector.images["root"].inspection_failures() == []
 
 
 def test_image_tests_are_counted_by_outcome() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     image = {"name": "root"}
     for nodeid, when, outcome in [
         ("test_a[root]", "setup", "passed"),
@@ -227,7 +237,7 @@ def test_image_tests_are_counted_by_outcome() -> None:
 
 
 def test_reports_of_other_images_and_plain_tests_are_ignored() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     collector.add(make_report("tests/test_unit.py::test_x", "call", "failed"))
     collector.add(make_report("tests/test_unit.py::test_y[root]", "call", "passed"))
     collector.add(make_report("test_a[other]", "call", "failed", image={"name": "other"}))
@@ -240,18 +250,27 @@ def test_reports_of_other_images_and_plain_tests_are_ignored() -> None:
 
 
 def test_image_without_any_report_is_not_reported() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
 
     assert not collector.images["root"].reported
     assert collector.images["root"].missing_inspections() == [
-        "python_version not run",
-        "pip_list not run",
+        "python_version not run (deselected, or the session stopped)",
+        "pip_list not run (deselected, or the session stopped)",
     ]
+
+
+def test_a_failure_of_another_test_with_an_image_name_as_its_id_is_not_the_images() -> None:
+    """Only the stack's own items decide an image's verdict."""
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
+    collector.add(make_report("tests/test_other.py::test_x[root]", "call", "failed"))
+
+    assert not collector.images["root"].reported
+    assert collector.images["root"].crashes == []
 
 
 def test_crashed_worker_failure_is_a_failure_of_its_image() -> None:
     """xdist reports a crashed worker's item with its node id only: no image facts."""
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     crash = "worker 'gw0' crashed while running 'images/root/inspect_root.py::pip_list[root]'"
     collector.add(
         make_report("images/root/inspect_root.py::pip_list[root]", "call", "failed", longrepr=crash)
@@ -269,7 +288,7 @@ def test_crashed_worker_failure_is_a_failure_of_its_image() -> None:
 
 
 def test_image_facts_keep_the_most_complete_version() -> None:
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     collector.add(make_report("test_a[root]", "setup", "failed", image={"name": "root"}))
     collector.add(make_report("test_b[root]", "call", image=FULL_FACTS))
     collector.add(make_report("test_c[root]", "call", image={"name": "root"}))
@@ -279,7 +298,7 @@ def test_image_facts_keep_the_most_complete_version() -> None:
 
 def test_reports_survive_the_xdist_wire() -> None:
     """xdist sends reports through `_to_json`; the plugin's attributes must come along."""
-    collector = ResultsCollector(PLAN)
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
     for report in inspection_reports(PYTHON, "python-3.11.7"):
         collector.add(pytest.TestReport._from_json(report._to_json()))
 

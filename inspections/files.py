@@ -1,0 +1,120 @@
+"""Files that readers never see half-written, in folders that nothing escapes through links."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from inspections.errors import StackInspectionError
+
+OUTPUT_FILE_MODE = 0o644  # readable by later CI steps that run as another user
+LOCK_WAIT_SECONDS = 120.0
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write `content` to `path` so readers see the old file or the new one, never a part."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, OUTPUT_FILE_MODE)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the folder's entries (renames, removals) durable."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def check_writable_folder(folder: Path, option: str) -> None:
+    """Fail with one line, before any container starts, when `folder` cannot be written."""
+    if folder.exists() and not folder.is_dir():
+        raise StackInspectionError(
+            f"{option} {folder} is a file: pass a folder (it is created if missing)"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise StackInspectionError(
+            f"{option} {folder} is not writable ({error.strerror}): pass a writable folder"
+        ) from error
+
+
+@contextmanager
+def folder_lock(folder: Path, timeout: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold the folder's lock: one writer at a time, released even if the process dies.
+
+    The lock is taken on the folder itself, so it leaves no file behind.
+    """
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() > deadline:
+                    raise StackInspectionError(
+                        f"{folder} is being written by another session for over {timeout:g} s: "
+                        "wait for it to finish, or pass another folder"
+                    ) from error
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+class UnsafePathError(StackInspectionError):
+    """A path leaves its folder or passes through a symbolic link."""
+
+
+def is_safe_relative(relative: str) -> bool:
+    """Whether `relative` is a plain relative path that stays inside its folder."""
+    path = PurePosixPath(relative)
+    return (
+        bool(relative)
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and "\\" not in relative
+    )
+
+
+def contained(root: Path, relative: str) -> Path:
+    """`root / relative`, refused when it leaves `root` or passes through a link."""
+    if not is_safe_relative(relative):
+        raise UnsafePathError(
+            f"{relative!r} is not a plain relative path inside {root}: fix or remove it"
+        )
+    path = root
+    for part in PurePosixPath(relative).parts:
+        path = path / part
+        if path.is_symlink():
+            raise UnsafePathError(
+                f"{path} is a symbolic link: links are not followed here; replace it with a "
+                "real file or folder"
+            )
+    return path

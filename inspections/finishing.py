@@ -1,0 +1,185 @@
+"""The end of a session on the controller: verdicts become tags and files.
+
+Only a session that ran to its end writes: an interrupted one leaves the output folder as it
+was. Otherwise every image the session selected is decided: a passed image gets its files,
+any other image loses the files an earlier run wrote for it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from inspections.errors import StackInspectionError
+from inspections.outputs import WriteInterrupted, clean_output_folder, commit_run, held_signals
+from inspections.record import sha256_of
+from inspections.render import InspectedImage, history_line, manifest_markdown, tag_lines
+from inspections.reporting import write_github_files
+from inspections.results import ImageResult
+from inspections.text import one_line
+from inspections.verdicts import ImageVerdict, judge
+
+if TYPE_CHECKING:
+    from inspections.session import StackSession
+
+
+@dataclass
+class Finish:
+    """What the end of the session did: files written per image, and notes for the summary."""
+
+    written: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare_output_folder(stack: StackSession) -> None:
+    """Remove what an interrupted earlier run left in the output folder, before anything runs."""
+    folder = stack.options.emit_dir
+    if folder is None:
+        return
+    try:
+        removed = clean_output_folder(folder)
+    except (OSError, StackInspectionError) as error:
+        raise pytest.UsageError(
+            f"cannot prepare --emit-manifests {folder} ({one_line(str(error))}): fix the "
+            "folder or pass another one"
+        ) from error
+    if removed:
+        stack.config.issue_config_time_warning(
+            pytest.PytestWarning(
+                f"removed {len(removed)} files from {folder} that its run record did not back "
+                "(left by an interrupted run)"
+            ),
+            stacklevel=2,
+        )
+
+
+def apply_tags(stack: StackSession, verdict: ImageVerdict) -> None:
+    """Tag the inspected image id with every tag of a passed image; failing makes it fail."""
+    assert verdict.inspected is not None, "a passed verdict has its image"
+    try:
+        image_id = stack.resolve(verdict.name).id
+        stack.engine.tag(image_id, tag_lines(verdict.inspected))
+    except StackInspectionError as error:
+        verdict.failures.append(f"applying tags failed: {error}")
+        verdict.inspected = None
+
+
+def rendered_files(image: InspectedImage) -> dict[str, str]:
+    """Relative output path -> content, for one passed image."""
+    return {
+        f"tags/{image.file_stem}.txt": "\n".join(tag_lines(image)) + "\n",
+        f"manifests/{image.manifest_stem}.md": manifest_markdown(image),
+        f"hist_lines/{image.manifest_stem}.txt": history_line(image),
+    }
+
+
+def record_entry(
+    stack: StackSession, result: ImageResult, verdict: ImageVerdict, files: dict[str, str]
+) -> dict[str, Any]:
+    """What the run record says about one image of this session."""
+    inspected = verdict.inspected if verdict.passed else None
+    facts = result.facts
+    build = stack.build
+    return {
+        "image": result.name,
+        "variant": stack.options.variant,
+        "platform": str(facts.get("platform", "")),
+        "outcome": verdict.status,
+        "reasons": verdict.reasons,
+        "image_id": str(facts.get("id", "")),
+        "reference": str(facts.get("reference", "")),
+        "size_bytes": facts.get("size_bytes"),
+        "repo_digests": list(facts.get("repo_digests", [])),
+        "session": stack.run_id,
+        "build": {
+            "timestamp": build.timestamp.isoformat(),
+            "git_commit": build.git_commit,
+            "git_modified": build.git_modified,
+            "git_changes": list(build.git_changes),
+        },
+        "tags": inspected.all_tags() if inspected else [],
+        "references": tag_lines(inspected) if inspected else [],
+        "manifest_pieces": [
+            {"title": title, "markdown": markdown}
+            for title, markdown in (inspected.pieces if inspected else ())
+        ],
+        "inspections": [
+            {
+                "name": item.name,
+                "key": item.key,
+                "kind": item.kind,
+                "outcome": item.outcome,
+                "duration_seconds": round(item.duration, 3),
+                "cached": item.cached,
+                "error": item.error,
+            }
+            for item in result.inspections.values()
+        ],
+        "tests": {"passed": result.passed_tests, "failed": result.failed_tests},
+        "timing": result.timing_summary(),
+        "files": files,
+    }
+
+
+def _write(stack: StackSession, folder: Path, done: Finish) -> int:
+    """Write the outputs of every selected image; the exit status this calls for (0: none)."""
+    assert stack.collector is not None, "set at session start"
+    entries: list[dict[str, Any]] = []
+    contents: dict[str, bytes] = {}
+    for name, result in stack.collector.images.items():
+        verdict = stack.verdicts[name]
+        files: dict[str, str] = {}
+        if verdict.passed and verdict.inspected is not None:
+            for relative, text in rendered_files(verdict.inspected).items():
+                contents[relative] = text.encode("utf-8")
+                files[relative] = sha256_of(contents[relative])
+            done.written[name] = list(files)
+        entries.append(record_entry(stack, result, verdict, files))
+    decided = {(name, stack.options.variant) for name in stack.plan.images}
+    with held_signals() as signalled:
+        try:
+            commit_run(folder, decided, entries, contents, interrupted=signalled)
+        except WriteInterrupted as error:
+            done.written.clear()
+            done.notes.append(str(error))
+            return pytest.ExitCode.INTERRUPTED
+        except (OSError, StackInspectionError) as error:
+            done.written.clear()
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            done.notes.append(
+                f"cannot write the outputs to {folder} ({reason}): {folder} is as it was; "
+                "free space or fix the folder, then run again"
+            )
+            return pytest.ExitCode.TESTS_FAILED
+        if signalled():
+            done.notes.append(f"interrupted after {folder} was written completely")
+            return pytest.ExitCode.INTERRUPTED
+    return 0
+
+
+def finish(stack: StackSession, session: pytest.Session, exitstatus: int) -> Finish:
+    """Judge every image the session selected, then write the outputs unless interrupted."""
+    done = Finish()
+    if stack.collector is None or stack.config.option.collectonly:
+        return done
+    strict = stack.options.emit_dir is not None or stack.options.apply_tags
+    for name, result in stack.collector.images.items():
+        if name not in stack.verdicts and (result.reported or strict):
+            stack.verdicts[name] = judge(
+                result, stack.options, stack.build, stack.dockerfile_path(name)
+            )
+    folder = stack.options.emit_dir
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        if folder is not None:
+            done.notes.append(f"the session was interrupted: {folder} is as it was")
+        return done
+    if folder is not None:
+        status = _write(stack, folder, done)
+        if status and session.exitstatus in (0, pytest.ExitCode.TESTS_FAILED):
+            session.exitstatus = status
+    done.notes += write_github_files(stack, os.environ)
+    return done

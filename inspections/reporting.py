@@ -1,0 +1,130 @@
+"""What a session tells people and CI systems at its end.
+
+- The terminal: one row per image (tags, manifest pieces, image tests, outcome, files), then
+  the reasons any image got no files, then notes (the write phase, a modified working tree).
+- GitHub Actions, when its variables are set: the same table appended to the step summary
+  (`GITHUB_STEP_SUMMARY`), and outputs a workflow can use (`GITHUB_OUTPUT`).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from inspections.markdown import inline_code
+from inspections.text import one_line, printable
+
+if TYPE_CHECKING:
+    from inspections.session import StackSession
+
+
+def _tags_of(stack: StackSession, name: str) -> list[str]:
+    from inspections.render import tag_lines
+
+    verdict = stack.verdicts[name]
+    return tag_lines(verdict.inspected) if verdict.passed and verdict.inspected else []
+
+
+def modified_tree_note(stack: StackSession) -> str | None:
+    """A warning when the working tree differed from its commit, or None."""
+    changes = stack.build.git_changes
+    if not changes or stack.options.emit_dir is None:
+        return None
+    shown = ", ".join(changes[:3]) + (", …" if len(changes) > 3 else "")
+    return (
+        f"the working tree has uncommitted changes ({len(changes)} files: {shown}): the outputs "
+        f"are marked as built from a modified {stack.build.git_commit[:12]}; commit and run "
+        "again for a clean build"
+    )
+
+
+def show_summary(stack: StackSession, terminal: Any) -> None:
+    """The closing table, the reasons and the notes, on the terminal."""
+    from tabulate import tabulate
+
+    assert stack.collector is not None and stack.finish is not None, "set by then"
+    rows = []
+    for name, verdict in stack.verdicts.items():
+        result = stack.collector.images[name]
+        tags = sum(1 for item in result.inspections.values() if item.kind == "tag")
+        pieces = sum(1 for item in result.inspections.values() if item.kind == "manifest")
+        tests = f"{result.passed_tests} passed, {len(result.failed_tests)} failed"
+        files = "\n".join(stack.finish.written.get(name, [])) or "-"
+        rows.append([name, tags, pieces, tests, verdict.status, files])
+    if not rows:
+        return
+    terminal.write_sep("=", "stack inspections")
+    headers = ["image", "tags", "manifest pieces", "image tests", "outcome", "outputs"]
+    terminal.write_line(tabulate(rows, headers=headers))
+    for name, verdict in stack.verdicts.items():
+        for reason in verdict.reasons:
+            terminal.write_line(f"{name}: {one_line(reason)}")
+    if stack.options.emit_dir is not None and stack.finish.written:
+        terminal.write_line(f"outputs in {stack.options.emit_dir}")
+    for note in [*stack.finish.notes, modified_tree_note(stack)]:
+        if note:
+            terminal.write_line(printable(note), yellow=True, bold=True)
+
+
+def _cell(text: str) -> str:
+    return one_line(text).replace("|", "\\|")
+
+
+def step_summary(stack: StackSession) -> str:
+    """The session's table as GitHub-flavoured Markdown."""
+    lines = [
+        "### stack inspections",
+        "",
+        "| image | outcome | tags | reasons |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, verdict in stack.verdicts.items():
+        tags = "<br>".join(inline_code(tag) for tag in _tags_of(stack, name))
+        reasons = "<br>".join(_cell(reason) for reason in verdict.reasons)
+        lines.append(f"| {_cell(name)} | {verdict.status} | {tags} | {reasons} |")
+    note = modified_tree_note(stack)
+    if note:
+        lines += ["", f"> {_cell(note)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _output(name: str, value: str) -> str:
+    """One GitHub Actions output, in the multi-line form with a delimiter not in the value."""
+    delimiter = f"stack_inspections_{uuid.uuid4().hex}"
+    return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
+
+
+def workflow_outputs(stack: StackSession) -> str:
+    """Outputs for later steps: folder, tags (a list and per image), whether all passed."""
+    tags = {name: _tags_of(stack, name) for name in stack.verdicts}
+    all_passed = bool(stack.verdicts) and all(v.passed for v in stack.verdicts.values())
+    folder = stack.options.emit_dir
+    return "".join(
+        [
+            _output("outputs-dir", str(folder) if folder else ""),
+            _output("tags", "\n".join(tag for image_tags in tags.values() for tag in image_tags)),
+            _output("tags-json", json.dumps(tags, sort_keys=True)),
+            _output("all-passed", "true" if all_passed else "false"),
+        ]
+    )
+
+
+def write_github_files(stack: StackSession, environ: Mapping[str, str]) -> list[str]:
+    """Append to GitHub's step summary and outputs files when set; notes on failure."""
+    notes = []
+    for variable, text in (
+        ("GITHUB_STEP_SUMMARY", step_summary(stack)),
+        ("GITHUB_OUTPUT", workflow_outputs(stack)),
+    ):
+        target = environ.get(variable, "")
+        if not target:
+            continue
+        try:
+            with Path(target).open("a", encoding="utf-8") as stream:
+                stream.write(text)
+        except OSError as error:
+            notes.append(f"cannot append to {variable} {target} ({error.strerror})")
+    return notes
