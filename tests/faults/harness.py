@@ -7,6 +7,7 @@ line that explains it, the files on disk and the containers left behind.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docker
 
@@ -131,3 +133,10 @@ def interrupt(process: subprocess.Popen[str], whole_group: bool) -> str:
         process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=120)
     return output
+
+
+def record_entry(out: Path, image: str = ROOT_IMAGE) -> dict[str, Any]:
+    """The run record's entry for `image` in the output folder `out`."""
+    document = json.loads((out / "inspections.json").read_text(encoding="utf-8"))
+    entries: dict[str, dict[str, Any]] = {entry["image"]: entry for entry in document["images"]}
+    return entries[image]

@@ -5,7 +5,6 @@ Every scenario records what it observed; the session ends with one table of them
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -18,10 +17,13 @@ import pytest
 
 from tests.conftest import FAULT_PROPERTY
 from tests.faults.harness import (
+    PID_LABEL,
     ROOT_IMAGE,
+    RUN_LABEL,
     clean_environment,
     containers_of,
     interrupt,
+    record_entry,
     run,
     start,
     wait_for_container,
@@ -135,8 +137,7 @@ def test_a_broken_inspection_fails_its_image_and_writes_nothing_for_it(
     code = TAG_OK + f"\n    @tagger\n    def broken(host):\n        {body}\n"
     write_stack(tmp_path, code)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
-    reasons = json.loads((tmp_path / "out/inspections.json").read_text())["images"]
-    reason = reasons[ROOT_IMAGE]["reasons"][0]
+    reason = record_entry(tmp_path / "out")["reasons"][0]
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {one_line(reason)}")
     assert observed.returncode == pytest.ExitCode.TESTS_FAILED
     assert reason.startswith("broken failed: ") and expected in reason
@@ -147,8 +148,7 @@ def test_two_taggers_giving_one_tag(tmp_path: Path, record_property: Record) -> 
     code = TAG_OK + "\n    @tagger\n    def again(host):\n        return os_tag(host)\n"
     write_stack(tmp_path, code)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
-    reasons = json.loads((tmp_path / "out/inspections.json").read_text())["images"]
-    reason = reasons[ROOT_IMAGE]["reasons"][0]
+    reason = record_entry(tmp_path / "out")["reasons"][0]
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {reason}")
     assert observed.returncode == pytest.ExitCode.TESTS_FAILED
     assert reason == "taggers os_tag and again both gave tag 'debian-12': make one of them distinct"
@@ -171,7 +171,10 @@ def test_a_hanging_command_times_out_and_its_container_goes(
     elapsed = time.monotonic() - started
     record_property(FAULT_PROPERTY, f"exit {process.returncode} after {elapsed:.0f} s")
     assert process.returncode == pytest.ExitCode.TESTS_FAILED
-    assert "`sleep 600` still ran at the inspection timeout: the container was removed" in output
+    assert (
+        "hangs failed: still ran after the inspection timeout of 3 s: its container was removed"
+        in output
+    )
     assert elapsed < 60
     assert containers_of(client, process.pid) == []
     assert not (tmp_path / "out/tags").exists()
@@ -303,9 +306,10 @@ def test_a_killed_worker_leaves_no_container(
     assert not (tmp_path / "out/tags").exists()
 
 
-def test_a_later_run_sweeps_containers_of_a_killed_run(
+def test_a_sigkilled_run_leaves_no_container(
     tmp_path: Path, client: docker.DockerClient, record_property: Record
 ) -> None:
+    """Its containers end with it: their stdin was held by the killed process."""
     code = (
         TAG_OK + "\n    @tagger\n    def slow(host):\n        return output_of(host, 'sleep 60')\n"
     )
@@ -314,10 +318,34 @@ def test_a_later_run_sweeps_containers_of_a_killed_run(
     wait_for_container(client, process)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
-    assert len(containers_of(client, process.pid)) == 1
-    write_stack(tmp_path / "later", TAG_OK)
-    observed = run(tmp_path / "later", "--stack", "stack")
+    killed = time.monotonic()
+    while containers_of(client, process.pid) and time.monotonic() < killed + 20:
+        time.sleep(0.2)
     left = containers_of(client, process.pid)
-    record_property(FAULT_PROPERTY, f"killed run's containers after a later run: {len(left)}")
-    assert observed.returncode == 0
+    record_property(
+        FAULT_PROPERTY,
+        f"killed run's containers {time.monotonic() - killed:.1f} s later: {len(left)}",
+    )
+    assert left == []
+
+
+def test_a_later_run_sweeps_stopped_containers_of_earlier_runs(
+    tmp_path: Path, client: docker.DockerClient, record_property: Record
+) -> None:
+    """A container that stopped without being removed is swept by the next session."""
+    leftover = client.containers.run(
+        f"localhost/demo/{ROOT_IMAGE}:latest",
+        ["true"],
+        entrypoint=[],
+        detach=True,
+        labels={RUN_LABEL: "an-earlier-run", PID_LABEL: "1"},
+    )
+    leftover.wait(timeout=60)
+    write_stack(tmp_path, TAG_OK)
+    observed = run(tmp_path, "--stack", "stack")
+    left = client.containers.list(
+        all=True, filters={"label": f"{RUN_LABEL}=an-earlier-run"}, ignore_removed=True
+    )
+    record_property(FAULT_PROPERTY, f"stopped leftover after a later run: {len(left)}")
+    assert observed.returncode == 0, observed.stdout
     assert left == []
