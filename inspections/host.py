@@ -110,6 +110,9 @@ class InspectionBackend(DockerBackend):
             raise InspectionError(
                 f"`{line}` could not run in the container ({one_line(str(error))})"
             ) from error
+        reason = self.stopped_because()
+        if reason:  # the container was removed under the command: its result means nothing
+            raise InspectionError(reason)
         return self.result(rc, self.encode(line), stdout, stderr)
 
 

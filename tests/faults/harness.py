@@ -25,17 +25,28 @@ PID_LABEL = "org.stack-inspections.controller-pid"
 RUN_LABEL = "org.stack-inspections.run"
 
 
-def write_stack(root: Path, inspections: str = "", declaration: str = 'parent = ""\n') -> Path:
-    """A one-image stack on the demo root image, committed to git, under `root`."""
+def write_stack(
+    root: Path,
+    inspections: str = "",
+    declaration: str = 'parent = ""\n',
+    owner: str = "demo",
+    files: dict[str, str] | None = None,
+) -> Path:
+    """A one-image stack on the demo root image (or `owner`'s), committed to git, under `root`.
+
+    `files` are more files of the image folder (name -> code, dedented).
+    """
     stack = root / "stack"
     image = stack / ROOT_IMAGE
     image.mkdir(parents=True)
     (stack / "stack.toml").write_text(
-        'registry = "localhost"\nowner = "demo"\nrepository = "https://example.org/faults"\n'
+        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/faults"\n'
     )
     (image / "image.toml").write_text(declaration)
     if inspections:
         (image / "inspect_faults.py").write_text(textwrap.dedent(inspections))
+    for name, code in (files or {}).items():
+        (image / name).write_text(textwrap.dedent(code))
     (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "faults"]):
         subprocess.run(

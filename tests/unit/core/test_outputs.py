@@ -16,7 +16,10 @@ from inspections.record import read_record, sha256_of, verified_file
 
 
 def entry(
-    image: str, outcome: str = "passed", variant: str = "default", **files: bytes
+    image: str,
+    outcome: str = "passed",
+    variant: str = "default",
+    files: dict[str, bytes] | None = None,
 ) -> dict[str, Any]:
     """A record entry listing `files` (name -> content) as written for `image`."""
     return {
@@ -28,7 +31,7 @@ def entry(
         "reference": f"quay.io/jupyter/{image}:latest",
         "tags": [],
         "references": [],
-        "files": {name: sha256_of(content) for name, content in files.items()},
+        "files": {name: sha256_of(content) for name, content in (files or {}).items()},
     }
 
 
@@ -41,9 +44,7 @@ def run_files(image: str, version: str) -> dict[str, bytes]:
 
 def commit(folder: Path, *images: tuple[str, str, dict[str, bytes]], **options: Any) -> None:
     """Commit a run deciding `images`: (name, outcome, files) each."""
-    entries = [
-        entry(name, outcome, **{k: v for k, v in files.items()}) for name, outcome, files in images
-    ]
+    entries = [entry(name, outcome, files=files) for name, outcome, files in images]
     contents = {path: data for _, _, files in images for path, data in files.items()}
     commit_run(
         folder,
@@ -113,7 +114,7 @@ def test_another_variant_of_the_same_image_is_kept(tmp_path: Path) -> None:
     commit_run(
         tmp_path,
         {("base", "cuda12")},
-        [entry("base", variant="cuda12", **cuda)],
+        [entry("base", variant="cuda12", files=cuda)],
         cuda,
         lambda: False,
     )
