@@ -2,25 +2,34 @@
 
 Each reads run folders only through their record (see `run_folders`) and prints one line per
 thing done. A wrong argument or input file exits with 2, a failed step (engine, registry)
-with 1, both after one line on stderr that says how to fix it.
+with 1, both after one line on stderr that says how to fix it. A reader that goes away
+(`| head -1`) stops the printing, not the work.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import docker.errors
 
 from inspections.docker_engine import Engine
 from inspections.errors import StackInspectionError
+from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.history import read_run_history
 from inspections.publishing.manifest_cli import ManifestCli
 from inspections.publishing.merging import MergeOutcome, group_tags_files, merge, plan_merge
 from inspections.publishing.pushing import PushedTag, push_tags
+from inspections.publishing.reports import (
+    ImagesReport,
+    check_report_path,
+    merge_document,
+    write_report,
+)
 from inspections.publishing.run_folders import read_run_tags, tags_file_argument
 from inspections.publishing.tagging import apply_tags, check_inspected
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
@@ -34,16 +43,12 @@ TAGS_FILE_HELP = "a <run folder>/tags/*.txt file, checked against the run's insp
 Action = Callable[[argparse.Namespace], int]
 
 
-def say(line: str) -> None:
-    print(line)
-
-
-def warn(line: str) -> None:
-    print(line, file=sys.stderr)
-
-
 def _run(parser: argparse.ArgumentParser, action: Action, argv: Sequence[str] | None) -> int:
-    arguments = parser.parse_args(argv)
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit:
+        silence_closed_output()
+        raise
     status = 1
     try:
         status = action(arguments)
@@ -59,6 +64,7 @@ def _run(parser: argparse.ArgumentParser, action: Action, argv: Sequence[str] | 
             f"{parser.prog}: error: {error.filename or 'a file'}: {error.strerror}: fix the "
             "file's folder (permissions, free space), then run again"
         )
+    silence_closed_output()
     return status
 
 
@@ -67,16 +73,40 @@ def _tags_files(paths: list[Path]) -> list[TagsFile]:
     return list(dict.fromkeys(tags_file_argument(path) for path in paths))
 
 
+@contextmanager
+def _reporting(path: Path | None, document: Callable[[bool], dict[str, Any]]) -> Iterator[None]:
+    """Write the --json report when the block ends; `complete` is false if it failed."""
+    try:
+        yield
+    except Exception:
+        if path is not None:
+            with suppress(PublishError):  # the block's own error is the one to show
+                write_report(path, document(False))
+        raise
+    if path is not None:
+        write_report(path, document(True))
+
+
+def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--json", type=Path, metavar="FILE", help=f"also write {what} to FILE, as JSON"
+    )
+
+
 def _apply(arguments: argparse.Namespace) -> int:
     tags_files = _tags_files(arguments.tags_files)
     check_one_image_per_reference(tags_files)
-    client = Engine().client()
-    for tags_file in tags_files:  # every image found before the first tag is set
-        check_inspected(client, tags_file)
-    for tags_file in tags_files:
-        references = [str(reference) for reference in tags_file.references]
-        for reference in apply_tags(client, tags_file.image_id, references):
-            say(f"tagged {reference} <- {tags_file.image_id}")
+    check_report_path(arguments.json)
+    report = ImagesReport("stack-apply-tags")
+    with _reporting(arguments.json, report.document):
+        client = Engine().client()
+        for tags_file in tags_files:  # every image found before the first tag is set
+            check_inspected(client, tags_file)
+        for tags_file in tags_files:
+            for reference in tags_file.references:
+                apply_tags(client, tags_file.image_id, [str(reference)])
+                report.add(tags_file, reference)
+                say(f"tagged {reference} <- {tags_file.image_id}")
     return 0
 
 
@@ -91,16 +121,21 @@ def apply_tags_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "tags_files", nargs="+", type=Path, metavar="TAGS_FILE", help=TAGS_FILE_HELP
     )
+    _json_option(parser, "every tag applied, with its image id")
     return _run(parser, _apply, argv)
 
 
 def _push(arguments: argparse.Namespace) -> int:
     tags_files = _tags_files(arguments.tags_files)
+    check_report_path(arguments.json)
+    report = ImagesReport("stack-push-tags")
 
-    def pushed(_tags_file: TagsFile, tag: PushedTag) -> None:
+    def pushed(tags_file: TagsFile, tag: PushedTag) -> None:
+        report.add(tags_file, tag.reference, tag.digest)
         say(f"pushed {tag.reference} {tag.digest}")
 
-    push_tags(Engine().client(), tags_files, pushed)
+    with _reporting(arguments.json, report.document):
+        push_tags(Engine().client(), tags_files, pushed)
     return 0
 
 
@@ -115,6 +150,7 @@ def push_tags_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "tags_files", nargs="+", type=Path, metavar="TAGS_FILE", help=TAGS_FILE_HELP
     )
+    _json_option(parser, "every image pushed: its tags, digest and repository@digest")
     return _run(parser, _push, argv)
 
 
@@ -140,6 +176,7 @@ def _merge(arguments: argparse.Namespace) -> int:
         raise PublishUsageError(
             f"no passed images match --image/--variant in the run folders (found: {found})"
         )
+    check_report_path(arguments.json)
     cli = ManifestCli(insecure=arguments.insecure)
     outcomes: list[MergeOutcome] = []
     for tags_files in chosen.values():
@@ -147,6 +184,8 @@ def _merge(arguments: argparse.Namespace) -> int:
             outcomes.append(outcome)
             _report_outcome(outcome, arguments.push)
     failed = sum(bool(outcome.problem) for outcome in outcomes)
+    if arguments.json is not None:
+        write_report(arguments.json, merge_document(outcomes, arguments.push, not failed))
     if failed:
         raise PublishError(
             f"{failed} of {len(outcomes)} merged tags not pushed: fix what the 'failed' lines "
@@ -175,6 +214,7 @@ def merge_tags_main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--push", action="store_true", help="create and push the merged tags")
     parser.add_argument("--insecure", action="store_true", help="the registry is plain HTTP")
+    _json_option(parser, "every merged tag: status, digest, repository@digest and platforms")
     return _run(parser, _merge, argv)
 
 

@@ -10,7 +10,7 @@ id); the list then names those manifests by digest, so nothing pushed meanwhile 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.manifest_cli import ManifestCli
@@ -40,9 +40,11 @@ class MergedTag:
 
 @dataclass(frozen=True)
 class MergeOutcome:
-    """What happened to one merged tag: its digest once pushed, or why it was not."""
+    """What happened to one merged tag: the sources' digests once checked, the list's once
+    pushed, or why it was not."""
 
     merged: MergedTag
+    source_digests: dict[str, str] = field(default_factory=dict)  # platform -> manifest digest
     digest: str = ""
     problem: str = ""
 
@@ -107,9 +109,9 @@ def _source_digests(merged: MergedTag, cli: ManifestCli) -> dict[str, str]:
 def _merge_one(merged: MergedTag, cli: ManifestCli, push: bool) -> MergeOutcome:
     digests = _source_digests(merged, cli)
     if not push:
-        return MergeOutcome(merged)
+        return MergeOutcome(merged, digests)
     pinned = [source.reference.pinned(digests[source.platform]) for source in merged.sources]
-    return MergeOutcome(merged, digest=cli.create_and_push(str(merged.target), pinned))
+    return MergeOutcome(merged, digests, digest=cli.create_and_push(str(merged.target), pinned))
 
 
 def merge(plan: list[MergedTag], cli: ManifestCli, push: bool) -> list[MergeOutcome]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,10 +64,27 @@ def test_command_tags_the_recorded_image_id(
     image_id = tiny_images[build.platform]
     build = Build(build.image, build.platform, build.variant, owner=owner, image_id=image_id)
     write_run(tmp_path, WHEN, COMMIT, [build])
-    assert apply_tags_main([str(tags_file(tmp_path, build))]) == 0
+    report = tmp_path / "applied.json"
+    assert apply_tags_main([str(tags_file(tmp_path, build)), "--json", str(report)]) == 0
     references = tags_of(build, WHEN, COMMIT)
     assert [_image_of(docker_client, r) for r in references] == [image_id] * len(references)
     assert capsys.readouterr().out.splitlines() == [f"tagged {r} <- {image_id}" for r in references]
+    assert json.loads(report.read_text()) == {
+        "command": "stack-apply-tags",
+        "version": 1,
+        "complete": True,
+        "images": [
+            {
+                "image": build.image,
+                "variant": build.variant,
+                "platform": build.platform,
+                "image_id": image_id,
+                "tags_file": str(tags_file(tmp_path, build)),
+                "repository": f"localhost/{owner}/{build.image}",
+                "tags": references,
+            }
+        ],
+    }
 
 
 def test_a_rebuild_of_latest_after_the_run_is_not_tagged(
@@ -110,10 +128,13 @@ def test_nothing_is_tagged_unless_every_image_is_there(
     present = Build("one", owner=owner, image_id=tiny_images["x86_64"])
     gone = Build("two", owner=owner, image_id="sha256:" + "e" * 64)
     write_run(tmp_path, WHEN, COMMIT, [present, gone])
+    report = tmp_path / "applied.json"
     arguments = [str(tags_file(tmp_path, present)), str(tags_file(tmp_path, gone))]
-    assert apply_tags_main(arguments) == 1
+    assert apply_tags_main([*arguments, "--json", str(report)]) == 1
     assert "image eeeeeeeeeeee, which the run inspected" in capsys.readouterr().err
     assert _image_of(docker_client, tags_of(present, WHEN, COMMIT)[0]) is None
+    assert json.loads(report.read_text())["complete"] is False
+    assert json.loads(report.read_text())["images"] == []
 
 
 def test_command_refuses_an_image_of_another_platform(
@@ -141,3 +162,5 @@ def test_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         apply_tags_main([str(tags_file(run, Build("a"))), "--source", "localhost/demo/a:latest"])
     assert exited.value.code == 2
     assert "unrecognized arguments: --source" in capsys.readouterr().err
+    assert apply_tags_main([str(tags_file(run, Build("a"))), "--json", str(tmp_path)]) == 2
+    assert f"--json {tmp_path} is a folder: pass a file name" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from inspections.publishing.run_folders import tags_file_argument
 from tests.publishing.conftest import ImageBuilder
 from tests.publishing.registry import registry_manifest, registry_tags
 from tests.publishing.runs import Build, tags_file, tags_of, write_run
+from tests.publishing.scripts import run_with_closed_stdout
 
 WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
 COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
@@ -87,7 +89,8 @@ def test_push_creates_one_multi_platform_tag_per_tag(
     manifest_store: Path,
 ) -> None:
     folders, digests = two_platforms
-    arguments = ["--insecure", "--push", "--image", "base-notebook"]
+    report = tmp_path / "merged.json"
+    arguments = ["--insecure", "--push", "--image", "base-notebook", "--json", str(report)]
     assert merge_tags_main([*arguments, *map(str, folders)]) == 0
     path = f"{owner}/base-notebook"
     repository = f"{registry}/{path}"
@@ -99,6 +102,41 @@ def test_push_creates_one_multi_platform_tag_per_tag(
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[:2] for line in lines] == [["pushed", f"{repository}:{t}"] for t in TAGS]
     assert not [entry for entry in manifest_store.glob("*") if owner in entry.name]
+
+    document = json.loads(report.read_text())
+    assert {key: document[key] for key in ("command", "version", "complete", "push")} == {
+        "command": "stack-merge-tags",
+        "version": 1,
+        "complete": True,
+        "push": True,
+    }
+    expected = []
+    for tag in TAGS:
+        served = registry_manifest(registry, path, tag)
+        assert served is not None
+        platforms = []
+        for platform in ("aarch64", "x86_64"):
+            digest = digests[f"{repository}:{platform}-{tag}"]
+            platforms.append(
+                {
+                    "platform": platform,
+                    "tag": f"{repository}:{platform}-{tag}",
+                    "image_id": tiny_images[platform],
+                    "digest": digest,
+                    "reference": f"{repository}@{digest}",
+                }
+            )
+        expected.append(
+            {
+                "tag": f"{repository}:{tag}",
+                "status": "pushed",
+                "digest": served.digest,
+                "reference": f"{repository}@{served.digest}",
+                "platforms": platforms,
+            }
+        )
+    assert document["merged"] == expected
+    assert [line.split()[-1] for line in lines] == [entry["digest"] for entry in expected]
 
 
 def test_dry_run_pushes_nothing(
@@ -130,7 +168,9 @@ def test_a_platform_missing_from_the_registry_pushes_nothing_for_its_tag(
     arm = _build("aarch64", registry, owner, tiny_images["aarch64"])
     x86_run, _ = _run(docker_client, tmp_path / "x86", x86)
     arm_run, _ = _run(docker_client, tmp_path / "arm", arm, pushed=2)
-    assert merge_tags_main(["--insecure", "--push", str(x86_run), str(arm_run)]) == 1
+    report = tmp_path / "merged.json"
+    arguments = ["--insecure", "--push", "--json", str(report), str(x86_run), str(arm_run)]
+    assert merge_tags_main(arguments) == 1
     path = f"{owner}/base-notebook"
     assert set(_platforms(registry, path, "python-3.11.2")) == {"amd64", "arm64"}
     assert _platforms(registry, path, "lab-4.6.6") == {}
@@ -141,6 +181,11 @@ def test_a_platform_missing_from_the_registry_pushes_nothing_for_its_tag(
         "stack-merge-tags: error: 1 of 3 merged tags not pushed: fix what the 'failed' lines "
         "say (push missing platforms with stack-push-tags), then run again",
     ]
+    document = json.loads(report.read_text())
+    assert document["complete"] is False
+    assert [entry["status"] for entry in document["merged"]] == ["pushed", "pushed", "failed"]
+    assert document["merged"][2]["problem"] == problem
+    assert "digest" not in document["merged"][2]
 
 
 def test_another_image_under_a_platform_tag_is_refused(
@@ -259,6 +304,21 @@ def test_without_insecure_a_plain_http_registry_gets_a_hint(
     folders, _ = two_platforms
     assert merge_tags_main([*map(str, folders)]) == 1
     assert "(for a plain-HTTP registry pass --insecure)" in capsys.readouterr().err
+
+
+def test_a_closed_stdout_stops_the_printing_not_the_merging(
+    two_platforms: tuple[list[Path], dict[str, str]], owner: str, registry: str, tmp_path: Path
+) -> None:
+    folders, _ = two_platforms
+    report = tmp_path / "merged.json"
+    arguments = ["--insecure", "--push", "--json", str(report), *map(str, folders)]
+    completed = run_with_closed_stdout("merge_tags_main", arguments)
+    assert (completed.returncode, completed.stderr) == (0, "")
+    for tag in TAGS:
+        assert set(_platforms(registry, f"{owner}/base-notebook", tag)) == {"amd64", "arm64"}
+    assert [entry["status"] for entry in json.loads(report.read_text())["merged"]] == [
+        "pushed"
+    ] * len(TAGS)
 
 
 def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

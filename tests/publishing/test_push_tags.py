@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from inspections.publishing.cli import push_tags_main
 from inspections.publishing.run_folders import tags_file_argument
 from tests.publishing.registry import registry_manifest, registry_tags
 from tests.publishing.runs import Build, tags_file, tags_of, write_run
+from tests.publishing.scripts import run_with_closed_stdout
 
 WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
 COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
@@ -87,7 +89,8 @@ def test_a_tag_moved_to_another_image_after_applying_pushes_nothing(
     paths = _applied(docker_client, tmp_path, builds)
     moved = tags_of(builds[1], WHEN, COMMIT)[1]
     apply_tags(docker_client, tiny_images["aarch64"], [moved])  # e.g. a rebuild, tagged by hand
-    assert push_tags_main([*map(str, paths)]) == 1
+    report = tmp_path / "pushed.json"
+    assert push_tags_main([*map(str, paths), "--json", str(report)]) == 1
     captured = capsys.readouterr()
     short = {platform: image_id[7:19] for platform, image_id in tiny_images.items()}
     assert captured.err == (
@@ -99,6 +102,58 @@ def test_a_tag_moved_to_another_image_after_applying_pushes_nothing(
     assert (
         registry_tags(registry, f"{owner}/one") == registry_tags(registry, f"{owner}/two") == set()
     )
+    assert json.loads(report.read_text()) == {
+        "command": "stack-push-tags",
+        "version": 1,
+        "complete": False,
+        "images": [],
+    }
+
+
+def test_command_reports_real_digests_as_json(
+    docker_client: docker.DockerClient,
+    tiny_images: dict[str, str],
+    owner: str,
+    registry: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    builds = [
+        Build("one", registry=registry, owner=owner, image_id=tiny_images["x86_64"]),
+        Build("two", "aarch64", registry=registry, owner=owner, image_id=tiny_images["aarch64"]),
+    ]
+    paths = _applied(docker_client, tmp_path, builds)
+    report = tmp_path / "pushed.json"
+    assert push_tags_main([*map(str, paths), "--json", str(report)]) == 0
+    document = json.loads(report.read_text())
+    assert (document["command"], document["version"], document["complete"]) == (
+        "stack-push-tags",
+        1,
+        True,
+    )
+    lines = []
+    for build, path, entry in zip(builds, paths, document["images"], strict=True):
+        repository = f"{registry}/{owner}/{build.image}"
+        served = registry_manifest(registry, f"{owner}/{build.image}", f"{build.platform}-latest")
+        assert served is not None
+        assert served.document["config"]["digest"] == build.image_id
+        assert entry == {
+            "image": build.image,
+            "variant": "default",
+            "platform": build.platform,
+            "image_id": build.image_id,
+            "tags_file": str(path),
+            "repository": repository,
+            "tags": tags_of(build, WHEN, COMMIT),
+            "digest": served.digest,
+            "reference": f"{repository}@{served.digest}",
+        }
+        for reference in entry["tags"]:
+            tagged = registry_manifest(registry, f"{owner}/{build.image}", reference.split(":")[-1])
+            assert tagged is not None
+            assert tagged.digest == served.digest
+            lines.append(f"pushed {reference} {served.digest}")
+    assert capsys.readouterr().out.splitlines() == lines
 
 
 def test_command_fails_when_the_registry_does_not_answer(
@@ -112,11 +167,32 @@ def test_command_fails_when_the_registry_does_not_answer(
         "base-notebook", registry="127.0.0.1:9", owner=owner, image_id=tiny_images["x86_64"]
     )
     [path] = _applied(docker_client, tmp_path, [build])
-    assert push_tags_main([str(path)]) == 1
+    report = tmp_path / "pushed.json"
+    assert push_tags_main([str(path), "--json", str(report)]) == 1
     error = capsys.readouterr().err
     assert error.startswith(f"stack-push-tags: error: pushing 127.0.0.1:9/{owner}/base-notebook")
     assert "docker login 127.0.0.1:9" in error
     assert error.count("\n") == 1
+    assert json.loads(report.read_text())["complete"] is False
+
+
+def test_a_closed_stdout_stops_the_printing_not_the_pushing(
+    docker_client: docker.DockerClient,
+    tiny_images: dict[str, str],
+    owner: str,
+    registry: str,
+    tmp_path: Path,
+) -> None:
+    build = Build("base-notebook", registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+    [path] = _applied(docker_client, tmp_path, [build])
+    report = tmp_path / "pushed.json"
+    completed = run_with_closed_stdout("push_tags_main", [str(path), "--json", str(report)])
+    assert (completed.returncode, completed.stderr) == (0, "")
+    references = tags_of(build, WHEN, COMMIT)
+    assert registry_tags(registry, f"{owner}/base-notebook") == {
+        reference.rsplit(":", 1)[1] for reference in references
+    }
+    assert json.loads(report.read_text())["images"][0]["tags"] == references
 
 
 @dataclass

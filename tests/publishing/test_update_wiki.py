@@ -14,6 +14,7 @@ from inspections.publishing.wiki import WikiUpdate, update_wiki
 from inspections.publishing.wiki_pages import MONTH_HEADER, page_rows
 from inspections.record import RECORD_FILE
 from tests.publishing.runs import Build, edit_record, rewrite_backed, write_run
+from tests.publishing.scripts import run_with_closed_stdout
 
 C1, C2, C3 = ("1" * 40, "2" * 40, "3" * 40)
 BASE, MINIMAL = Build("base-notebook"), Build("minimal-notebook")
@@ -294,6 +295,19 @@ def test_a_failed_image_is_skipped_even_with_its_old_files_back(
     rows = page_rows((wiki / "monthly-files" / "2026-02.md").read_text())
     assert [row.image for row in rows] == ["base-notebook"]
     assert not [path for path in _files(wiki) if "minimal-notebook" in path]
+
+
+def test_a_closed_stdout_stops_the_printing_not_the_update(
+    tmp_path: Path, runs: dict[str, Path]
+) -> None:
+    wiki, expected = tmp_path / "wiki", tmp_path / "expected"
+    folders = [str(folder) for folder in runs.values()]
+    completed = run_with_closed_stdout("update_wiki_main", ["--wiki", str(wiki), *folders])
+    assert (completed.returncode, completed.stderr) == (0, "")
+    _update(expected, list(runs.values()))
+    assert {name: content for name, (content, _) in _snapshot(wiki).items()} == {
+        name: content for name, (content, _) in _snapshot(expected).items()
+    }
 
 
 def test_bad_options_exit_with_2(
