@@ -41,8 +41,10 @@ def run_files(image: str, version: str) -> dict[str, bytes]:
 
 def commit(folder: Path, *images: tuple[str, str, dict[str, bytes]], **options: Any) -> None:
     """Commit a run deciding `images`: (name, outcome, files) each."""
+    # File names never clash with entry()'s outcome and variant parameters.
     entries = [
-        entry(name, outcome, **{k: v for k, v in files.items()}) for name, outcome, files in images
+        entry(name, outcome, **files)  # type: ignore[arg-type]
+        for name, outcome, files in images
     ]
     contents = {path: data for _, _, files in images for path, data in files.items()}
     commit_run(
@@ -113,7 +115,7 @@ def test_another_variant_of_the_same_image_is_kept(tmp_path: Path) -> None:
     commit_run(
         tmp_path,
         {("base", "cuda12")},
-        [entry("base", variant="cuda12", **cuda)],
+        [entry("base", variant="cuda12", **cuda)],  # type: ignore[arg-type]
         cuda,
         lambda: False,
     )
