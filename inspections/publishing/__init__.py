@@ -1,6 +1,7 @@
 """Publishing what the plugin inspected: apply and push tags, merge platforms, update the wiki.
 
-The plugin's `--apply-tags` calls `apply_tags`; the console scripts in `cli` do the rest.
+Everything is read through the run record of a run folder (`run_folders`) and bound to the
+image id it records; the console scripts are in `cli`.
 """
 
 from inspections.publishing.errors import PublishError, PublishUsageError

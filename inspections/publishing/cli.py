@@ -1,83 +1,141 @@
 """The console scripts: stack-apply-tags, stack-push-tags, stack-merge-tags, stack-update-wiki.
 
-Each prints one line per thing done. A wrong argument or input file exits with 2, a failed
-step (engine, registry) with 1, both after one line on stderr that says how to fix it.
+Each reads run folders only through their record (see `run_folders`) and prints one line per
+thing done. A wrong argument or input file exits with 2, a failed step (engine, registry)
+with 1, both after one line on stderr that says how to fix it. A reader that goes away
+(`| head -1`) stops the printing, not the work.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
+
+import docker.errors
 
 from inspections.docker_engine import Engine
 from inspections.errors import StackInspectionError
-from inspections.publishing.errors import PublishUsageError
+from inspections.publishing.console import say, silence_closed_output, warn
+from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.history import read_run_history
 from inspections.publishing.manifest_cli import ManifestCli
-from inspections.publishing.merging import group_tags_files, merge, plan_merge
-from inspections.publishing.pushing import push_tags
-from inspections.publishing.tagging import apply_tags, check_source
-from inspections.publishing.tags_files import read_run_tags, read_tags_file
+from inspections.publishing.merging import MergeOutcome, group_tags_files, merge, plan_merge
+from inspections.publishing.pushing import PushedTag, push_tags
+from inspections.publishing.reports import (
+    ImagesReport,
+    check_report_path,
+    merge_document,
+    write_report,
+)
+from inspections.publishing.run_folders import read_run_tags, tags_file_argument
+from inspections.publishing.tagging import apply_tags, check_inspected
+from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from inspections.publishing.wiki import update_wiki
+from inspections.text import one_line
 
 DEFAULT_MAX_MANIFESTS = 1000
 RUNS_HELP = "a folder written by pytest --emit-manifests (one per run or platform)"
+TAGS_FILE_HELP = "a <run folder>/tags/*.txt file, checked against the run's inspections.json"
 
 Action = Callable[[argparse.Namespace], int]
 
 
 def _run(parser: argparse.ArgumentParser, action: Action, argv: Sequence[str] | None) -> int:
-    arguments = parser.parse_args(argv)
     try:
-        return action(arguments)
+        arguments = parser.parse_args(argv)
+    except SystemExit:
+        silence_closed_output()
+        raise
+    status = 1
+    try:
+        status = action(arguments)
     except PublishUsageError as error:
-        print(f"{parser.prog}: error: {error}", file=sys.stderr)
-        return 2
+        warn(f"{parser.prog}: error: {one_line(str(error))}")
+        status = 2
     except StackInspectionError as error:
-        print(f"{parser.prog}: error: {error}", file=sys.stderr)
-        return 1
+        warn(f"{parser.prog}: error: {one_line(str(error))}")
+    except docker.errors.DockerException as error:
+        warn(f"{parser.prog}: error: the Docker engine failed ({one_line(str(error))})")
+    except OSError as error:
+        warn(
+            f"{parser.prog}: error: {error.filename or 'a file'}: {error.strerror}: fix the "
+            "file's folder (permissions, free space), then run again"
+        )
+    silence_closed_output()
+    return status
+
+
+def _tags_files(paths: list[Path]) -> list[TagsFile]:
+    """The verified tags files, each once, in the order given."""
+    return list(dict.fromkeys(tags_file_argument(path) for path in paths))
+
+
+@contextmanager
+def _reporting(path: Path | None, document: Callable[[bool], dict[str, Any]]) -> Iterator[None]:
+    """Write the --json report when the block ends; `complete` is false if it failed."""
+    try:
+        yield
+    except Exception:
+        if path is not None:
+            with suppress(PublishError):  # the block's own error is the one to show
+                write_report(path, document(False))
+        raise
+    if path is not None:
+        write_report(path, document(True))
+
+
+def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--json", type=Path, metavar="FILE", help=f"also write {what} to FILE, as JSON"
+    )
 
 
 def _apply(arguments: argparse.Namespace) -> int:
-    tags_files = [read_tags_file(path) for path in arguments.tags_files]
-    if arguments.source and len(tags_files) > 1:
-        raise PublishUsageError("--source names the image of one tags file: pass only one")
-    client = Engine().client()
-    checked = []
-    for tags_file in tags_files:
-        source = arguments.source or str(tags_file.source)
-        checked.append((tags_file, source, check_source(client, tags_file, source)))
-    for tags_file, source, image_id in checked:
-        for reference in apply_tags(client, image_id, [str(r) for r in tags_file.references]):
-            print(f"tagged {reference} <- {source}")
+    tags_files = _tags_files(arguments.tags_files)
+    check_one_image_per_reference(tags_files)
+    check_report_path(arguments.json)
+    report = ImagesReport("stack-apply-tags")
+    with _reporting(arguments.json, report.document):
+        client = Engine().client()
+        for tags_file in tags_files:  # every image found before the first tag is set
+            check_inspected(client, tags_file)
+        for tags_file in tags_files:
+            for reference in tags_file.references:
+                apply_tags(client, tags_file.image_id, [str(reference)])
+                report.add(tags_file, reference)
+                say(f"tagged {reference} <- {tags_file.image_id}")
     return 0
 
 
 def apply_tags_main(argv: Sequence[str] | None = None) -> int:
-    """stack-apply-tags: tag the inspected image with every tag of its tags file."""
+    """stack-apply-tags: tag the inspected image id with every tag of its tags file."""
     parser = argparse.ArgumentParser(
         prog="stack-apply-tags",
-        description="Tag the local image each tags file was computed for with every tag of it.",
+        description="Tag the image id each tags file's run inspected (recorded in the run's "
+        "inspections.json) with every tag of the file. Refuses a file the record does not "
+        "back, an image that did not pass, and an image id no longer in the local engine.",
     )
     parser.add_argument(
-        "tags_files", nargs="+", type=Path, metavar="TAGS_FILE", help="a tags/*.txt file"
+        "tags_files", nargs="+", type=Path, metavar="TAGS_FILE", help=TAGS_FILE_HELP
     )
-    parser.add_argument(
-        "--source",
-        metavar="REF",
-        help="the local image to tag (default: <repository>:latest, or "
-        "<repository>:<variant>-latest for a variant, the image pytest inspected)",
-    )
+    _json_option(parser, "every tag applied, with its image id")
     return _run(parser, _apply, argv)
 
 
 def _push(arguments: argparse.Namespace) -> int:
-    tags_files = [read_tags_file(path) for path in arguments.tags_files]
-    references = [str(r) for tags_file in tags_files for r in tags_file.references]
-    for pushed in push_tags(Engine().client(), references):
-        print(f"pushed {pushed.reference} {pushed.digest}")
+    tags_files = _tags_files(arguments.tags_files)
+    check_report_path(arguments.json)
+    report = ImagesReport("stack-push-tags")
+
+    def pushed(tags_file: TagsFile, tag: PushedTag) -> None:
+        report.add(tags_file, tag.reference, tag.digest)
+        say(f"pushed {tag.reference} {tag.digest}")
+
+    with _reporting(arguments.json, report.document):
+        push_tags(Engine().client(), tags_files, pushed)
     return 0
 
 
@@ -86,16 +144,27 @@ def push_tags_main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="stack-push-tags",
         description="Push every tag of the tags files (applied by stack-apply-tags) to its "
-        "registry, with the credentials of docker login.",
+        "registry, with the credentials of docker login. Nothing is pushed unless every tag "
+        "names, in the local engine, the image id the run inspected.",
     )
     parser.add_argument(
-        "tags_files", nargs="+", type=Path, metavar="TAGS_FILE", help="a tags/*.txt file"
+        "tags_files", nargs="+", type=Path, metavar="TAGS_FILE", help=TAGS_FILE_HELP
     )
+    _json_option(parser, "every image pushed: its tags, digest and repository@digest")
     return _run(parser, _push, argv)
 
 
+def _report_outcome(outcome: MergeOutcome, push: bool) -> None:
+    if outcome.problem:
+        warn(f"failed {outcome.merged.target}: {one_line(outcome.problem)}")
+    elif push:
+        say(f"pushed {outcome.merged.describe()} {outcome.digest}")
+    else:
+        say(f"ready  {outcome.merged.describe()}")
+
+
 def _merge(arguments: argparse.Namespace) -> int:
-    groups = group_tags_files(read_run_tags(arguments.runs))
+    groups = group_tags_files(read_run_tags(arguments.runs, warn))
     chosen = {
         key: tags_files
         for key, tags_files in groups.items()
@@ -105,27 +174,25 @@ def _merge(arguments: argparse.Namespace) -> int:
     if not chosen:
         found = ", ".join(f"{image} ({variant})" for image, variant in groups) or "none"
         raise PublishUsageError(
-            f"no tags files match --image/--variant in the run folders (found: {found})"
+            f"no passed images match --image/--variant in the run folders (found: {found})"
         )
+    check_report_path(arguments.json)
     cli = ManifestCli(insecure=arguments.insecure)
-    failed = total = 0
+    outcomes: list[MergeOutcome] = []
     for tags_files in chosen.values():
         for outcome in merge(plan_merge(tags_files), cli, push=arguments.push):
-            total += 1
-            if outcome.problem:
-                failed += 1
-                print(f"failed {outcome.merged.target}: {outcome.problem}", file=sys.stderr)
-            elif arguments.push:
-                print(f"pushed {outcome.merged.describe()} {outcome.digest}")
-            else:
-                print(f"ready  {outcome.merged.describe()}")
+            outcomes.append(outcome)
+            _report_outcome(outcome, arguments.push)
+    failed = sum(bool(outcome.problem) for outcome in outcomes)
+    if arguments.json is not None:
+        write_report(arguments.json, merge_document(outcomes, arguments.push, not failed))
     if failed:
-        raise StackInspectionError(
-            f"{failed} of {total} merged tags not pushed: fix what the 'failed' lines say "
-            "(push missing platforms with stack-push-tags), then run again"
+        raise PublishError(
+            f"{failed} of {len(outcomes)} merged tags not pushed: fix what the 'failed' lines "
+            "say (push missing platforms with stack-push-tags), then run again"
         )
     if not arguments.push:
-        print(f"dry run: {total} merged tags ready; pass --push to push them")
+        say(f"dry run: {len(outcomes)} merged tags ready; pass --push to push them")
     return 0
 
 
@@ -133,10 +200,10 @@ def merge_tags_main(argv: Sequence[str] | None = None) -> int:
     """stack-merge-tags: merge the platforms of each tag into a multi-platform tag."""
     parser = argparse.ArgumentParser(
         prog="stack-merge-tags",
-        description="Merge the single-platform tags of every platform's tags file "
+        description="Merge the single-platform tags of every passed image of the run folders "
         "(x86_64-python-3.11, aarch64-python-3.11) into multi-platform tags (python-3.11). "
-        "A dry run unless --push; a merged tag is pushed only when all its platforms are in "
-        "the registry.",
+        "A dry run unless --push; a merged tag is pushed only when each of its platforms is "
+        "in the registry as the image id its run inspected.",
     )
     parser.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help=RUNS_HELP)
     parser.add_argument(
@@ -147,17 +214,18 @@ def merge_tags_main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--push", action="store_true", help="create and push the merged tags")
     parser.add_argument("--insecure", action="store_true", help="the registry is plain HTTP")
+    _json_option(parser, "every merged tag: status, digest, repository@digest and platforms")
     return _run(parser, _merge, argv)
 
 
 def _update_wiki(arguments: argparse.Namespace) -> int:
-    records = read_run_history(arguments.runs)
+    records = read_run_history(arguments.runs, warn)
     update = update_wiki(arguments.wiki, records, arguments.max_manifests)
     for relative in update.written:
-        print(f"wrote {relative}")
+        say(f"wrote {relative}")
     for relative in update.removed:
-        print(f"removed {relative}")
-    print(
+        say(f"removed {relative}")
+    say(
         f"wiki {arguments.wiki}: {update.rows_added} builds added, {len(update.written)} files "
         f"written, {len(update.removed)} old manifests removed"
     )
@@ -168,9 +236,9 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
     """stack-update-wiki: add the builds of runs to the build history wiki."""
     parser = argparse.ArgumentParser(
         prog="stack-update-wiki",
-        description="Add the builds of one or more runs to the build history wiki: monthly "
-        "pages, manifests filed by month, and a Home page with one table per year. Running "
-        "it again with the same runs changes nothing.",
+        description="Add the passed builds of one or more runs to the build history wiki: "
+        "monthly pages, manifests filed by month, and a Home page with one table per year. "
+        "Running it again with the same runs changes nothing.",
     )
     parser.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help=RUNS_HELP)
     parser.add_argument(

@@ -7,14 +7,48 @@ local store, then pushed with `--purge`, which removes them from the store again
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from inspections.docker_engine import platform_of
 from inspections.publishing.errors import PublishError
 
 _NO_SUCH_MANIFEST = "no such manifest"
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+# Where `docker manifest inspect -v` puts the manifest of a Docker or an OCI image.
+_MANIFEST_KEYS = ("SchemaV2Manifest", "OCIManifest")
+
+
+@dataclass(frozen=True)
+class RegistryImage:
+    """A single-platform image in a registry: its manifest digest, platform and config digest.
+
+    For an image the Docker engine pushed, the config digest is the image id.
+    """
+
+    digest: str
+    platform: str
+    config_digest: str
+
+
+def _registry_image(reference: str, found: Any) -> RegistryImage:
+    try:
+        descriptor = found["Descriptor"]
+        manifest = next(found[key] for key in _MANIFEST_KEYS if key in found)
+        return RegistryImage(
+            digest=str(descriptor["digest"]),
+            platform=platform_of(str(descriptor["platform"]["architecture"])),
+            config_digest=str(manifest["config"]["digest"]),
+        )
+    except (KeyError, TypeError, StopIteration) as error:
+        raise PublishError(
+            f"{reference} in the registry is not a Docker or OCI image manifest: push an image "
+            "built by docker there"
+        ) from error
 
 
 class ManifestCli:
@@ -43,8 +77,8 @@ class ManifestCli:
         lines = (completed.stderr or completed.stdout).strip().splitlines()
         return lines[-1] if lines else f"exit status {completed.returncode}"
 
-    def platform(self, reference: str) -> str | None:
-        """The platform (`x86_64`) of a single-platform image in the registry; None if absent."""
+    def inspect(self, reference: str) -> RegistryImage | None:
+        """The single-platform image `reference` names in the registry; None if absent."""
         completed = self._run("inspect", "-v", reference)
         if completed.returncode != 0:
             if _NO_SUCH_MANIFEST in completed.stderr.lower():
@@ -53,15 +87,20 @@ class ManifestCli:
                 f"cannot read {reference} from the registry ({self._said(completed)}): "
                 "check that it answers and that you are logged in"
             )
-        found = json.loads(completed.stdout)
+        try:
+            found = json.loads(completed.stdout)
+        except json.JSONDecodeError as error:
+            raise PublishError(
+                f"docker manifest inspect {reference} printed no JSON: check the docker CLI"
+            ) from error
         if isinstance(found, list):
             raise PublishError(
                 f"{reference} is already a multi-platform list: push a single-platform image there"
             )
-        return platform_of(str(found["Descriptor"]["platform"]["architecture"]))
+        return _registry_image(reference, found)
 
     def create_and_push(self, target: str, sources: Sequence[str]) -> str:
-        """Create the list `target` of `sources`, push it, and return its digest."""
+        """Create the list `target` of `sources` (`repo@digest`), push it, return its digest."""
         self.discard(target)
         created = self._run("create", target, *sources)
         if created.returncode != 0:
@@ -70,7 +109,12 @@ class ManifestCli:
         if pushed.returncode != 0:
             self.discard(target)
             raise PublishError(f"docker manifest push {target} failed: {self._said(pushed)}")
-        return (pushed.stdout.split() or ["(no digest printed)"])[-1]
+        digest = (pushed.stdout.split() or [""])[-1]
+        if not _DIGEST.fullmatch(digest):
+            raise PublishError(
+                f"docker manifest push {target} printed no digest: check the registry and the CLI"
+            )
+        return digest
 
     def discard(self, target: str) -> None:
         """Remove `target` from the CLI's local store, if there."""

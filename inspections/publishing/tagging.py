@@ -1,4 +1,4 @@
-"""Putting the tags of a tags file on the local image they were computed for."""
+"""Putting the tags of a tags file on the image id the run inspected, never on a moving tag."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from docker.models.images import Image
 
 from inspections.docker_engine import platform_of
 from inspections.publishing.errors import PublishError
-from inspections.publishing.references import Reference, parse_reference
+from inspections.publishing.references import Reference, parse_reference, short_id
 from inspections.publishing.tags_files import TagsFile
 
 
@@ -22,6 +22,32 @@ def local_image(client: docker.DockerClient, image: str) -> Image:
         raise PublishError(
             f"image {image} not found in the local engine: build it, or pass the right one"
         ) from error
+
+
+def local_id(client: docker.DockerClient, reference: str) -> str | None:
+    """The id of the local image `reference` names, or None when nothing has that name."""
+    try:
+        return str(client.images.get(reference).id)
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def check_inspected(client: docker.DockerClient, tags_file: TagsFile) -> None:
+    """Refuse unless the image id the run inspected for `tags_file` is in the local engine."""
+    try:
+        found = client.images.get(tags_file.image_id)
+    except docker.errors.ImageNotFound as error:
+        raise PublishError(
+            f"image {short_id(tags_file.image_id)}, which the run inspected for "
+            f"{tags_file.path}, is no longer in the local engine (removed, or its tag rebuilt "
+            "and the old image pruned): build the image and run pytest --emit-manifests again"
+        ) from error
+    platform = platform_of(str(found.attrs.get("Architecture", "")))
+    if platform != tags_file.platform:
+        raise PublishError(
+            f"the engine's image {short_id(tags_file.image_id)} is a {platform} image but "
+            f"{tags_file.path} holds {tags_file.platform} tags: run pytest --emit-manifests again"
+        )
 
 
 def apply_tags(client: docker.DockerClient, image: str, references: Sequence[str]) -> list[str]:
@@ -42,15 +68,3 @@ def apply_tags(client: docker.DockerClient, image: str, references: Sequence[str
                 "check the engine's log"
             ) from error
     return [str(reference) for reference in parsed]
-
-
-def check_source(client: docker.DockerClient, tags_file: TagsFile, source: str) -> str:
-    """The id of `source` after checking it is built for the platform of `tags_file`."""
-    found = local_image(client, source)
-    platform = platform_of(str(found.attrs.get("Architecture", "")))
-    if platform != tags_file.platform:
-        raise PublishError(
-            f"{source} is a {platform} image but {tags_file.path} holds {tags_file.platform} "
-            "tags: pass the matching --source or tags file"
-        )
-    return str(found.id)

@@ -1,31 +1,39 @@
-"""Reading the plugin's tags files: `tags/<platform>-<variant>-<image>.txt`, one reference a line.
+"""The plugin's tags files: `tags/<platform>-<variant>-<image>.txt`, one reference a line.
 
 The first line is the `<prefix>-latest` tag, where the prefix is the platform (`x86_64`) or,
-for a variant other than the default, the platform and the variant (`x86_64-cuda12`).
+for a variant other than the default, the platform and the variant (`x86_64-cuda12`). A tags
+file is read only through the record of its run (see `run_folders`), which gives the image
+id it belongs to. Errors name a line by its number, never by its content.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from inspections.publishing.errors import PublishUsageError
-from inspections.publishing.input_files import read_text
-from inspections.publishing.references import Reference, parse_reference
-from inspections.stack import NAME_PATTERN, inspected_tag, tag_prefix
+from inspections.publishing.references import (
+    Reference,
+    parse_reference,
+    reference_problem,
+    short_id,
+)
+from inspections.record import RECORD_FILE, RecordedImage
+from inspections.stack import tag_prefix
 
 TAGS_FOLDER = "tags"
-_PLATFORM = re.compile(r"[a-z0-9_]+")
+_RERUN = "run pytest --emit-manifests into its folder again"
 
 
 @dataclass(frozen=True)
 class TagsFile:
-    """The tags of one image, variant and platform, as the plugin wrote them."""
+    """The tags of one image, variant and platform, and the image id the run inspected."""
 
     path: Path
     platform: str
     variant: str
+    image_id: str
     references: tuple[Reference, ...]
 
     @property
@@ -40,82 +48,75 @@ class TagsFile:
     def prefix(self) -> str:
         return tag_prefix(self.platform, self.variant)
 
-    @property
-    def source(self) -> Reference:
-        """The local image the plugin inspected: `<repo>:latest` or `<repo>:<variant>-latest`."""
-        return Reference(self.repository, inspected_tag(self.variant))
-
     def unprefixed(self, reference: Reference) -> Reference:
         """`reference` without the platform: `x86_64-cuda12-python-3.11` -> `cuda12-python-3.11`."""
         return reference.with_tag(reference.tag.removeprefix(f"{self.platform}-"))
 
 
+def tags_file_name(recorded: RecordedImage) -> str:
+    """Where a recorded image's tags file is: `tags/<platform>-<variant>-<image>.txt`."""
+    return f"{TAGS_FOLDER}/{recorded.platform}-{recorded.variant}-{recorded.image}.txt"
+
+
 def _references(path: Path, lines: list[str]) -> tuple[Reference, ...]:
     references = []
     for number, line in enumerate(lines, start=1):
-        try:
-            references.append(parse_reference(line))
-        except PublishUsageError as error:
-            raise PublishUsageError(f"{path}:{number}: {error}") from error
+        problem = reference_problem(line)
+        if problem is not None:
+            raise PublishUsageError(f"{path}:{number}: the reference {problem}")
+        references.append(parse_reference(line))
     return tuple(references)
 
 
-def read_tags_file(path: Path) -> TagsFile:
-    """Read and check one tags file; PublishUsageError names the file and the problem."""
-    text = read_text(path, "pass a tags/*.txt file written by pytest --emit-manifests")
+def parse_tags_file(path: Path, text: str, recorded: RecordedImage) -> TagsFile:
+    """The tags file `path` of the recorded image, from its verified `text`.
+
+    Its lines must be the references the record lists for the image; PublishUsageError names
+    the file and the problem.
+    """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
-        raise PublishUsageError(f"tags file {path} is empty: emit it again with pytest")
-    references = _references(path, lines)
-    image = references[0].image
-    keep_name = "keep the name pytest --emit-manifests gave it"
-    if not path.stem.endswith(f"-{image}"):
+        raise PublishUsageError(f"{path} is empty: {_RERUN}")
+    tags_file = TagsFile(
+        path, recorded.platform, recorded.variant, recorded.image_id, _references(path, lines)
+    )
+    _check_consistent(tags_file, recorded.image)
+    if lines != list(recorded.references):
         raise PublishUsageError(
-            f"tags file {path}: name is not <platform>-<variant>-{image}.txt: {keep_name}"
+            f"{path} does not hold the references {RECORD_FILE} records for {recorded.label}: "
+            f"{_RERUN}"
         )
-    platform, _, variant = path.stem.removesuffix(f"-{image}").partition("-")
-    if not _PLATFORM.fullmatch(platform) or not NAME_PATTERN.fullmatch(variant):
-        raise PublishUsageError(
-            f"tags file {path}: invalid platform {platform!r} or variant {variant!r} in its "
-            f"name: {keep_name}"
-        )
-    tags_file = TagsFile(path, platform, variant, references)
-    _check_consistent(tags_file)
     return tags_file
 
 
-def _check_consistent(tags_file: TagsFile) -> None:
+def _check_consistent(tags_file: TagsFile, image: str) -> None:
+    path, prefix = tags_file.path, tags_file.prefix
     first = tags_file.references[0]
-    if first.tag != f"{tags_file.prefix}-latest":
-        raise PublishUsageError(
-            f"{tags_file.path}:1: {first} should end with :{tags_file.prefix}-latest "
-            "for this file name: keep the file as pytest --emit-manifests wrote it"
-        )
-    seen: set[Reference] = set()
+    if first.tag != f"{prefix}-latest" or first.image != image:
+        raise PublishUsageError(f"{path}:1: should be the {prefix}-latest tag of {image}: {_RERUN}")
+    seen: dict[Reference, int] = {}
     for number, reference in enumerate(tags_file.references, start=1):
-        if reference.repository != tags_file.repository:
+        if reference.repository != first.repository:
             raise PublishUsageError(
-                f"{tags_file.path}:{number}: {reference} is not in {tags_file.repository}: "
-                "a tags file holds the tags of one image"
+                f"{path}:{number}: names another repository than line 1: a tags file holds "
+                "the tags of one image"
             )
-        if not reference.tag.startswith(f"{tags_file.prefix}-"):
-            raise PublishUsageError(
-                f"{tags_file.path}:{number}: tag {reference.tag!r} lacks the prefix "
-                f"{tags_file.prefix}- of this file"
-            )
+        if not reference.tag.startswith(f"{prefix}-"):
+            raise PublishUsageError(f"{path}:{number}: the tag lacks the prefix {prefix}-")
         if reference in seen:
-            raise PublishUsageError(f"{tags_file.path}:{number}: {reference} is listed twice")
-        seen.add(reference)
+            raise PublishUsageError(f"{path}:{number}: repeats line {seen[reference]}")
+        seen[reference] = number
 
 
-def read_run_tags(run_folders: list[Path]) -> list[TagsFile]:
-    """Every tags file of the runs (folders given to --emit-manifests), in name order."""
-    tags_files = []
-    for run in run_folders:
-        folder = run / TAGS_FOLDER
-        if not folder.is_dir():
-            raise PublishUsageError(
-                f"{folder} not found: pass the folder given to pytest --emit-manifests"
-            )
-        tags_files += [read_tags_file(path) for path in sorted(folder.glob("*.txt"))]
-    return tags_files
+def check_one_image_per_reference(tags_files: Iterable[TagsFile]) -> None:
+    """Refuse tags files that would give one reference to two different images."""
+    owners: dict[Reference, TagsFile] = {}
+    for tags_file in tags_files:
+        for reference in tags_file.references:
+            other = owners.setdefault(reference, tags_file)
+            if other.image_id != tags_file.image_id:
+                raise PublishUsageError(
+                    f"{other.path} and {tags_file.path} give {reference} to different images "
+                    f"({short_id(other.image_id)}, {short_id(tags_file.image_id)}): pass the "
+                    "tags files of one run per platform"
+                )

@@ -7,9 +7,10 @@ built for linux/amd64 and linux/arm64, and removed at the end with every tag the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docker
@@ -66,6 +67,39 @@ def tiny_images(
     yield images
     for platform in images:
         docker_client.images.remove(f"localhost/tiny-{run}:{platform}")
+
+
+ImageBuilder = Callable[[str], str]
+
+
+@pytest.fixture
+def build_image(
+    docker_client: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ImageBuilder]:
+    """Build a new x86_64 one-file image (`build_image(tag)`, tag may be ""); return its id.
+
+    Every image built is removed afterwards, with the tags it has by then.
+    """
+    built: list[str] = []
+
+    def build(tag: str) -> str:
+        context = tmp_path_factory.mktemp("image")
+        (context / "hello.txt").write_text(f"image {uuid.uuid4().hex}\n", encoding="utf-8")
+        (context / "Dockerfile").write_text("FROM scratch\nCOPY hello.txt /hello.txt\n")
+        image, _ = docker_client.images.build(
+            path=str(context),
+            platform=ARCHITECTURES["x86_64"],
+            tag=tag or None,
+            nocache=True,
+            forcerm=True,
+        )
+        built.append(str(image.id))
+        return str(image.id)
+
+    yield build
+    for image_id in built:
+        with contextlib.suppress(docker.errors.ImageNotFound):
+            docker_client.images.remove(image_id, force=True)
 
 
 @pytest.fixture

@@ -1,21 +1,40 @@
-"""Run folders as `pytest --emit-manifests` writes them, rendered by the plugin's own code."""
+"""Run folders exactly as `pytest --emit-manifests` writes them, by the plugin's own code.
+
+The files come from `finishing.rendered_files`, the record entries from
+`finishing.record_entry`, and the folder is written by `outputs.commit_run`, record included.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from inspections.build_info import BuildInfo
-from inspections.outputs import rendered_files, write_atomically
+from inspections.files import write_atomically
+from inspections.finishing import record_entry, rendered_files
+from inspections.outputs import commit_run
+from inspections.record import PASSED, RECORD_FILE, sha256_of
 from inspections.render import InspectedImage, tag_lines
+from inspections.results import ImageResult
+from inspections.stack import inspected_tag
+from inspections.verdicts import ImageVerdict
+
+if TYPE_CHECKING:
+    from inspections.session import StackSession
 
 REPOSITORY_URL = "https://github.com/example/demo-stack"
+# The id of an image no engine has: for runs that are only read, never tagged or pushed.
+UNKNOWN_IMAGE_ID = "sha256:" + "0" * 64
+FAILURE = "image test tests/test_python.py::test_python_version failed"
 
 
 @dataclass(frozen=True)
 class Build:
-    """One image build of a run: what the plugin would have inspected."""
+    """One image build of a run: what the plugin would have inspected, and its outcome."""
 
     image: str
     platform: str = "x86_64"
@@ -23,6 +42,31 @@ class Build:
     tags: tuple[str, ...] = ("python-3.11.2", "lab-4.6.6")
     registry: str = "localhost"
     owner: str = "demo"
+    image_id: str = UNKNOWN_IMAGE_ID
+    outcome: str = PASSED  # or "failed": then the run writes no files for it
+
+
+@dataclass(frozen=True)
+class _Options:
+    variant: str
+
+
+@dataclass(frozen=True)
+class _Session:
+    """The three fields of a plugin session that `record_entry` reads."""
+
+    options: _Options
+    build: BuildInfo
+    run_id: str
+
+
+def _build_info(timestamp: datetime, commit: str) -> BuildInfo:
+    return BuildInfo(
+        timestamp=timestamp,
+        git_toplevel="/repo",
+        git_commit=commit,
+        git_message=f"Commit {commit[:7]}",
+    )
 
 
 def inspected(build: Build, timestamp: datetime, commit: str) -> InspectedImage:
@@ -38,23 +82,74 @@ def inspected(build: Build, timestamp: datetime, commit: str) -> InspectedImage:
         size_bytes=123_456_789,
         tags=build.tags,
         pieces=(("Apt Packages", "`$ apt list --installed`\n\n```text\nbash/now 5.2\n```"),),
-        build=BuildInfo(
-            timestamp=timestamp,
-            git_toplevel="/repo",
-            git_commit=commit,
-            git_message=f"Commit {commit[:7]}",
-        ),
+        build=_build_info(timestamp, commit),
     )
 
 
+def _entry(build: Build, timestamp: datetime, commit: str, files: dict[str, str]) -> Any:
+    passed = build.outcome == PASSED
+    session = _Session(_Options(build.variant), _build_info(timestamp, commit), "test-run")
+    facts = {
+        "id": build.image_id,
+        "reference": f"{build.registry}/{build.owner}/{build.image}:{inspected_tag(build.variant)}",
+        "platform": build.platform,
+        "size_bytes": 123_456_789,
+        "repo_digests": [],
+    }
+    verdict = ImageVerdict(
+        build.image,
+        failures=[] if passed else [FAILURE],
+        inspected=inspected(build, timestamp, commit) if passed else None,
+    )
+    result = ImageResult(build.image, facts=facts)
+    return record_entry(cast("StackSession", session), result, verdict, files)
+
+
 def write_run(folder: Path, timestamp: datetime, commit: str, builds: list[Build]) -> Path:
-    """Write the outputs of a run of `builds` below `folder` (tags, manifests, hist_lines)."""
+    """Write the outputs of a run of `builds` into `folder`, as the plugin commits them.
+
+    Entries of other images already in the folder's record are kept, as in the plugin.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    entries, contents = [], {}
     for build in builds:
-        for relative, content in rendered_files(inspected(build, timestamp, commit)).items():
-            write_atomically(folder / relative, content)
+        files: dict[str, str] = {}
+        if build.outcome == PASSED:
+            for relative, text in rendered_files(inspected(build, timestamp, commit)).items():
+                contents[relative] = text.encode("utf-8")
+                files[relative] = sha256_of(contents[relative])
+        entries.append(_entry(build, timestamp, commit, files))
+    decided = {(build.image, build.variant) for build in builds}
+    commit_run(folder, decided, entries, contents, interrupted=lambda: False)
     return folder
 
 
 def tags_of(build: Build, timestamp: datetime, commit: str) -> list[str]:
     """The references of `build`'s tags file."""
     return tag_lines(inspected(build, timestamp, commit))
+
+
+def tags_file(folder: Path, build: Build) -> Path:
+    """The tags file of `build` in the run folder `folder`."""
+    return folder / "tags" / f"{build.platform}-{build.variant}-{build.image}.txt"
+
+
+def rewrite_backed(folder: Path, relative: str, content: str) -> None:
+    """Replace a file of the run and its checksum in the record: a record that backs it."""
+    path = folder / RECORD_FILE
+    document = json.loads(path.read_text(encoding="utf-8"))
+    data = content.encode("utf-8")
+    for entry in document["images"]:
+        if relative in entry["files"]:
+            entry["files"][relative] = sha256_of(data)
+    write_atomically(folder / relative, data)
+    write_atomically(path, json.dumps(document, indent=2) + "\n")
+
+
+def edit_record(folder: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Apply `edit` to every entry of the folder's record (a dict, changed in place)."""
+    path = folder / RECORD_FILE
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for entry in document["images"]:
+        edit(entry)
+    write_atomically(path, json.dumps(document, indent=2) + "\n")

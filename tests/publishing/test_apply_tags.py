@@ -1,7 +1,8 @@
-"""Applying the tags of a tags file to a real local image, from the API and the command line."""
+"""Applying the tags of a tags file to the image id its run inspected, on a real engine."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 
 from inspections.publishing import PublishError, PublishUsageError, apply_tags
 from inspections.publishing.cli import apply_tags_main
-from tests.publishing.runs import Build, tags_of, write_run
+from tests.publishing.conftest import ImageBuilder
+from tests.publishing.runs import Build, tags_file, tags_of, write_run
 
 WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
 COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
@@ -49,44 +51,90 @@ def test_a_missing_image_tags_nothing(docker_client: docker.DockerClient, owner:
 
 
 @pytest.mark.parametrize(
-    ("build", "source_tag"),
-    [
-        (Build("base-notebook"), "latest"),
-        (Build("pytorch-notebook", "aarch64", "cuda12"), "cuda12-latest"),
-    ],
+    "build", [Build("base-notebook"), Build("pytorch-notebook", "aarch64", "cuda12")]
 )
-def test_command_tags_the_image_pytest_inspected(
+def test_command_tags_the_recorded_image_id(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
     owner: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     build: Build,
-    source_tag: str,
 ) -> None:
-    build = Build(build.image, build.platform, build.variant, owner=owner)
     image_id = tiny_images[build.platform]
-    docker_client.images.get(image_id).tag(f"localhost/{owner}/{build.image}", source_tag)
+    build = Build(build.image, build.platform, build.variant, owner=owner, image_id=image_id)
     write_run(tmp_path, WHEN, COMMIT, [build])
-    tags_file = tmp_path / "tags" / f"{build.platform}-{build.variant}-{build.image}.txt"
-    assert apply_tags_main([str(tags_file)]) == 0
+    report = tmp_path / "applied.json"
+    assert apply_tags_main([str(tags_file(tmp_path, build)), "--json", str(report)]) == 0
     references = tags_of(build, WHEN, COMMIT)
     assert [_image_of(docker_client, r) for r in references] == [image_id] * len(references)
-    source = f"localhost/{owner}/{build.image}:{source_tag}"
-    assert capsys.readouterr().out.splitlines() == [f"tagged {r} <- {source}" for r in references]
+    assert capsys.readouterr().out.splitlines() == [f"tagged {r} <- {image_id}" for r in references]
+    assert json.loads(report.read_text()) == {
+        "command": "stack-apply-tags",
+        "version": 1,
+        "complete": True,
+        "images": [
+            {
+                "image": build.image,
+                "variant": build.variant,
+                "platform": build.platform,
+                "image_id": image_id,
+                "tags_file": str(tags_file(tmp_path, build)),
+                "repository": f"localhost/{owner}/{build.image}",
+                "tags": references,
+            }
+        ],
+    }
 
 
-def test_command_with_source(
+def test_a_rebuild_of_latest_after_the_run_is_not_tagged(
+    docker_client: docker.DockerClient,
+    build_image: ImageBuilder,
+    owner: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    latest = f"localhost/{owner}/base-notebook:latest"
+    inspected = build_image(latest)
+    build = Build("base-notebook", owner=owner, image_id=inspected)
+    write_run(tmp_path, WHEN, COMMIT, [build])
+    rebuilt = build_image(latest)  # `latest` now names another image, e.g. with Python 2.7
+    assert _image_of(docker_client, latest) == rebuilt != inspected
+    assert apply_tags_main([str(tags_file(tmp_path, build))]) == 0
+    references = tags_of(build, WHEN, COMMIT)
+    assert [_image_of(docker_client, r) for r in references] == [inspected] * len(references)
+    capsys.readouterr()
+
+    docker_client.images.remove(inspected, force=True)  # and now the inspected image is gone
+    assert apply_tags_main([str(tags_file(tmp_path, build))]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"stack-apply-tags: error: image {inspected.removeprefix('sha256:')[:12]}, which the run "
+        f"inspected for {tags_file(tmp_path, build)}, is no longer in the local engine (removed, "
+        "or its tag rebuilt and the old image pruned): build the image and run pytest "
+        "--emit-manifests again\n"
+    )
+    assert [_image_of(docker_client, r) for r in references] == [None] * len(references)
+
+
+def test_nothing_is_tagged_unless_every_image_is_there(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
     owner: str,
     tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    write_run(tmp_path, WHEN, COMMIT, [Build("base-notebook", owner=owner)])
-    tags_file = tmp_path / "tags" / "x86_64-default-base-notebook.txt"
-    assert apply_tags_main([str(tags_file), "--source", tiny_images["x86_64"]]) == 0
-    tagged = _image_of(docker_client, f"localhost/{owner}/base-notebook:x86_64-python-3.11.2")
-    assert tagged == tiny_images["x86_64"]
+    present = Build("one", owner=owner, image_id=tiny_images["x86_64"])
+    gone = Build("two", owner=owner, image_id="sha256:" + "e" * 64)
+    write_run(tmp_path, WHEN, COMMIT, [present, gone])
+    report = tmp_path / "applied.json"
+    arguments = [str(tags_file(tmp_path, present)), str(tags_file(tmp_path, gone))]
+    assert apply_tags_main([*arguments, "--json", str(report)]) == 1
+    assert "image eeeeeeeeeeee, which the run inspected" in capsys.readouterr().err
+    assert _image_of(docker_client, tags_of(present, WHEN, COMMIT)[0]) is None
+    assert json.loads(report.read_text())["complete"] is False
+    assert json.loads(report.read_text())["images"] == []
 
 
 def test_command_refuses_an_image_of_another_platform(
@@ -96,31 +144,23 @@ def test_command_refuses_an_image_of_another_platform(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    write_run(tmp_path, WHEN, COMMIT, [Build("base-notebook", "aarch64", owner=owner)])
-    tags_file = tmp_path / "tags" / "aarch64-default-base-notebook.txt"
-    assert apply_tags_main([str(tags_file), "--source", tiny_images["x86_64"]]) == 1
+    build = Build("base-notebook", "aarch64", owner=owner, image_id=tiny_images["x86_64"])
+    write_run(tmp_path, WHEN, COMMIT, [build])
+    path = tags_file(tmp_path, build)
+    assert apply_tags_main([str(path)]) == 1
     error = capsys.readouterr().err
-    assert f"is a x86_64 image but {tags_file} holds aarch64 tags" in error
+    assert f"is a x86_64 image but {path} holds aarch64 tags" in error
     assert _image_of(docker_client, f"localhost/{owner}/base-notebook:aarch64-latest") is None
 
 
-def test_command_without_the_inspected_image_fails(
-    tmp_path: Path, owner: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    write_run(tmp_path, WHEN, COMMIT, [Build("base-notebook", owner=owner)])
-    tags_file = tmp_path / "tags" / "x86_64-default-base-notebook.txt"
-    assert apply_tags_main([str(tags_file)]) == 1
-    assert capsys.readouterr().err == (
-        f"stack-apply-tags: error: image localhost/{owner}/base-notebook:latest not found in "
-        "the local engine: build it, or pass the right one\n"
-    )
-
-
 def test_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    missing = tmp_path / "x86_64-default-img.txt"
+    missing = tmp_path / "tags" / "x86_64-default-img.txt"
     assert apply_tags_main([str(missing)]) == 2
-    assert f"cannot read {missing} (No such file or directory)" in capsys.readouterr().err
-    write_run(tmp_path, WHEN, COMMIT, [Build("a"), Build("b")])
-    files = [str(path) for path in sorted((tmp_path / "tags").glob("*.txt"))]
-    assert apply_tags_main([*files, "--source", "localhost/demo/a:latest"]) == 2
-    assert "--source names the image of one tags file" in capsys.readouterr().err
+    assert "inspections.json not found" in capsys.readouterr().err
+    run = write_run(tmp_path, WHEN, COMMIT, [Build("a")])
+    with pytest.raises(SystemExit) as exited:
+        apply_tags_main([str(tags_file(run, Build("a"))), "--source", "localhost/demo/a:latest"])
+    assert exited.value.code == 2
+    assert "unrecognized arguments: --source" in capsys.readouterr().err
+    assert apply_tags_main([str(tags_file(run, Build("a"))), "--json", str(tmp_path)]) == 2
+    assert f"--json {tmp_path} is a folder: pass a file name" in capsys.readouterr().err

@@ -2,34 +2,48 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import docker
 import pytest
 
-from inspections.publishing import apply_tags, push_tags
+from inspections.publishing import PushedTag, apply_tags, push_tags
 from inspections.publishing.cli import merge_tags_main
+from inspections.publishing.run_folders import tags_file_argument
+from tests.publishing.conftest import ImageBuilder
 from tests.publishing.registry import registry_manifest, registry_tags
-from tests.publishing.runs import Build, tags_of, write_run
+from tests.publishing.runs import Build, tags_file, tags_of, write_run
+from tests.publishing.scripts import run_with_closed_stdout
 
 WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
 COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
 ARCHITECTURE = {"x86_64": "amd64", "aarch64": "arm64"}
+TAGS = ("latest", "python-3.11.2", "lab-4.6.6")
 
 
 def _run(
-    client: docker.DockerClient, image_id: str, folder: Path, build: Build, pushed: int = -1
+    client: docker.DockerClient, folder: Path, build: Build, pushed: int = -1
 ) -> tuple[Path, dict[str, str]]:
-    """Write the run of `build`, apply its tags to `image_id` and push the first `pushed` ones.
+    """Write the run of `build`, apply its tags to its image and push the first `pushed` ones.
 
     Returns the run folder and the digest of every pushed reference.
     """
     write_run(folder, WHEN, COMMIT, [build])
     references = tags_of(build, WHEN, COMMIT)
-    apply_tags(client, image_id, references)
-    chosen = references if pushed < 0 else references[:pushed]
-    return folder, {p.reference: p.digest for p in push_tags(client, chosen)}
+    apply_tags(client, build.image_id, references)
+    found = tags_file_argument(tags_file(folder, build))
+    if pushed >= 0:
+        found = dataclasses.replace(found, references=found.references[:pushed])
+    digests: dict[str, str] = {}
+
+    def note(_: object, tag: PushedTag) -> None:
+        digests[str(tag.reference)] = tag.digest
+
+    push_tags(client, [found], note)
+    return folder, digests
 
 
 def _platforms(registry: str, path: str, tag: str) -> dict[str, str]:
@@ -43,6 +57,10 @@ def _platforms(registry: str, path: str, tag: str) -> dict[str, str]:
     }
 
 
+def _build(platform: str, registry: str, owner: str, image_id: str) -> Build:
+    return Build("base-notebook", platform, registry=registry, owner=owner, image_id=image_id)
+
+
 @pytest.fixture
 def two_platforms(
     docker_client: docker.DockerClient,
@@ -54,8 +72,8 @@ def two_platforms(
     """Both platforms of base-notebook pushed: the run folders, and digest by reference."""
     folders, digests = [], {}
     for platform in ("x86_64", "aarch64"):
-        build = Build("base-notebook", platform, registry=registry, owner=owner)
-        folder, pushed = _run(docker_client, tiny_images[platform], tmp_path / platform, build)
+        build = _build(platform, registry, owner, tiny_images[platform])
+        folder, pushed = _run(docker_client, tmp_path / platform, build)
         folders.append(folder)
         digests.update(pushed)
     return folders, digests
@@ -63,25 +81,62 @@ def two_platforms(
 
 def test_push_creates_one_multi_platform_tag_per_tag(
     two_platforms: tuple[list[Path], dict[str, str]],
+    tiny_images: dict[str, str],
     owner: str,
     registry: str,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     manifest_store: Path,
 ) -> None:
     folders, digests = two_platforms
-    arguments = ["--insecure", "--push", "--image", "base-notebook", *map(str, folders)]
-    assert merge_tags_main(arguments) == 0
+    report = tmp_path / "merged.json"
+    arguments = ["--insecure", "--push", "--image", "base-notebook", "--json", str(report)]
+    assert merge_tags_main([*arguments, *map(str, folders)]) == 0
     path = f"{owner}/base-notebook"
-    for tag in ("latest", "python-3.11.2", "lab-4.6.6"):
+    repository = f"{registry}/{path}"
+    for tag in TAGS:
         assert _platforms(registry, path, tag) == {
-            ARCHITECTURE[platform]: digests[f"{registry}/{path}:{platform}-{tag}"]
+            ARCHITECTURE[platform]: digests[f"{repository}:{platform}-{tag}"]
             for platform in ("x86_64", "aarch64")
         }
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[:2] for line in lines] == [
-        ["pushed", f"{registry}/{path}:{tag}"] for tag in ("latest", "python-3.11.2", "lab-4.6.6")
-    ]
+    assert [line.split()[:2] for line in lines] == [["pushed", f"{repository}:{t}"] for t in TAGS]
     assert not [entry for entry in manifest_store.glob("*") if owner in entry.name]
+
+    document = json.loads(report.read_text())
+    assert {key: document[key] for key in ("command", "version", "complete", "push")} == {
+        "command": "stack-merge-tags",
+        "version": 1,
+        "complete": True,
+        "push": True,
+    }
+    expected = []
+    for tag in TAGS:
+        served = registry_manifest(registry, path, tag)
+        assert served is not None
+        platforms = []
+        for platform in ("aarch64", "x86_64"):
+            digest = digests[f"{repository}:{platform}-{tag}"]
+            platforms.append(
+                {
+                    "platform": platform,
+                    "tag": f"{repository}:{platform}-{tag}",
+                    "image_id": tiny_images[platform],
+                    "digest": digest,
+                    "reference": f"{repository}@{digest}",
+                }
+            )
+        expected.append(
+            {
+                "tag": f"{repository}:{tag}",
+                "status": "pushed",
+                "digest": served.digest,
+                "reference": f"{repository}@{served.digest}",
+                "platforms": platforms,
+            }
+        )
+    assert document["merged"] == expected
+    assert [line.split()[-1] for line in lines] == [entry["digest"] for entry in expected]
 
 
 def test_dry_run_pushes_nothing(
@@ -97,9 +152,7 @@ def test_dry_run_pushes_nothing(
     assert f"ready  {prefix}:latest <- {prefix}:aarch64-latest, {prefix}:x86_64-latest\n" in out
     assert out.endswith("dry run: 3 merged tags ready; pass --push to push them\n")
     assert registry_tags(registry, f"{owner}/base-notebook") == {
-        f"{platform}-{tag}"
-        for platform in ("x86_64", "aarch64")
-        for tag in ("latest", "python-3.11.2", "lab-4.6.6")
+        f"{platform}-{tag}" for platform in ("x86_64", "aarch64") for tag in TAGS
     }
 
 
@@ -111,22 +164,58 @@ def test_a_platform_missing_from_the_registry_pushes_nothing_for_its_tag(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    x86 = Build("base-notebook", "x86_64", registry=registry, owner=owner)
-    arm = Build("base-notebook", "aarch64", registry=registry, owner=owner)
-    x86_run, _ = _run(docker_client, tiny_images["x86_64"], tmp_path / "x86", x86)
-    arm_run, _ = _run(docker_client, tiny_images["aarch64"], tmp_path / "arm", arm, pushed=2)
-    assert merge_tags_main(["--insecure", "--push", str(x86_run), str(arm_run)]) == 1
+    x86 = _build("x86_64", registry, owner, tiny_images["x86_64"])
+    arm = _build("aarch64", registry, owner, tiny_images["aarch64"])
+    x86_run, _ = _run(docker_client, tmp_path / "x86", x86)
+    arm_run, _ = _run(docker_client, tmp_path / "arm", arm, pushed=2)
+    report = tmp_path / "merged.json"
+    arguments = ["--insecure", "--push", "--json", str(report), str(x86_run), str(arm_run)]
+    assert merge_tags_main(arguments) == 1
     path = f"{owner}/base-notebook"
     assert set(_platforms(registry, path, "python-3.11.2")) == {"amd64", "arm64"}
     assert _platforms(registry, path, "lab-4.6.6") == {}
     assert registry_manifest(registry, path, "lab-4.6.6") is None
-    error = capsys.readouterr().err.splitlines()
-    assert error == [
-        f"failed {registry}/{path}:lab-4.6.6: {registry}/{path}:aarch64-lab-4.6.6 is not in the "
-        "registry: push it first",
+    problem = f"{registry}/{path}:aarch64-lab-4.6.6 is not in the registry: push it first"
+    assert capsys.readouterr().err.splitlines() == [
+        f"failed {registry}/{path}:lab-4.6.6: {problem}",
         "stack-merge-tags: error: 1 of 3 merged tags not pushed: fix what the 'failed' lines "
         "say (push missing platforms with stack-push-tags), then run again",
     ]
+    document = json.loads(report.read_text())
+    assert document["complete"] is False
+    assert [entry["status"] for entry in document["merged"]] == ["pushed", "pushed", "failed"]
+    assert document["merged"][2]["problem"] == problem
+    assert "digest" not in document["merged"][2]
+
+
+def test_another_image_under_a_platform_tag_is_refused(
+    docker_client: docker.DockerClient,
+    tiny_images: dict[str, str],
+    build_image: ImageBuilder,
+    owner: str,
+    registry: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    x86 = _build("x86_64", registry, owner, tiny_images["x86_64"])
+    arm = _build("aarch64", registry, owner, tiny_images["aarch64"])
+    x86_run, _ = _run(docker_client, tmp_path / "x86", x86)
+    arm_run, _ = _run(docker_client, tmp_path / "arm", arm)
+    # Someone pushes another x86_64 image under one of the platform tags.
+    repository = f"{registry}/{owner}/base-notebook"
+    other = build_image(f"{repository}:x86_64-lab-4.6.6")
+    list(docker_client.images.push(repository, tag="x86_64-lab-4.6.6", stream=True, decode=True))
+    assert merge_tags_main(["--insecure", "--push", str(x86_run), str(arm_run)]) == 1
+    path = f"{owner}/base-notebook"
+    assert set(_platforms(registry, path, "python-3.11.2")) == {"amd64", "arm64"}
+    assert registry_manifest(registry, path, "lab-4.6.6") is None
+    error = capsys.readouterr().err.splitlines()
+    assert error[0] == (
+        f"failed {repository}:lab-4.6.6: {repository}:x86_64-lab-4.6.6 in the registry is image "
+        f"{other[7:19]}, not {tiny_images['x86_64'][7:19]} that the run inspected: push it with "
+        "stack-push-tags"
+    )
+    assert "1 of 3 merged tags not pushed" in error[1]
 
 
 def test_an_image_of_the_wrong_platform_is_refused(
@@ -137,15 +226,19 @@ def test_an_image_of_the_wrong_platform_is_refused(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    x86 = Build("base-notebook", "x86_64", registry=registry, owner=owner)
-    arm = Build("base-notebook", "aarch64", registry=registry, owner=owner)
-    x86_run, _ = _run(docker_client, tiny_images["x86_64"], tmp_path / "x86", x86)
-    arm_run, _ = _run(docker_client, tiny_images["x86_64"], tmp_path / "arm", arm)
-    assert merge_tags_main(["--insecure", "--push", str(x86_run), str(arm_run)]) == 1
+    x86 = _build("x86_64", registry, owner, tiny_images["x86_64"])
+    arm = _build("aarch64", registry, owner, tiny_images["aarch64"])
+    x86_run, _ = _run(docker_client, tmp_path / "x86", x86)
+    write_run(tmp_path / "arm", WHEN, COMMIT, [arm])
+    # The x86_64 image pushed under the aarch64 tags, with docker itself.
+    repository = f"{registry}/{owner}/base-notebook"
+    for reference in tags_of(arm, WHEN, COMMIT):
+        apply_tags(docker_client, tiny_images["x86_64"], [reference])
+        tag = reference.rsplit(":", 1)[1]
+        list(docker_client.images.push(repository, tag=tag, stream=True, decode=True))
+    assert merge_tags_main(["--insecure", "--push", str(x86_run), str(tmp_path / "arm")]) == 1
     assert registry_tags(registry, f"{owner}/base-notebook") == {
-        f"{platform}-{tag}"
-        for platform in ("x86_64", "aarch64")
-        for tag in ("latest", "python-3.11.2", "lab-4.6.6")
+        f"{platform}-{tag}" for platform in ("x86_64", "aarch64") for tag in TAGS
     }
     error = capsys.readouterr().err
     assert f"{owner}/base-notebook:aarch64-latest is a x86_64 image, not aarch64" in error
@@ -161,8 +254,16 @@ def test_a_variant_keeps_its_prefix(
 ) -> None:
     folders = []
     for platform in ("x86_64", "aarch64"):
-        build = Build("pytorch-notebook", platform, "cuda12", ("python-3.11.2",), registry, owner)
-        folders.append(_run(docker_client, tiny_images[platform], tmp_path / platform, build)[0])
+        build = Build(
+            "pytorch-notebook",
+            platform,
+            "cuda12",
+            ("python-3.11.2",),
+            registry,
+            owner,
+            image_id=tiny_images[platform],
+        )
+        folders.append(_run(docker_client, tmp_path / platform, build)[0])
     # The same folders also hold a default-variant image, which --variant leaves alone.
     write_run(folders[0], WHEN, COMMIT, [Build("other", registry=registry, owner=owner)])
     arguments = ["--insecure", "--push", "--variant", "cuda12", *map(str, folders)]
@@ -173,6 +274,30 @@ def test_a_variant_keeps_its_prefix(
     assert registry_tags(registry, f"{owner}/other") == set()
 
 
+def test_a_failed_platform_is_skipped_with_one_line(
+    docker_client: docker.DockerClient,
+    tiny_images: dict[str, str],
+    owner: str,
+    registry: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    x86 = _build("x86_64", registry, owner, tiny_images["x86_64"])
+    arm = _build("aarch64", registry, owner, tiny_images["aarch64"])
+    x86_run, _ = _run(docker_client, tmp_path / "x86", x86)
+    arm_run, _ = _run(docker_client, tmp_path / "arm", arm)
+    failed = Build(arm.image, arm.platform, registry=registry, owner=owner, outcome="failed")
+    write_run(arm_run, WHEN, COMMIT, [failed])  # the next aarch64 run failed
+    assert merge_tags_main(["--insecure", str(x86_run), str(arm_run)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"skipped base-notebook (aarch64, default) in {arm_run}: inspections.json says its "
+        "outcome is failed; only passed images are published\n"
+    )
+    repository = f"{registry}/{owner}/base-notebook"
+    assert f"ready  {repository}:latest <- {repository}:x86_64-latest\n" in captured.out
+
+
 def test_without_insecure_a_plain_http_registry_gets_a_hint(
     two_platforms: tuple[list[Path], dict[str, str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -181,15 +306,30 @@ def test_without_insecure_a_plain_http_registry_gets_a_hint(
     assert "(for a plain-HTTP registry pass --insecure)" in capsys.readouterr().err
 
 
+def test_a_closed_stdout_stops_the_printing_not_the_merging(
+    two_platforms: tuple[list[Path], dict[str, str]], owner: str, registry: str, tmp_path: Path
+) -> None:
+    folders, _ = two_platforms
+    report = tmp_path / "merged.json"
+    arguments = ["--insecure", "--push", "--json", str(report), *map(str, folders)]
+    completed = run_with_closed_stdout("merge_tags_main", arguments)
+    assert (completed.returncode, completed.stderr) == (0, "")
+    for tag in TAGS:
+        assert set(_platforms(registry, f"{owner}/base-notebook", tag)) == {"amd64", "arm64"}
+    assert [entry["status"] for entry in json.loads(report.read_text())["merged"]] == [
+        "pushed"
+    ] * len(TAGS)
+
+
 def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert merge_tags_main([str(tmp_path)]) == 2
-    assert "tags not found: pass the folder given to pytest --emit-manifests" in (
+    assert "inspections.json not found: the folder holds no complete run" in (
         capsys.readouterr().err
     )
     run = write_run(tmp_path / "run", WHEN, COMMIT, [Build("base-notebook")])
     assert merge_tags_main(["--image", "nobody", str(run)]) == 2
     assert capsys.readouterr().err == (
-        "stack-merge-tags: error: no tags files match --image/--variant in the run folders "
+        "stack-merge-tags: error: no passed images match --image/--variant in the run folders "
         "(found: base-notebook (default))\n"
     )
     assert merge_tags_main([str(run), str(run)]) == 2

@@ -1,49 +1,80 @@
-"""Pushing applied tags to a real registry on 127.0.0.1."""
+"""Pushing applied tags to a real registry on 127.0.0.1, bound to the inspected image id."""
 
 from __future__ import annotations
 
-import re
+import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import docker
 import pytest
+from docker.models.images import Image, ImageCollection
 
-from inspections.publishing import PublishError, apply_tags, push_tags
+from inspections.publishing import PublishError, PushedTag, apply_tags, push_tags
 from inspections.publishing.cli import push_tags_main
+from inspections.publishing.run_folders import tags_file_argument
 from tests.publishing.registry import registry_manifest, registry_tags
-from tests.publishing.runs import Build, tags_of, write_run
+from tests.publishing.runs import Build, tags_file, tags_of, write_run
+from tests.publishing.scripts import run_with_closed_stdout
 
 WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
 COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
 
 
-def test_push_tags_pushes_every_reference(
-    docker_client: docker.DockerClient, tiny_images: dict[str, str], owner: str, registry: str
+def _applied(client: docker.DockerClient, folder: Path, builds: list[Build]) -> list[Path]:
+    """Write a run of `builds` and apply every tag to its image: the tags files."""
+    write_run(folder, WHEN, COMMIT, builds)
+    for build in builds:
+        apply_tags(client, build.image_id, tags_of(build, WHEN, COMMIT))
+    return [tags_file(folder, build) for build in builds]
+
+
+def test_push_tags_pushes_every_reference_as_the_inspected_image(
+    docker_client: docker.DockerClient,
+    tiny_images: dict[str, str],
+    owner: str,
+    registry: str,
+    tmp_path: Path,
 ) -> None:
-    references = tags_of(Build("base-notebook", registry=registry, owner=owner), WHEN, COMMIT)
-    apply_tags(docker_client, tiny_images["x86_64"], references)
-    pushed = push_tags(docker_client, references)
-    assert [p.reference for p in pushed] == references
-    path = f"{owner}/base-notebook"
-    assert registry_tags(registry, path) == {r.rsplit(":", 1)[1] for r in references}
+    build = Build("base-notebook", registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+    [path] = _applied(docker_client, tmp_path, [build])
+    pushed: list[PushedTag] = []
+    push_tags(docker_client, [tags_file_argument(path)], lambda _, tag: pushed.append(tag))
+    references = tags_of(build, WHEN, COMMIT)
+    assert [str(p.reference) for p in pushed] == references
+    repository = f"{owner}/base-notebook"
+    assert registry_tags(registry, repository) == {r.rsplit(":", 1)[1] for r in references}
     for tag in pushed:
-        served = registry_manifest(registry, path, tag.reference.rsplit(":", 1)[1])
+        served = registry_manifest(registry, repository, tag.reference.tag)
         assert served is not None
         assert served.digest == tag.digest
+        assert served.document["config"]["digest"] == tiny_images["x86_64"]
 
 
 def test_nothing_is_pushed_when_a_tag_is_not_applied(
-    docker_client: docker.DockerClient, tiny_images: dict[str, str], owner: str, registry: str
+    docker_client: docker.DockerClient,
+    tiny_images: dict[str, str],
+    owner: str,
+    registry: str,
+    tmp_path: Path,
 ) -> None:
-    references = tags_of(Build("base-notebook", registry=registry, owner=owner), WHEN, COMMIT)
-    apply_tags(docker_client, tiny_images["x86_64"], references[:-1])
-    with pytest.raises(PublishError, match=re.escape(f"not tagged locally: {references[-1]}: run")):
-        push_tags(docker_client, references)
+    build = Build("base-notebook", registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+    write_run(tmp_path, WHEN, COMMIT, [build])
+    references = tags_of(build, WHEN, COMMIT)
+    apply_tags(docker_client, build.image_id, references[:-1])
+    found = tags_file_argument(tags_file(tmp_path, build))
+    with pytest.raises(PublishError) as raised:
+        push_tags(docker_client, [found], lambda _, __: None)
+    assert str(raised.value) == (
+        f"nothing pushed: {references[-1]} is not tagged locally: run stack-apply-tags with "
+        "these tags files, then push again"
+    )
     assert registry_tags(registry, f"{owner}/base-notebook") == set()
 
 
-def test_command_pushes_the_tags_files(
+def test_a_tag_moved_to_another_image_after_applying_pushes_nothing(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
     owner: str,
@@ -51,22 +82,78 @@ def test_command_pushes_the_tags_files(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    builds = [Build(image, registry=registry, owner=owner) for image in ("one", "two")]
-    write_run(tmp_path, WHEN, COMMIT, builds)
-    tags_files = [str(tmp_path / "tags" / f"x86_64-default-{b.image}.txt") for b in builds]
-    for build in builds:
-        apply_tags(docker_client, tiny_images["x86_64"], tags_of(build, WHEN, COMMIT))
-    assert push_tags_main(tags_files) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[1] for line in lines] == [
-        *tags_of(builds[0], WHEN, COMMIT),
-        *tags_of(builds[1], WHEN, COMMIT),
+    builds = [
+        Build(image, registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+        for image in ("one", "two")
     ]
-    assert registry_tags(registry, f"{owner}/two") == {
-        "x86_64-latest",
-        "x86_64-python-3.11.2",
-        "x86_64-lab-4.6.6",
+    paths = _applied(docker_client, tmp_path, builds)
+    moved = tags_of(builds[1], WHEN, COMMIT)[1]
+    apply_tags(docker_client, tiny_images["aarch64"], [moved])  # e.g. a rebuild, tagged by hand
+    report = tmp_path / "pushed.json"
+    assert push_tags_main([*map(str, paths), "--json", str(report)]) == 1
+    captured = capsys.readouterr()
+    short = {platform: image_id[7:19] for platform, image_id in tiny_images.items()}
+    assert captured.err == (
+        f"stack-push-tags: error: nothing pushed: {moved} is image {short['aarch64']}, not "
+        f"{short['x86_64']} that the run inspected: run stack-apply-tags with these tags "
+        "files, then push again\n"
+    )
+    assert captured.out == ""
+    assert (
+        registry_tags(registry, f"{owner}/one") == registry_tags(registry, f"{owner}/two") == set()
+    )
+    assert json.loads(report.read_text()) == {
+        "command": "stack-push-tags",
+        "version": 1,
+        "complete": False,
+        "images": [],
     }
+
+
+def test_command_reports_real_digests_as_json(
+    docker_client: docker.DockerClient,
+    tiny_images: dict[str, str],
+    owner: str,
+    registry: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    builds = [
+        Build("one", registry=registry, owner=owner, image_id=tiny_images["x86_64"]),
+        Build("two", "aarch64", registry=registry, owner=owner, image_id=tiny_images["aarch64"]),
+    ]
+    paths = _applied(docker_client, tmp_path, builds)
+    report = tmp_path / "pushed.json"
+    assert push_tags_main([*map(str, paths), "--json", str(report)]) == 0
+    document = json.loads(report.read_text())
+    assert (document["command"], document["version"], document["complete"]) == (
+        "stack-push-tags",
+        1,
+        True,
+    )
+    lines = []
+    for build, path, entry in zip(builds, paths, document["images"], strict=True):
+        repository = f"{registry}/{owner}/{build.image}"
+        served = registry_manifest(registry, f"{owner}/{build.image}", f"{build.platform}-latest")
+        assert served is not None
+        assert served.document["config"]["digest"] == build.image_id
+        assert entry == {
+            "image": build.image,
+            "variant": "default",
+            "platform": build.platform,
+            "image_id": build.image_id,
+            "tags_file": str(path),
+            "repository": repository,
+            "tags": tags_of(build, WHEN, COMMIT),
+            "digest": served.digest,
+            "reference": f"{repository}@{served.digest}",
+        }
+        for reference in entry["tags"]:
+            tagged = registry_manifest(registry, f"{owner}/{build.image}", reference.split(":")[-1])
+            assert tagged is not None
+            assert tagged.digest == served.digest
+            lines.append(f"pushed {reference} {served.digest}")
+    assert capsys.readouterr().out.splitlines() == lines
 
 
 def test_command_fails_when_the_registry_does_not_answer(
@@ -76,11 +163,81 @@ def test_command_fails_when_the_registry_does_not_answer(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    build = Build("base-notebook", registry="127.0.0.1:9", owner=owner)
-    write_run(tmp_path, WHEN, COMMIT, [build])
-    apply_tags(docker_client, tiny_images["x86_64"], tags_of(build, WHEN, COMMIT))
-    assert push_tags_main([str(tmp_path / "tags" / "x86_64-default-base-notebook.txt")]) == 1
+    build = Build(
+        "base-notebook", registry="127.0.0.1:9", owner=owner, image_id=tiny_images["x86_64"]
+    )
+    [path] = _applied(docker_client, tmp_path, [build])
+    report = tmp_path / "pushed.json"
+    assert push_tags_main([str(path), "--json", str(report)]) == 1
     error = capsys.readouterr().err
     assert error.startswith(f"stack-push-tags: error: pushing 127.0.0.1:9/{owner}/base-notebook")
     assert "docker login 127.0.0.1:9" in error
     assert error.count("\n") == 1
+    assert json.loads(report.read_text())["complete"] is False
+
+
+def test_a_closed_stdout_stops_the_printing_not_the_pushing(
+    docker_client: docker.DockerClient,
+    tiny_images: dict[str, str],
+    owner: str,
+    registry: str,
+    tmp_path: Path,
+) -> None:
+    build = Build("base-notebook", registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+    [path] = _applied(docker_client, tmp_path, [build])
+    report = tmp_path / "pushed.json"
+    completed = run_with_closed_stdout("push_tags_main", [str(path), "--json", str(report)])
+    assert (completed.returncode, completed.stderr) == (0, "")
+    references = tags_of(build, WHEN, COMMIT)
+    assert registry_tags(registry, f"{owner}/base-notebook") == {
+        reference.rsplit(":", 1)[1] for reference in references
+    }
+    assert json.loads(report.read_text())["images"][0]["tags"] == references
+
+
+@dataclass
+class _MovingImages:
+    """The engine's images, except that a push first moves its tag to `other` (a race, forced)."""
+
+    images: ImageCollection
+    other: str
+
+    def get(self, name: str) -> Image:
+        return self.images.get(name)
+
+    def push(self, repository: str, tag: str, **options: Any) -> Any:
+        self.images.get(self.other).tag(repository, tag)
+        return self.images.push(repository, tag=tag, **options)
+
+
+@dataclass
+class _Client:
+    images: _MovingImages
+
+
+def test_a_tag_moved_during_the_push_is_reported(
+    docker_client: docker.DockerClient,
+    tiny_images: dict[str, str],
+    owner: str,
+    registry: str,
+    tmp_path: Path,
+) -> None:
+    build = Build("base-notebook", registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+    [path] = _applied(docker_client, tmp_path, [build])
+    client = _Client(_MovingImages(docker_client.images, tiny_images["aarch64"]))
+    pushed: list[PushedTag] = []
+    with pytest.raises(PublishError) as raised:
+        push_tags(
+            cast(docker.DockerClient, client),
+            [tags_file_argument(path)],
+            lambda _, tag: pushed.append(tag),
+        )
+    served = registry_manifest(registry, f"{owner}/base-notebook", "x86_64-latest")
+    assert served is not None
+    assert served.document["config"]["digest"] == tiny_images["aarch64"]
+    assert str(raised.value) == (
+        f"{registry}/{owner}/base-notebook:x86_64-latest was pushed as {served.digest}, which is "
+        f"not image {tiny_images['x86_64'][7:19]} that the run inspected (the tag was moved "
+        "during the push): run stack-apply-tags and stack-push-tags again"
+    )
+    assert pushed == []

@@ -1,36 +1,52 @@
-"""Reading tags files as the plugin writes them, and refusing anything else with a clear error."""
+"""Reading tags files through their run's record, and refusing anything else with one line."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.merging import group_tags_files, plan_merge
 from inspections.publishing.references import Reference, parse_reference
-from inspections.publishing.tags_files import read_run_tags, read_tags_file
-from tests.publishing.runs import Build, write_run
+from inspections.publishing.run_folders import read_run_tags, tags_file_argument
+from inspections.publishing.tags_files import check_one_image_per_reference
+from tests.publishing.runs import (
+    UNKNOWN_IMAGE_ID,
+    Build,
+    edit_record,
+    rewrite_backed,
+    tags_file,
+    write_run,
+)
 
 WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
 COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
+OTHER_ID = "sha256:" + "1" * 64
+SECRET = "root:$y$j9T$SECRETSECRET:19000:0:99999:7:::"
+
+
+def _ignore(_note: str) -> None:
+    """Skipped images are not what these tests are about."""
 
 
 def test_default_variant_tags_file(tmp_path: Path) -> None:
-    write_run(tmp_path, WHEN, COMMIT, [Build("base-notebook", tags=("python-3.11.2",))])
-    tags_file = read_tags_file(tmp_path / "tags" / "x86_64-default-base-notebook.txt")
-    assert (tags_file.platform, tags_file.variant, tags_file.image) == (
+    build = Build("base-notebook", tags=("python-3.11.2",), image_id=OTHER_ID)
+    write_run(tmp_path, WHEN, COMMIT, [build])
+    found = tags_file_argument(tags_file(tmp_path, build))
+    assert (found.platform, found.variant, found.image, found.image_id) == (
         "x86_64",
         "default",
         "base-notebook",
+        OTHER_ID,
     )
-    assert str(tags_file.source) == "localhost/demo/base-notebook:latest"
-    assert [str(r) for r in tags_file.references] == [
+    assert [str(r) for r in found.references] == [
         "localhost/demo/base-notebook:x86_64-latest",
         "localhost/demo/base-notebook:x86_64-python-3.11.2",
     ]
-    assert [str(tags_file.unprefixed(r)) for r in tags_file.references] == [
+    assert [str(found.unprefixed(r)) for r in found.references] == [
         "localhost/demo/base-notebook:latest",
         "localhost/demo/base-notebook:python-3.11.2",
     ]
@@ -39,14 +55,13 @@ def test_default_variant_tags_file(tmp_path: Path) -> None:
 def test_variant_tags_file_keeps_the_variant_when_unprefixed(tmp_path: Path) -> None:
     build = Build("pytorch-notebook", "aarch64", "cuda12", ("python-3.11.2",), "127.0.0.1:5000")
     write_run(tmp_path, WHEN, COMMIT, [build])
-    tags_file = read_tags_file(tmp_path / "tags" / "aarch64-cuda12-pytorch-notebook.txt")
-    assert (tags_file.platform, tags_file.variant) == ("aarch64", "cuda12")
-    assert str(tags_file.source) == "127.0.0.1:5000/demo/pytorch-notebook:cuda12-latest"
-    assert [r.tag for r in tags_file.references] == [
+    found = tags_file_argument(tmp_path / "tags" / "aarch64-cuda12-pytorch-notebook.txt")
+    assert (found.platform, found.variant) == ("aarch64", "cuda12")
+    assert [r.tag for r in found.references] == [
         "aarch64-cuda12-latest",
         "aarch64-cuda12-python-3.11.2",
     ]
-    assert [tags_file.unprefixed(r).tag for r in tags_file.references] == [
+    assert [found.unprefixed(r).tag for r in found.references] == [
         "cuda12-latest",
         "cuda12-python-3.11.2",
     ]
@@ -72,93 +87,123 @@ def test_bad_references_are_refused(text: str, problem: str) -> None:
         parse_reference(text)
 
 
-def _tags_file(tmp_path: Path, name: str, lines: list[str]) -> Path:
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+LATEST = "localhost/o/img:x86_64-latest"
 
 
 @pytest.mark.parametrize(
-    ("name", "lines", "problem"),
+    ("lines", "problem"),
     [
-        ("x86_64-default-img.txt", [], "is empty"),
-        ("x86_64-default-img.txt", ["localhost/o/img:x86_64-1.0"], r":1: .* should end with"),
-        ("x86_64-default-other.txt", ["localhost/o/img:x86_64-latest"], "name is not"),
+        ([], "is empty"),
+        (["localhost/o/img:x86_64-1.0"], ":1: should be the x86_64-latest tag of img"),
+        (["localhost/o/other:x86_64-latest"], ":1: should be the x86_64-latest tag of img"),
+        ([LATEST, "localhost/p/img:x86_64-1.0"], ":2: names another repository than line 1"),
+        ([LATEST, "localhost/o/img:aarch64-1.0"], ":2: the tag lacks the prefix x86_64-"),
+        ([LATEST, LATEST], ":2: repeats line 1"),
+        ([LATEST, "oops"], ":2: the reference has no tag"),
+        ([SECRET], ":1: the reference has an invalid"),
         (
-            "x86_64-Default-img.txt",
-            ["localhost/o/img:x86_64-Default-latest"],
-            "or variant 'Default'",
+            [LATEST, "localhost/o/img:x86_64-evil"],
+            "does not hold the references inspections.json records for img (x86_64, default)",
         ),
-        (
-            "x86_64-default-img.txt",
-            ["localhost/o/img:x86_64-latest", "localhost/p/img:x86_64-1.0"],
-            r":2: .* is not in localhost/o/img",
-        ),
-        (
-            "x86_64-default-img.txt",
-            ["localhost/o/img:x86_64-latest", "localhost/o/img:aarch64-1.0"],
-            r":2: tag 'aarch64-1.0' lacks the prefix x86_64-",
-        ),
-        (
-            "x86_64-default-img.txt",
-            ["localhost/o/img:x86_64-latest", "localhost/o/img:x86_64-latest"],
-            ":2: .* listed twice",
-        ),
-        ("x86_64-default-img.txt", ["localhost/o/img:x86_64-latest", "oops"], ":2: 'oops'"),
     ],
 )
-def test_bad_tags_files_are_refused(
-    tmp_path: Path, name: str, lines: list[str], problem: str
+def test_tags_files_the_record_backs_are_still_checked(
+    tmp_path: Path, lines: list[str], problem: str
 ) -> None:
-    path = _tags_file(tmp_path, name, lines)
-    with pytest.raises(PublishUsageError, match=problem) as raised:
-        read_tags_file(path)
-    assert str(path) in str(raised.value)
+    build = Build("img", owner="o", tags=("1.0",))
+    write_run(tmp_path, WHEN, COMMIT, [build])
+    path = tags_file(tmp_path, build)
+    rewrite_backed(tmp_path, "tags/x86_64-default-img.txt", "".join(f"{x}\n" for x in lines))
+    with pytest.raises(PublishUsageError) as raised:
+        tags_file_argument(path)
+    message = str(raised.value)
+    assert problem in message
+    assert message.startswith(str(path))
+    assert "\n" not in message
+    assert not [line for line in lines if line in message]  # never the file's content
 
 
-def test_missing_tags_file_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(PublishUsageError, match=r"cannot read .*No such file"):
-        read_tags_file(tmp_path / "x86_64-default-img.txt")
+def _unlist_the_tags_file(entry: dict[str, Any]) -> None:
+    entry["files"] = {k: v for k, v in entry["files"].items() if not k.startswith("tags/")}
 
 
-def test_run_without_tags_folder_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(PublishUsageError, match="tags not found: pass the folder given to"):
-        read_run_tags([tmp_path])
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (lambda entry: entry.update(image_id=""), r"entry 1 \(img \(x86_64, default\)\): no valid"),
+        (lambda entry: entry.update(image_id="latest"), "no valid image id"),
+        (lambda entry: entry.update(platform="x86 64"), "invalid image, variant or platform"),
+        (_unlist_the_tags_file, r"lists no tags/x86_64-default-img.txt"),
+    ],
+)
+def test_a_passed_entry_must_be_complete(tmp_path: Path, edit: Any, problem: str) -> None:
+    write_run(tmp_path, WHEN, COMMIT, [Build("img")])
+    edit_record(tmp_path, edit)
+    with pytest.raises(PublishUsageError, match=problem):
+        read_run_tags([tmp_path], _ignore)
+
+
+def test_a_tags_file_must_be_in_the_tags_folder_of_a_run(tmp_path: Path) -> None:
+    write_run(tmp_path, WHEN, COMMIT, [Build("img")])
+    moved = tmp_path / "x86_64-default-img.txt"
+    moved.write_bytes((tmp_path / "tags" / moved.name).read_bytes())
+    with pytest.raises(PublishUsageError, match="is not in the tags folder of a run folder"):
+        tags_file_argument(moved)
+
+
+def test_a_tags_file_the_record_does_not_list_is_refused(tmp_path: Path) -> None:
+    write_run(tmp_path, WHEN, COMMIT, [Build("img")])
+    extra = tmp_path / "tags" / "x86_64-default-other.txt"
+    extra.write_text("localhost/demo/other:x86_64-latest\n")
+    with pytest.raises(PublishUsageError, match=r"is not listed in .*inspections\.json"):
+        tags_file_argument(extra)
 
 
 def test_merge_plan_strips_the_platform_and_lists_the_declaring_platforms(tmp_path: Path) -> None:
-    x86 = write_run(tmp_path / "x86", WHEN, COMMIT, [Build("img", "x86_64", tags=("a", "x86"))])
+    x86_build = Build("img", "x86_64", tags=("a", "x86"), image_id=OTHER_ID)
+    x86 = write_run(tmp_path / "x86", WHEN, COMMIT, [x86_build])
     arm = write_run(tmp_path / "arm", WHEN, COMMIT, [Build("img", "aarch64", tags=("a",))])
-    groups = group_tags_files(read_run_tags([x86, arm]))
+    groups = group_tags_files(read_run_tags([x86, arm], _ignore))
     assert list(groups) == [("img", "default")]
     plan = plan_merge(groups[("img", "default")])
-    assert [(merged.target, merged.sources) for merged in plan] == [
+    assert [
+        (str(merged.target), [(s.platform, str(s.reference), s.image_id) for s in merged.sources])
+        for merged in plan
+    ] == [
         (
             "localhost/demo/img:latest",
-            (
-                ("aarch64", "localhost/demo/img:aarch64-latest"),
-                ("x86_64", "localhost/demo/img:x86_64-latest"),
-            ),
+            [
+                ("aarch64", "localhost/demo/img:aarch64-latest", UNKNOWN_IMAGE_ID),
+                ("x86_64", "localhost/demo/img:x86_64-latest", OTHER_ID),
+            ],
         ),
         (
             "localhost/demo/img:a",
-            (
-                ("aarch64", "localhost/demo/img:aarch64-a"),
-                ("x86_64", "localhost/demo/img:x86_64-a"),
-            ),
+            [
+                ("aarch64", "localhost/demo/img:aarch64-a", UNKNOWN_IMAGE_ID),
+                ("x86_64", "localhost/demo/img:x86_64-a", OTHER_ID),
+            ],
         ),
-        ("localhost/demo/img:x86", (("x86_64", "localhost/demo/img:x86_64-x86"),)),
+        ("localhost/demo/img:x86", [("x86_64", "localhost/demo/img:x86_64-x86", OTHER_ID)]),
     ]
 
 
 def test_two_files_of_one_platform_are_refused(tmp_path: Path) -> None:
     run = write_run(tmp_path, WHEN, COMMIT, [Build("img")])
     with pytest.raises(PublishUsageError, match="both hold the x86_64 tags of img"):
-        group_tags_files(read_run_tags([run, run]))
+        group_tags_files(read_run_tags([run, run], _ignore))
 
 
 def test_platforms_in_different_repositories_are_refused(tmp_path: Path) -> None:
     x86 = write_run(tmp_path / "x86", WHEN, COMMIT, [Build("img", "x86_64", owner="one")])
     arm = write_run(tmp_path / "arm", WHEN, COMMIT, [Build("img", "aarch64", owner="two")])
     with pytest.raises(PublishUsageError, match="name different repositories"):
-        group_tags_files(read_run_tags([x86, arm]))
+        group_tags_files(read_run_tags([x86, arm], _ignore))
+
+
+def test_one_reference_for_two_images_is_refused(tmp_path: Path) -> None:
+    first = write_run(tmp_path / "first", WHEN, COMMIT, [Build("img")])
+    second = write_run(tmp_path / "second", WHEN, COMMIT, [Build("img", image_id=OTHER_ID)])
+    found = [tags_file_argument(tags_file(run, Build("img"))) for run in (first, second)]
+    with pytest.raises(PublishUsageError, match=r"give localhost/demo/img:x86_64-latest to diff"):
+        check_one_image_per_reference(found)

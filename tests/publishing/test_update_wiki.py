@@ -12,7 +12,9 @@ from inspections.publishing.cli import update_wiki_main
 from inspections.publishing.history import read_run_history
 from inspections.publishing.wiki import WikiUpdate, update_wiki
 from inspections.publishing.wiki_pages import MONTH_HEADER, page_rows
-from tests.publishing.runs import Build, write_run
+from inspections.record import RECORD_FILE
+from tests.publishing.runs import Build, edit_record, rewrite_backed, write_run
+from tests.publishing.scripts import run_with_closed_stdout
 
 C1, C2, C3 = ("1" * 40, "2" * 40, "3" * 40)
 BASE, MINIMAL = Build("base-notebook"), Build("minimal-notebook")
@@ -185,45 +187,70 @@ def test_command_line(
     )
 
 
-def _break_history_line(run: Path) -> None:
-    path = next((run / "hist_lines").glob("*.txt"))
-    path.write_text("| yesterday | tags | links |\n")
+SECRET = "root:$y$j9T$SECRETSECRET:19000:0:99999:7:::"
+
+
+def _history_file(run: Path) -> str:
+    return str(sorted((run / "hist_lines").glob("*.txt"))[0].relative_to(run))
+
+
+def _manifest_file(run: Path) -> str:
+    return f"manifests/{Path(_history_file(run)).stem}.md"
+
+
+def _change_a_history_line(run: Path) -> None:
+    with (run / _history_file(run)).open("a", encoding="utf-8") as stream:
+        stream.write("| 2026-02-02 00:00:00 (UTC) | `x86_64-latest` | [Build manifest](./x) |\n")
 
 
 def _drop_a_manifest(run: Path) -> None:
-    next((run / "manifests").glob("*.md")).unlink()
+    (run / _manifest_file(run)).unlink()
 
 
-def _drop_a_history_line(run: Path) -> None:
-    next((run / "hist_lines").glob("*.txt")).unlink()
+def _drop_the_record(run: Path) -> None:
+    (run / RECORD_FILE).unlink()
 
 
-def _rename_a_build(run: Path) -> None:
-    history = next((run / "hist_lines").glob("*.txt"))
-    history.rename(history.with_stem("renamed"))
-    (run / "manifests" / f"{history.stem}.md").rename(run / "manifests" / "renamed.md")
+def _link_a_history_line_to_a_secret(run: Path) -> None:
+    secret = run.parent / "shadow"
+    secret.write_text(f"{SECRET}\n", encoding="utf-8")
+    relative = _history_file(run)
+    rewrite_backed(run, relative, f"{SECRET}\n")  # even a record that vouches for it
+    (run / relative).unlink()
+    (run / relative).symlink_to(secret)
 
 
-def _untitle_a_manifest(run: Path) -> None:
-    manifest = next((run / "manifests").glob("*.md"))
-    manifest.write_text(manifest.read_text().split("\n", 1)[1])
+def _unlist_a_manifest(run: Path) -> None:
+    manifest = _manifest_file(run)
+    edit_record(run, lambda entry: entry["files"].pop(manifest, None))
 
 
-def _drop_the_history_folder(run: Path) -> None:
-    for path in (run / "hist_lines").iterdir():
-        path.unlink()
-    (run / "hist_lines").rmdir()
+def _back_a_broken_history_line(run: Path) -> None:
+    rewrite_backed(run, _history_file(run), "| yesterday | tags | links |\n")
+
+
+def _back_a_history_line_linking_another_manifest(run: Path) -> None:
+    relative = _history_file(run)
+    line = (run / relative).read_text(encoding="utf-8")
+    rewrite_backed(run, relative, line.replace(f"(./{Path(relative).stem})", "(./renamed)"))
+
+
+def _back_an_untitled_manifest(run: Path) -> None:
+    relative = _manifest_file(run)
+    rewrite_backed(run, relative, (run / relative).read_text().split("\n", 1)[1])
 
 
 @pytest.mark.parametrize(
     ("damage", "problem"),
     [
-        (_break_history_line, "is not one build history row"),
-        (_drop_a_manifest, "has no manifests/"),
-        (_drop_a_history_line, "has no hist_lines/"),
-        (_rename_a_build, "renamed.txt does not link its manifest ./renamed"),
-        (_untitle_a_manifest, "does not start with '# Build manifest for image: <image>'"),
-        (_drop_the_history_folder, "hist_lines not found: pass the folder given to pytest"),
+        (_change_a_history_line, "does not match the checksum in inspections.json"),
+        (_drop_a_manifest, "cannot be read (No such file or directory)"),
+        (_drop_the_record, "inspections.json not found: the folder holds no complete run"),
+        (_link_a_history_line_to_a_secret, "is a symbolic link"),
+        (_unlist_a_manifest, "lists no manifests/"),
+        (_back_a_broken_history_line, "is not one build history row"),
+        (_back_a_history_line_linking_another_manifest, "does not link its manifest"),
+        (_back_an_untitled_manifest, "does not start with '# Build manifest for image: "),
     ],
 )
 def test_bad_runs_change_nothing(
@@ -239,11 +266,48 @@ def test_bad_runs_change_nothing(
     damage(runs["2026-02"])
     arguments = ["--wiki", str(wiki), str(runs["2026-01-x86"]), str(runs["2026-02"])]
     assert update_wiki_main(arguments) == 2
-    error = capsys.readouterr().err
-    assert error.startswith("stack-update-wiki: error: ")
-    assert problem in error
-    assert error.count("\n") == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("stack-update-wiki: error: ")
+    assert problem in captured.err
+    assert captured.err.count("\n") == 1
+    assert "SECRET" not in captured.out + captured.err
     assert _snapshot(wiki) == before
+
+
+def test_a_failed_image_is_skipped_even_with_its_old_files_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "run"
+    write_run(run, RUNS["2026-02"][0], C3, [BASE, MINIMAL])
+    old = {path: path.read_bytes() for path in run.glob("*/*minimal-notebook*")}
+    failed = Build(MINIMAL.image, outcome="failed")
+    write_run(run, datetime(2026, 2, 3, 0, 0, 0, tzinfo=UTC), C3, [failed])
+    assert not list(run.glob("*/*minimal-notebook*"))  # the plugin removed them
+    for path, content in old.items():  # restored by hand, or by a CI cache
+        path.write_bytes(content)
+    wiki = tmp_path / "wiki"
+    assert update_wiki_main(["--wiki", str(wiki), str(run)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"skipped minimal-notebook (x86_64, default) in {run}: inspections.json says its "
+        "outcome is failed; only passed images are published\n"
+    )
+    rows = page_rows((wiki / "monthly-files" / "2026-02.md").read_text())
+    assert [row.image for row in rows] == ["base-notebook"]
+    assert not [path for path in _files(wiki) if "minimal-notebook" in path]
+
+
+def test_a_closed_stdout_stops_the_printing_not_the_update(
+    tmp_path: Path, runs: dict[str, Path]
+) -> None:
+    wiki, expected = tmp_path / "wiki", tmp_path / "expected"
+    folders = [str(folder) for folder in runs.values()]
+    completed = run_with_closed_stdout("update_wiki_main", ["--wiki", str(wiki), *folders])
+    assert (completed.returncode, completed.stderr) == (0, "")
+    _update(expected, list(runs.values()))
+    assert {name: content for name, (content, _) in _snapshot(wiki).items()} == {
+        name: content for name, (content, _) in _snapshot(expected).items()
+    }
 
 
 def test_bad_options_exit_with_2(

@@ -1,0 +1,139 @@
+"""Run folders read through their record: the publishing commands trust nothing else.
+
+A run folder is the folder given to `pytest --emit-manifests`. Its record, `inspections.json`,
+must be there and valid. Only entries whose outcome is `passed` are published, and only
+through the files the record lists for them, read by `record.verified_file` (checksum
+matched, no symbolic link). Entries of any other outcome are skipped with a note; files left
+for them, if any, are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from inspections.publishing.errors import PublishUsageError
+from inspections.publishing.references import is_image_id
+from inspections.publishing.tags_files import (
+    TAGS_FOLDER,
+    TagsFile,
+    parse_tags_file,
+    tags_file_name,
+)
+from inspections.record import (
+    RECORD_FILE,
+    RecordedImage,
+    RecordError,
+    RunRecord,
+    read_record,
+    verified_file,
+)
+from inspections.stack import NAME_PATTERN
+
+Notify = Callable[[str], None]
+
+RERUN = "run pytest --emit-manifests into its folder again"
+_PLATFORM = re.compile(r"[a-z0-9_]+")
+
+
+def read_run(folder: Path) -> RunRecord:
+    """The record of the run folder `folder`, every passed entry checked; else one-line error."""
+    try:
+        record = read_record(folder)
+    except RecordError as error:
+        raise PublishUsageError(str(error)) from error
+    seen: set[tuple[str, str, str]] = set()
+    for number, image in enumerate(record.images, start=1):
+        if image.passed:
+            _check_passed(record, number, image)
+            key = (image.image, image.variant, image.platform)
+            if key in seen:
+                raise PublishUsageError(
+                    f"{record.folder / RECORD_FILE} lists {image.label} twice: {RERUN}"
+                )
+            seen.add(key)
+    return record
+
+
+def _check_passed(record: RunRecord, number: int, image: RecordedImage) -> None:
+    where = f"{record.folder / RECORD_FILE}, entry {number}"
+    names = (NAME_PATTERN, image.image), (NAME_PATTERN, image.variant), (_PLATFORM, image.platform)
+    if not all(pattern.fullmatch(name) for pattern, name in names):
+        raise PublishUsageError(f"{where}: invalid image, variant or platform name: {RERUN}")
+    if not is_image_id(image.image_id):
+        raise PublishUsageError(f"{where} ({image.label}): no valid image id: {RERUN}")
+    if tags_file_name(image) not in image.files:
+        raise PublishUsageError(
+            f"{where} ({image.label}): lists no {tags_file_name(image)}: {RERUN}"
+        )
+
+
+def skipped_note(record: RunRecord, image: RecordedImage) -> str:
+    """The line that says why an entry that did not pass is not published."""
+    return (
+        f"skipped {image.label} in {record.folder}: {RECORD_FILE} says its outcome is "
+        f"{image.outcome}; only passed images are published"
+    )
+
+
+def passed_images(record: RunRecord, on_skip: Notify) -> list[RecordedImage]:
+    """The passed entries of `record`; `on_skip` hears of every other one."""
+    passed = []
+    for image in record.images:
+        if image.passed:
+            passed.append(image)
+        else:
+            on_skip(skipped_note(record, image))
+    return passed
+
+
+def verified_text(record: RunRecord, image: RecordedImage, relative: str) -> str:
+    """The text of a file the record backs for `image`, checked; else one-line error."""
+    try:
+        data = verified_file(record, image, relative)
+    except RecordError as error:
+        raise PublishUsageError(str(error)) from error
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PublishUsageError(f"{record.folder / relative} is not UTF-8 text: {RERUN}") from error
+
+
+def run_tags_file(record: RunRecord, image: RecordedImage) -> TagsFile:
+    """The verified tags file of a passed entry."""
+    relative = tags_file_name(image)
+    return parse_tags_file(record.folder / relative, verified_text(record, image, relative), image)
+
+
+def tags_file_argument(path: Path) -> TagsFile:
+    """The tags file `path`, given as `<run folder>/tags/<name>.txt`, verified by its record."""
+    if path.parent.name != TAGS_FOLDER:
+        raise PublishUsageError(
+            f"{path} is not in the {TAGS_FOLDER} folder of a run folder: pass "
+            f"<folder>/{TAGS_FOLDER}/<file>.txt as pytest --emit-manifests wrote it"
+        )
+    record = read_run(path.parent.parent)
+    relative = f"{TAGS_FOLDER}/{path.name}"
+    image = next((image for image in record.images if tags_file_name(image) == relative), None)
+    if image is None:
+        raise PublishUsageError(
+            f"{path} is not listed in {record.folder / RECORD_FILE}: it is not from the run "
+            "recorded there; pass the tags files of that run"
+        )
+    if not image.passed:
+        raise PublishUsageError(
+            f"{path}: {RECORD_FILE} says {image.label} {image.outcome} in the last run, so it "
+            f"has no tags to publish (a file found there is left from an earlier run): fix the "
+            f"image and {RERUN}"
+        )
+    return run_tags_file(record, image)
+
+
+def read_run_tags(run_folders: Iterable[Path], on_skip: Notify) -> list[TagsFile]:
+    """The verified tags files of every passed image of the runs; `on_skip` hears of the rest."""
+    tags_files = []
+    for folder in run_folders:
+        record = read_run(folder)
+        tags_files += [run_tags_file(record, image) for image in passed_images(record, on_skip)]
+    return tags_files
