@@ -103,6 +103,22 @@ def is_safe_relative(relative: str) -> bool:
     )
 
 
+def read_contained(root: Path, relative: str) -> bytes:
+    """The bytes of `root / relative`, through no link (the last step opened without following)."""
+    path = contained(root, relative)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafePathError(
+                f"{path} is a symbolic link: links are not followed here; replace it with a "
+                "real file or folder"
+            ) from error
+        raise
+    with os.fdopen(descriptor, "rb") as stream:
+        return stream.read()
+
+
 def contained(root: Path, relative: str) -> Path:
     """`root / relative`, refused when it leaves `root` or passes through a link."""
     if not is_safe_relative(relative):

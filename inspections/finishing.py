@@ -57,11 +57,10 @@ def prepare_output_folder(stack: StackSession) -> None:
         )
 
 
-def apply_tags(stack: StackSession, verdict: ImageVerdict) -> None:
+def apply_tags(stack: StackSession, verdict: ImageVerdict, image_id: str) -> None:
     """Tag the inspected image id with every tag of a passed image; failing makes it fail."""
     assert verdict.inspected is not None, "a passed verdict has its image"
     try:
-        image_id = stack.resolve(verdict.name).id
         stack.engine.tag(image_id, tag_lines(verdict.inspected))
     except StackInspectionError as error:
         verdict.failures.append(f"applying tags failed: {error}")

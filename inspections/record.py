@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from inspections.errors import StackInspectionError
-from inspections.files import UnsafePathError, contained, is_safe_relative
+from inspections.files import UnsafePathError, is_safe_relative, read_contained
 
 RECORD_FILE = "inspections.json"
 RECORD_FORMAT = "stack-inspections run record"
@@ -143,7 +143,7 @@ def read_record(folder: Path) -> RunRecord:
             f"{folder} is not a folder: pass the folder given to pytest --emit-manifests"
         )
     try:
-        text = contained(folder, RECORD_FILE).read_text(encoding="utf-8")
+        text = read_contained(folder, RECORD_FILE).decode("utf-8")
     except FileNotFoundError as error:
         raise RecordError(
             f"{path} not found: the folder holds no complete run; {_RERUN}"
@@ -169,7 +169,7 @@ def verified_file(record: RunRecord, image: RecordedImage, relative: str) -> byt
             f"image and {_RERUN}"
         )
     try:
-        data = contained(record.folder, relative).read_bytes()
+        data = read_contained(record.folder, relative)
     except UnsafePathError as error:
         raise RecordError(str(error)) from error
     except OSError as error:

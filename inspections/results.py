@@ -46,6 +46,7 @@ class ImageResult:
     tests: dict[str, str] = field(default_factory=dict)  # nodeid -> passed/failed/skipped
     test_errors: dict[str, str] = field(default_factory=dict)
     crashes: list[str] = field(default_factory=list)  # failures reported without image facts
+    ids: set[str] = field(default_factory=set)  # image ids the items saw (more than one: rebuilt)
     timing: dict[str, Any] = field(default_factory=dict)
     first_start: float | None = None
     last_stop: float | None = None
@@ -92,12 +93,19 @@ class ImageResult:
         return bool(self.facts or self.crashes)
 
     def inspection_failures(self) -> list[str]:
-        """Crashes and failed inspections, one line each."""
+        """Crashes, a rebuild during the session and failed inspections, one line each."""
         failed = [
             f"{result.name} failed: {result.error}"
             for result in self.inspections.values()
             if result.outcome == "failed"
         ]
+        if len(self.ids) > 1:
+            seen = " and ".join(sorted(image_id[:19] for image_id in self.ids))
+            failed.insert(
+                0,
+                f"the image changed during the session ({seen}): rebuild images before the "
+                "session, then run it again",
+            )
         return [*self.crashes, *failed]
 
     def missing_inspections(self) -> list[str]:
@@ -155,6 +163,8 @@ class ResultsCollector:
         image = self.images[image_facts["name"]]
         if len(image_facts) > len(image.facts):
             image.facts = dict(image_facts)
+        if image_facts.get("id"):
+            image.ids.add(str(image_facts["id"]))
         image.note_times(report)
         timing = getattr(report, TIMING_ATTRIBUTE, None)
         if timing and len(timing["commands_executed"]) >= len(

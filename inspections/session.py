@@ -347,7 +347,7 @@ class StackSession:
             if verdict.passed and self.options.apply_tags:
                 from inspections.finishing import apply_tags
 
-                apply_tags(self, verdict)
+                apply_tags(self, verdict, str(result.facts.get("id", "")))
             self.verdicts[name] = verdict
             report_verdict(self.config, verdict, self.location_of(name), strict)
 

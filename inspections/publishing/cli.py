@@ -30,7 +30,7 @@ from inspections.publishing.reports import (
     merge_document,
     write_report,
 )
-from inspections.publishing.run_folders import read_run_tags, tags_file_argument
+from inspections.publishing.run_folders import read_run_tags, tags_file_argument, unpublished
 from inspections.publishing.tagging import apply_tags, check_inspected
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from inspections.publishing.wiki import update_wiki
@@ -64,6 +64,9 @@ def _run(parser: argparse.ArgumentParser, action: Action, argv: Sequence[str] | 
             f"{parser.prog}: error: {error.filename or 'a file'}: {error.strerror}: fix the "
             "file's folder (permissions, free space), then run again"
         )
+    except KeyboardInterrupt:
+        warn(f"{parser.prog}: interrupted: what the lines above say was done, nothing more")
+        status = 130
     silence_closed_output()
     return status
 
@@ -171,7 +174,16 @@ def _merge(arguments: argparse.Namespace) -> int:
         if (not arguments.image or key[0] in arguments.image)
         and (not arguments.variant or key[1] in arguments.variant)
     }
-    if not chosen:
+    # A platform that did not pass would be missing from the merged tags, which could replace
+    # a tag of every platform with one of fewer: such an image is not merged at all.
+    incomplete = sorted(unpublished(arguments.runs) & set(chosen))
+    for image, variant in incomplete:
+        warn(
+            f"failed {image} ({variant}): a platform's run of it did not pass; merge it once "
+            "every platform passed"
+        )
+        del chosen[(image, variant)]
+    if not chosen and not incomplete:
         found = ", ".join(f"{image} ({variant})" for image, variant in groups) or "none"
         raise PublishUsageError(
             f"no passed images match --image/--variant in the run folders (found: {found})"
@@ -185,11 +197,13 @@ def _merge(arguments: argparse.Namespace) -> int:
             _report_outcome(outcome, arguments.push)
     failed = sum(bool(outcome.problem) for outcome in outcomes)
     if arguments.json is not None:
-        write_report(arguments.json, merge_document(outcomes, arguments.push, not failed))
-    if failed:
+        complete = not failed and not incomplete
+        write_report(arguments.json, merge_document(outcomes, arguments.push, complete))
+    if failed or incomplete:
         raise PublishError(
-            f"{failed} of {len(outcomes)} merged tags not pushed: fix what the 'failed' lines "
-            "say (push missing platforms with stack-push-tags), then run again"
+            f"{failed} of {len(outcomes)} merged tags and {len(incomplete)} images not merged: "
+            "fix what the 'failed' lines say (push missing platforms with stack-push-tags), "
+            "then run again"
         )
     if not arguments.push:
         say(f"dry run: {len(outcomes)} merged tags ready; pass --push to push them")

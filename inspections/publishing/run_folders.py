@@ -130,6 +130,16 @@ def tags_file_argument(path: Path) -> TagsFile:
     return run_tags_file(record, image)
 
 
+def unpublished(run_folders: Iterable[Path]) -> set[tuple[str, str]]:
+    """(image, variant) of every entry of the runs whose outcome is not `passed`."""
+    return {
+        (image.image, image.variant)
+        for folder in run_folders
+        for image in read_run(folder).images
+        if not image.passed
+    }
+
+
 def read_run_tags(run_folders: Iterable[Path], on_skip: Notify) -> list[TagsFile]:
     """The verified tags files of every passed image of the runs; `on_skip` hears of the rest."""
     tags_files = []

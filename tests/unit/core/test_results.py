@@ -336,3 +336,19 @@ def test_failure_message_from_text(longrepr: str | None, expected: str) -> None:
     report = make_report("test_x[root]", "call", "passed", longrepr=longrepr)
 
     assert failure_message(report) == expected
+
+
+def test_an_image_rebuilt_during_the_session_fails() -> None:
+    """Workers that saw different ids of one image inspected two different images."""
+    collector = ResultsCollector(PLAN, image_of_stack_nodeid)
+    for report in inspection_reports(PYTHON, "python-3.11"):
+        collector.add(report)
+    rebuilt = {**FULL_FACTS, "id": "sha256:def"}
+    collector.add(make_report("images/root/test_root.py::test_x[root]", "call", image=rebuilt))
+
+    failures = collector.images["root"].inspection_failures()
+
+    assert failures[0] == (
+        "the image changed during the session (sha256:abc and sha256:def): rebuild images "
+        "before the session, then run it again"
+    )
