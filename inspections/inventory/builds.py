@@ -1,0 +1,105 @@
+"""The facts of one build of one image: what a change report compares and an SBOM describes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspections.inventory.errors import InventoryError, shown
+from inspections.inventory.model import Inventory
+from inspections.inventory.sizes import ImageSize
+
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_COMMIT = re.compile(r"[0-9a-f]{7,64}")
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_TEXT_KEYS = ("image", "platform", "variant", "commit", "timestamp", "reference", "image_id")
+
+
+@dataclass(frozen=True)
+class BuildFacts:
+    """One build of an image, for one platform and variant.
+
+    `tags` are tag names without repository (`x86_64-python-3.12`), `-latest` ones left out
+    (the build history does not list them); `reference` is the repository without tag
+    (`quay.io/jupyter/base-notebook`) and `image_id` the engine's id, both empty when unknown.
+    """
+
+    image: str
+    platform: str
+    variant: str
+    commit: str
+    timestamp: str
+    tags: tuple[str, ...] = ()
+    size: ImageSize | None = None
+    inventory: Inventory = field(default_factory=Inventory)
+    reference: str = ""
+    image_id: str = ""
+
+    def __post_init__(self) -> None:
+        problem = _facts_problem(self)
+        if problem:
+            raise InventoryError(f"invalid build facts of {shown(self.image)}: {problem}")
+        kept = sorted({tag for tag in self.tags if not is_latest_tag(tag)})
+        object.__setattr__(self, "tags", tuple(kept))
+
+    def to_json(self) -> dict[str, Any]:
+        """The facts as plain JSON built-ins."""
+        return {
+            "image": self.image,
+            "platform": self.platform,
+            "variant": self.variant,
+            "commit": self.commit,
+            "timestamp": self.timestamp,
+            "tags": list(self.tags),
+            "size": self.size.to_json() if self.size else None,
+            "inventory": self.inventory.to_json(),
+            "reference": self.reference,
+            "image_id": self.image_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> BuildFacts:
+        """Facts from `to_json()` output; anything else raises a one-line InventoryError."""
+        expected = {*_TEXT_KEYS, "tags", "size", "inventory"}
+        if not isinstance(data, Mapping) or set(data) != expected:
+            got = sorted(map(str, data)) if isinstance(data, Mapping) else type(data).__name__
+            raise InventoryError(f"build facts must have the keys {sorted(expected)}, got {got}")
+        for key in _TEXT_KEYS:
+            if not isinstance(data[key], str):
+                raise InventoryError(f"build facts: {key!r} must be a string")
+        tags = data["tags"]
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise InventoryError("build facts: 'tags' must be a list of strings")
+        return cls(
+            **{key: data[key] for key in _TEXT_KEYS},
+            tags=tuple(tags),
+            size=None if data["size"] is None else ImageSize.from_json(data["size"]),
+            inventory=Inventory.from_json(data["inventory"]),
+        )
+
+
+def is_latest_tag(tag: str) -> bool:
+    """True for `latest` and its prefixed forms (`x86_64-latest`, `x86_64-cuda12-latest`)."""
+    return tag == "latest" or tag.endswith("-latest")
+
+
+def _facts_problem(facts: BuildFacts) -> str:
+    for name in ("image", "platform", "variant"):
+        value: str = getattr(facts, name)
+        if not _NAME.fullmatch(value):
+            return f"{name} {shown(value)} must be lowercase letters, digits, '.', '_' or '-'"
+    if not _COMMIT.fullmatch(facts.commit):
+        return f"commit {shown(facts.commit)} is not a git sha"
+    if not _TIMESTAMP.fullmatch(facts.timestamp):
+        return f"timestamp {shown(facts.timestamp)} is not like 2026-11-27T14:50:46Z"
+    for tag in facts.tags:
+        if not _TAG.fullmatch(tag):
+            return f"tag {shown(tag)} is not a Docker tag"
+    for name in ("reference", "image_id"):
+        value = getattr(facts, name)
+        if len(value) > 512 or any(not c.isprintable() or c.isspace() for c in value):
+            return f"{name} {shown(value)} has whitespace or control characters"
+    return ""

@@ -1,0 +1,206 @@
+"""What changed between two builds of the same image: packages, tags and size."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from inspections.inventory.builds import BuildFacts
+from inspections.inventory.errors import InventoryError
+from inspections.inventory.model import Inventory, Package
+from inspections.inventory.sizes import ImageSize
+from inspections.inventory.versions import compare_versions
+
+KINDS = ("added", "removed", "upgraded", "downgraded", "changed")
+MINUS = "\N{MINUS SIGN}"
+_SYMBOLS = {"added": "+", "removed": MINUS, "upgraded": "↑", "downgraded": "↓", "changed": "~"}
+_PYPI_SEPARATORS = re.compile(r"[-_.]+")
+
+
+@dataclass(frozen=True, order=True)
+class PackageChange:
+    """One package that differs: `old` is empty when added, `new` when removed.
+
+    `arch` is set only when the name alone does not tell the packages apart (multi-arch).
+    """
+
+    ecosystem: str
+    kind: str
+    name: str
+    old: str = ""
+    new: str = ""
+    arch: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        data = {"ecosystem": self.ecosystem, "kind": self.kind, "name": self.name}
+        for key in ("old", "new", "arch"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
+
+
+@dataclass(frozen=True)
+class SizeChange:
+    """The image size before and after; approximate when either came from the human format."""
+
+    previous: ImageSize
+    current: ImageSize
+
+    @property
+    def change(self) -> int:
+        return self.current.bytes - self.previous.bytes
+
+    @property
+    def percent(self) -> float | None:
+        """The change in percent of the previous size; None when that was zero."""
+        return 100 * self.change / self.previous.bytes if self.previous.bytes else None
+
+    @property
+    def approximate(self) -> bool:
+        return not (self.previous.exact and self.current.exact)
+
+    def to_json(self) -> dict[str, Any]:
+        percent = self.percent
+        return {
+            "previous": self.previous.to_json(),
+            "current": self.current.to_json(),
+            "change_bytes": self.change,
+            "change_percent": None if percent is None else round(percent, 2),
+            "approximate": self.approximate,
+        }
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """The changes of one image (platform, variant) from a previous build to the current one."""
+
+    previous: BuildFacts
+    current: BuildFacts
+    packages: tuple[PackageChange, ...]
+    tags_gained: tuple[str, ...]
+    tags_lost: tuple[str, ...]
+    size: SizeChange | None
+
+    def counts(self, ecosystem: str | None = None) -> dict[str, int]:
+        """How many packages were added, removed, upgraded, downgraded, changed."""
+        found = Counter(
+            change.kind for change in self.packages if ecosystem in (None, change.ecosystem)
+        )
+        return {kind: found[kind] for kind in KINDS}
+
+    def ecosystems(self) -> list[str]:
+        """The ecosystems with at least one change, sorted."""
+        return sorted({change.ecosystem for change in self.packages})
+
+    def summary(self) -> str:
+        """Counts for a terminal table: `+3 \N{MINUS SIGN}1 ↑12 ↓0` (added, removed, upgraded,
+        downgraded), then `~2` when some versions changed in an order the rules cannot tell."""
+        counts = self.counts()
+        shown = [f"{_SYMBOLS[kind]}{counts[kind]}" for kind in KINDS[:4]]
+        if counts["changed"]:
+            shown.append(f"{_SYMBOLS['changed']}{counts['changed']}")
+        return " ".join(shown)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as plain JSON built-ins (for inspections.json)."""
+        return {
+            "image": self.current.image,
+            "platform": self.current.platform,
+            "variant": self.current.variant,
+            "previous": {"commit": self.previous.commit, "timestamp": self.previous.timestamp},
+            "current": {"commit": self.current.commit, "timestamp": self.current.timestamp},
+            "summary": self.summary(),
+            "counts": self.counts(),
+            "packages": [change.to_json() for change in self.packages],
+            "tags": {"gained": list(self.tags_gained), "lost": list(self.tags_lost)},
+            "size": self.size.to_json() if self.size else None,
+        }
+
+
+def compare_builds(previous: BuildFacts, current: BuildFacts) -> ChangeReport:
+    """The changes from `previous` to `current`, two builds of the same image and platform."""
+    for attribute in ("image", "platform", "variant"):
+        before, after = getattr(previous, attribute), getattr(current, attribute)
+        if before != after:
+            raise InventoryError(
+                f"cannot compare builds of different images: {attribute} {before!r} before, "
+                f"{after!r} now; compare a build with an earlier build of the same image, "
+                "platform and variant"
+            )
+    previous_tags, current_tags = set(previous.tags), set(current.tags)
+    size = SizeChange(previous.size, current.size) if previous.size and current.size else None
+    return ChangeReport(
+        previous=previous,
+        current=current,
+        packages=package_changes(previous.inventory, current.inventory),
+        tags_gained=tuple(sorted(current_tags - previous_tags)),
+        tags_lost=tuple(sorted(previous_tags - current_tags)),
+        size=size,
+    )
+
+
+def _identity(package: Package) -> tuple[str, str]:
+    """What makes two listings' entries the same package: pypi names compare normalized."""
+    if package.ecosystem == "pypi":
+        return package.ecosystem, _PYPI_SEPARATORS.sub("-", package.name).lower()
+    return package.ecosystem, package.name
+
+
+def _grouped(inventory: Inventory) -> dict[tuple[str, str], list[Package]]:
+    groups: dict[tuple[str, str], list[Package]] = defaultdict(list)
+    for package in inventory.packages:
+        groups[_identity(package)].append(package)
+    return groups
+
+
+def _version_change(old: Package, new: Package, arch: str = "") -> PackageChange | None:
+    if old.version == new.version:
+        return None
+    order = compare_versions(new.ecosystem, old.version, new.version)
+    kind = "upgraded" if order == -1 else "downgraded" if order == 1 else "changed"
+    return PackageChange(new.ecosystem, kind, new.name, old.version, new.version, arch)
+
+
+def _several(ecosystem: str, old: list[Package], new: list[Package]) -> list[PackageChange]:
+    """Changes within one name listed several times: matched by architecture, else by version."""
+    changes: list[PackageChange] = []
+    by_arch_old: dict[str, list[Package]] = defaultdict(list)
+    by_arch_new: dict[str, list[Package]] = defaultdict(list)
+    for package in old:
+        by_arch_old[package.arch].append(package)
+    for package in new:
+        by_arch_new[package.arch].append(package)
+    for arch in sorted(set(by_arch_old) | set(by_arch_new)):
+        before, after = by_arch_old[arch], by_arch_new[arch]
+        if len(before) == 1 and len(after) == 1:
+            change = _version_change(before[0], after[0], arch)
+            changes.extend([change] if change else [])
+            continue
+        old_versions = Counter(package.version for package in before)
+        new_versions = Counter(package.version for package in after)
+        name = (after or before)[0].name
+        for version in (old_versions - new_versions).elements():
+            changes.append(PackageChange(ecosystem, "removed", name, old=version, arch=arch))
+        for version in (new_versions - old_versions).elements():
+            changes.append(PackageChange(ecosystem, "added", name, new=version, arch=arch))
+    return changes
+
+
+def package_changes(previous: Inventory, current: Inventory) -> tuple[PackageChange, ...]:
+    """Every package added, removed, upgraded, downgraded or changed, sorted."""
+    before, after = _grouped(previous), _grouped(current)
+    changes: list[PackageChange] = []
+    for identity in sorted(set(before) | set(after)):
+        old, new = before.get(identity, []), after.get(identity, [])
+        if not old:
+            changes += [PackageChange(p.ecosystem, "added", p.name, new=p.version) for p in new]
+        elif not new:
+            changes += [PackageChange(p.ecosystem, "removed", p.name, old=p.version) for p in old]
+        elif len(old) == 1 and len(new) == 1:
+            change = _version_change(old[0], new[0])
+            changes.extend([change] if change else [])
+        else:
+            changes += _several(identity[0], old, new)
+    return tuple(sorted(changes, key=lambda c: (c.ecosystem, KINDS.index(c.kind), c.name, c.arch)))

@@ -1,0 +1,140 @@
+"""Reading a build manifest back: its build info and the quoted command outputs of its pieces.
+
+The format is the Jupyter Docker Stacks' one: `# Build manifest for image: <image>:<sha12>`,
+a `## Build Info` list, then H2 pieces made of sections; a quoted section is `` `<command>`: ``,
+a blank line and a fence (three or more backticks, info string `text`) holding the output.
+The `` `$ <command>` `` form (inline code without the colon) is read too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from inspections.inventory.distro import Distro
+from inspections.inventory.errors import InventoryError, shown
+from inspections.inventory.model import Inventory
+from inspections.inventory.parsers.apt import APT_LIST_COMMAND, guess_distro
+from inspections.inventory.parsers.registry import LISTING_PARSERS
+
+_TITLE = re.compile(r"^# Build manifest for image: (?P<image>[^\s:]+)(?::(?P<tag>\S+))?$")
+_PIECE = re.compile(r"^## (?P<title>.+)$")
+_COMMAND = re.compile(r"^(?P<ticks>`+) ?(?:\$ )?(?P<command>.+?) ?(?P=ticks):?$")
+_FENCE_OPEN = re.compile(r"^(?P<ticks>`{3,})[A-Za-z]*$")
+_TIMESTAMP = re.compile(r"^- Build timestamp: (?P<value>\S+)$")
+_IMAGE = re.compile(r"^- Docker image: `(?P<value>[^`]+)`$")
+_SIZE = re.compile(r"^- Docker image size: (?P<value>.+)$")
+_COMMIT = re.compile(r"^- Git commit SHA: \[(?P<sha>[0-9a-f]{7,64})\]\((?P<url>[^)\s]*)\)$")
+_MAX_CHARS = 100_000_000
+
+
+@dataclass(frozen=True)
+class QuotedOutput:
+    """One command of a manifest piece and the output the manifest shows for it."""
+
+    piece: str
+    command: str
+    output: str
+
+
+@dataclass(frozen=True)
+class BuildManifest:
+    """What a build manifest says about its build."""
+
+    image: str
+    tag: str
+    timestamp: str
+    reference: str
+    size: str
+    commit: str
+    outputs: tuple[QuotedOutput, ...]
+
+    def output_of(self, command: str) -> str | None:
+        """The output quoted for `command`, or None when no piece quotes it."""
+        return next((q.output for q in self.outputs if q.command == command), None)
+
+    def inventory(self, distro: Distro | None = None) -> Inventory:
+        """The packages of every listing the manifest quotes, read by the same parsers.
+
+        Without `distro`, deb purls get a namespace guessed from the apt listing.
+        """
+        if distro is None:
+            distro = guess_distro(self.output_of(APT_LIST_COMMAND) or "")
+        found = []
+        for quoted in self.outputs:
+            parser = LISTING_PARSERS.get(quoted.command)
+            if parser:
+                try:
+                    found.append(parser.parse(quoted.output, distro))
+                except InventoryError as error:
+                    raise InventoryError(
+                        f"build manifest of {self.image}, piece {quoted.piece!r}: {error}"
+                    ) from None
+        return Inventory.merged(*found)
+
+
+def _fenced_block(lines: list[str], start: int) -> tuple[str, int]:
+    """The text of the fence opening at `start` and the index after its closing line."""
+    ticks = len(_FENCE_OPEN.match(lines[start])["ticks"])  # type: ignore[index]
+    for end in range(start + 1, len(lines)):
+        if re.fullmatch(rf"`{{{ticks},}}", lines[end].strip()):
+            return "\n".join(lines[start + 1 : end]), end + 1
+    raise InventoryError(
+        f"build manifest: the fence opened on line {start + 1} is never closed; "
+        "expected a closing line of at least as many backticks"
+    )
+
+
+def read_build_manifest(text: str) -> BuildManifest:
+    """The facts and quoted outputs of a build manifest in the Jupyter Docker Stacks' format."""
+    if len(text) > _MAX_CHARS or "\x00" in text:
+        raise InventoryError("build manifest: not a text file of a sensible size")
+    lines = text.splitlines()
+    title = _TITLE.match(lines[0]) if lines else None
+    if title is None:
+        first = lines[0] if lines else ""
+        raise InventoryError(
+            f"build manifest starts with {shown(first)}; expected "
+            "'# Build manifest for image: <image>:<sha12>'"
+        )
+    info: dict[str, str] = {}
+    outputs: list[QuotedOutput] = []
+    piece = ""
+    index = 1
+    while index < len(lines):
+        line = lines[index]
+        if _FENCE_OPEN.match(line):  # a fence without a command: the commit message
+            _, index = _fenced_block(lines, index)
+            continue
+        heading, command = _PIECE.match(line), _COMMAND.match(line)
+        if heading:
+            piece = heading["title"]
+        elif command and index + 2 < len(lines) and not lines[index + 1].strip():
+            if _FENCE_OPEN.match(lines[index + 2]):
+                output, index = _fenced_block(lines, index + 2)
+                outputs.append(QuotedOutput(piece, command["command"], output))
+                continue
+        else:
+            for key, pattern in (("timestamp", _TIMESTAMP), ("reference", _IMAGE), ("size", _SIZE)):
+                match = pattern.match(line)
+                if match and key not in info:
+                    info[key] = match["value"]
+            commit = _COMMIT.match(line)
+            if commit and "commit" not in info:
+                info["commit"] = commit["sha"]
+        index += 1
+    missing = [key for key in ("timestamp", "reference", "size", "commit") if key not in info]
+    if missing:
+        raise InventoryError(
+            f"build manifest of {title['image']} has no {', '.join(missing)} in its Build Info; "
+            "expected lines like '- Build timestamp: 2026-11-27T14:50:46Z'"
+        )
+    return BuildManifest(
+        image=title["image"],
+        tag=title["tag"] or "",
+        timestamp=info["timestamp"],
+        reference=info["reference"],
+        size=info["size"],
+        commit=info["commit"],
+        outputs=tuple(outputs),
+    )

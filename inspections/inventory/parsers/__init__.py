@@ -1,0 +1,6 @@
+"""One parser per listing command, from that command's exact output to an Inventory.
+
+Each parser names its command in a module constant, rejects output it cannot read with a
+one-line InventoryError naming the command and what it expected, and skips no line that looks
+like a package.
+"""

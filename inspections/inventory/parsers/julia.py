@@ -1,0 +1,46 @@
+"""`julia -E 'import Pkg; Pkg.status()'`: the packages of Julia's default environment.
+
+Lines look like `  [7073ff75] IJulia v1.34.4`, possibly marked in front (`⌃`, `⌅`, `→`) and
+annotated after the version (a path in backticks, `⚲`, `[loaded: v1.2.3]`). A standard
+library shows no version. `Pkg.status` prints only the first 8 digits of each uuid, so the
+purls carry no uuid qualifier.
+"""
+
+from __future__ import annotations
+
+import re
+
+from inspections.inventory.errors import InventoryError
+from inspections.inventory.model import Inventory
+from inspections.inventory.parsers.lines import listing_lines, unreadable
+from inspections.inventory.purls import julia_package
+
+JULIA_PACKAGES_COMMAND = "julia -E 'import Pkg; Pkg.status()'"
+
+_PACKAGE = re.compile(
+    r"^(?:\S )?\s*\[(?P<uuid>[0-9a-f]{8})\] (?P<name>\S+)(?: v(?P<version>\d\S*))?(?: .*)?$"
+)
+_STATUS = re.compile(r"^\s*Status `.*`(?: \(empty project\))?$")
+_PROJECT = re.compile(r"^\s*Project \S+ v\S+$")
+_INFO = re.compile(r"^\s*Info ")
+_RETURN_VALUE = "nothing"  # what `julia -E` prints for Pkg.status()'s return value
+_EXPECTED = "lines like '  [7073ff75] IJulia v1.34.4' after a 'Status `...`' line"
+
+
+def parse_julia_status(output: str) -> Inventory:
+    """The julia packages of `Pkg.status()` output (an empty project gives an empty inventory)."""
+    packages = []
+    seen_status = False
+    for number, line in enumerate(listing_lines(output, JULIA_PACKAGES_COMMAND), start=1):
+        if _STATUS.match(line):
+            seen_status = True
+            continue
+        if not line.strip() or line == _RETURN_VALUE or _PROJECT.match(line) or _INFO.match(line):
+            continue
+        match = _PACKAGE.match(line)
+        if match is None:
+            raise unreadable(JULIA_PACKAGES_COMMAND, number, line, _EXPECTED)
+        packages.append(julia_package(match["name"], match["version"] or ""))
+    if not seen_status and not packages:
+        raise InventoryError(f"`{JULIA_PACKAGES_COMMAND}` printed no status; expected {_EXPECTED}")
+    return Inventory.of(packages)

@@ -1,0 +1,75 @@
+"""A change report as Markdown, one file per image beside its build manifest."""
+
+from __future__ import annotations
+
+from inspections.inventory.changes import MINUS, ChangeReport, SizeChange
+from inspections.inventory.markdown import cell, code, table
+from inspections.inventory.sizes import human_size
+
+_ECOSYSTEM_TITLES = {
+    "deb": "Debian packages (deb)",
+    "pypi": "Python packages (pypi)",
+    "conda": "conda packages",
+    "cran": "R packages (cran)",
+    "julia": "Julia packages",
+    "npm": "npm packages",
+}
+_SHORT_SHA = 12
+
+
+def _size_line(size: SizeChange | None) -> str:
+    if size is None:
+        return "- Size: not known for both builds"
+    sign = "+" if size.change >= 0 else MINUS
+    percent = size.percent
+    change = f"{sign}{human_size(abs(size.change))}"
+    if percent is not None:
+        change += f", {sign}{abs(percent):.2f} %"
+    before, after = human_size(size.previous.bytes), human_size(size.current.bytes)
+    line = f"- Size: {before} → {after} ({change})"
+    rounded = [
+        f"the {side} build's {code(part.shown)}"
+        for side, part in (("previous", size.previous), ("current", size.current))
+        if not part.exact
+    ]
+    if rounded:
+        line += f"; approximate, from {' and '.join(rounded)} (rounded by the engine)"
+    return line
+
+
+def _package_section(report: ChangeReport, ecosystem: str) -> str:
+    title = _ECOSYSTEM_TITLES.get(ecosystem, f"{ecosystem} packages")
+    counts = report.counts(ecosystem)
+    rows = []
+    for change in report.packages:
+        if change.ecosystem == ecosystem:
+            name = f"{change.name}:{change.arch}" if change.arch else change.name
+            rows.append([change.kind, cell(name), cell(change.old), cell(change.new)])
+    heading = f"### {title}: " + ", ".join(f"{counts[k]} {k}" for k in counts if counts[k])
+    return heading + "\n\n" + table(["change", "package", "previous", "current"], rows)
+
+
+def render_change_report(report: ChangeReport) -> str:
+    """The report as a Markdown document."""
+    current, previous = report.current, report.previous
+    lines = [
+        f"# Changes in {current.image} ({current.platform}, {current.variant})",
+        "",
+        f"From the build of {previous.timestamp} (commit {code(previous.commit[:_SHORT_SHA])}) "
+        f"to the build of {current.timestamp} (commit {code(current.commit[:_SHORT_SHA])}).",
+        "",
+        f"- Packages: {report.summary()} (added, removed, upgraded, downgraded"
+        + (", other version changes)" if report.counts()["changed"] else ")"),
+        f"- Tags: {len(report.tags_gained)} gained, {len(report.tags_lost)} lost",
+        _size_line(report.size),
+    ]
+    if report.tags_gained or report.tags_lost:
+        rows = [["gained", cell(tag)] for tag in report.tags_gained]
+        rows += [["lost", cell(tag)] for tag in report.tags_lost]
+        lines += ["", "## Tags", "", table(["change", "tag"], rows)]
+    lines += ["", "## Packages", ""]
+    if report.packages:
+        lines.append("\n\n".join(_package_section(report, e) for e in report.ecosystems()))
+    else:
+        lines.append("No package was added, removed or changed.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,89 @@
+"""The Markdown change report: readable, and safe whatever names and versions it carries."""
+
+from __future__ import annotations
+
+import re
+
+from inspections.inventory.builds import BuildFacts
+from inspections.inventory.changes import compare_builds
+from inspections.inventory.model import Inventory, Package
+from inspections.inventory.report_markdown import render_change_report
+from inspections.inventory.sizes import ImageSize, parse_human_size
+
+from .support import minimal_notebook_build
+
+UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _table_rows(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line.startswith("| ")]
+
+
+def test_report_of_the_recorded_next_build() -> None:
+    report = compare_builds(
+        minimal_notebook_build(False, ("x86_64-python-3.11",), parse_human_size("649MB")),
+        minimal_notebook_build(True, ("x86_64-python-3.12",), ImageSize(655_123_456)),
+    )
+    markdown = render_change_report(report)
+    assert markdown.startswith("# Changes in minimal-notebook (x86_64, default)\n")
+    assert f"- Packages: {report.summary()}" in markdown
+    assert "| upgraded | `curl` | `7.88.1-10+deb12u15` | `8.14.1-2+deb13u2~bpo13+1` |" in markdown
+    assert "| downgraded | `packaging` | `26.4` | `26.0rc3` |" in markdown
+    assert "| added | `tabulate` |  | `0.10.0` |" in markdown
+    assert "| gained | `x86_64-python-3.12` |" in markdown
+    assert (
+        "- Size: 649 MB → 655 MB (+6.12 MB, +0.94 %); "
+        "approximate, from the previous build's `649MB`" in markdown
+    )
+    assert "### Debian packages (deb): 7 added, 2 removed, 8 upgraded" in markdown
+
+
+def _hostile_facts(version: str, commit: str, timestamp: str) -> BuildFacts:
+    names = [
+        "pipe|name",
+        "tick`name",
+        "``fence``",
+        "<script>alert(1)</script>",
+        "#heading",
+        "x|`|y",
+    ]
+    packages = [
+        Package("npm", name, version, f"pkg:npm/{index}@{version}")
+        for index, name in enumerate(names)
+    ]
+    return BuildFacts(
+        "hostile", "x86_64", "default", commit, timestamp, inventory=Inventory.of(packages)
+    )
+
+
+def test_hostile_names_and_versions_stay_inside_their_cells() -> None:
+    before = _hostile_facts("1.0.0|x", "a" * 40, "2026-11-20T10:00:00Z")
+    after = _hostile_facts("2.0.0`y", "b" * 40, "2026-11-27T10:00:00Z")
+    markdown = render_change_report(compare_builds(before, after))
+    rows = _table_rows(markdown)
+    package_rows = [row for row in rows if row.startswith("| changed ")]
+    assert len(package_rows) == 6
+    for row in rows:
+        columns = 4 if row in package_rows or row.startswith("| change | package") else None
+        if columns:
+            assert len(UNESCAPED_PIPE.findall(row)) == columns + 1, row
+    for row in package_rows:
+        for cell in row.strip("|").split(" | ")[1:]:
+            ticks = re.match(r"^\s*(`+)", cell)
+            assert ticks and cell.rstrip().endswith(ticks[1]), cell  # one code span per cell
+    assert "\n#heading" not in markdown and "\n<script>" not in markdown
+
+
+def test_no_package_change_says_so() -> None:
+    build = minimal_notebook_build(False)
+    same = BuildFacts(
+        build.image,
+        build.platform,
+        build.variant,
+        "c" * 40,
+        "2026-11-28T10:00:00Z",
+        inventory=build.inventory,
+    )
+    markdown = render_change_report(compare_builds(build, same))
+    assert "No package was added, removed or changed." in markdown
+    assert "- Size: not known for both builds" in markdown
