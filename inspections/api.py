@@ -16,11 +16,15 @@ InspectionFunction = TypeVar("InspectionFunction", bound=Callable[..., Any])
 _SPECS: WeakKeyDictionary[Callable[..., Any], InspectionSpec] = WeakKeyDictionary()
 
 
+Kind = Literal["tag", "manifest", "inventory"]
+
+
 @dataclass(frozen=True)
 class InspectionSpec:
-    """What an inspection's return value is: a tag, or a manifest piece with its H2 title."""
+    """What an inspection's return value is: a tag, a manifest piece with its H2 title, or an
+    inventory of installed packages."""
 
-    kind: Literal["tag", "manifest"]
+    kind: Kind
     title: str = ""
 
 
@@ -45,6 +49,15 @@ def manifest(title: str) -> Callable[[InspectionFunction], InspectionFunction]:
         return _mark(function, InspectionSpec(kind="manifest", title=title.strip()))
 
     return decorate
+
+
+def packages(function: InspectionFunction) -> InspectionFunction:
+    """Declare an inventory: the function returns the image's packages of one kind.
+
+    It returns an `inspections.inventory.model.Inventory` (or an iterable of its `Package`s),
+    usually parsed from the output of the command a manifest piece quotes.
+    """
+    return _mark(function, InspectionSpec(kind="inventory"))
 
 
 def spec_of(obj: object) -> InspectionSpec | None:

@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import Any
 
 from inspections.files import write_atomically
+from inspections.values import Value
 
 PACKAGE = Path(__file__).resolve().parent
 CACHEABLE_ARGUMENTS = frozenset({"host", "container"})
@@ -119,7 +120,7 @@ class ValueCache:
     def _path(self, image_id: str, key: str) -> Path:
         return self.folder / image_id.replace(":", "-") / f"{_digest(key.encode())}.json"
 
-    def get(self, image_id: str, key: str, function: Callable[..., Any]) -> str | None:
+    def get(self, image_id: str, key: str, function: Callable[..., Any]) -> Value | None:
         """The value stored for this image and inspection code, or None."""
         try:
             entry = json.loads(self._path(image_id, key).read_text(encoding="utf-8"))
@@ -130,9 +131,9 @@ class ValueCache:
         if entry.get("code") != self.code.of(function):
             return None
         value = entry.get("value")
-        return value if isinstance(value, str) else None
+        return value if isinstance(value, str | dict) else None
 
-    def put(self, image_id: str, key: str, function: Callable[..., Any], value: str) -> None:
+    def put(self, image_id: str, key: str, function: Callable[..., Any], value: Value) -> None:
         """Store `value` for this image and inspection code (OSError when that fails)."""
         entry = {"key": key, "code": self.code.of(function), "value": value}
         write_atomically(self._path(image_id, key), json.dumps(entry))

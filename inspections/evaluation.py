@@ -27,14 +27,14 @@ from typing import Any
 from inspections.api import spec_of
 from inspections.cache import CACHEABLE_ARGUMENTS, ValueCache
 from inspections.errors import InspectionError
-from inspections.values import check_value
+from inspections.values import Value, check_value
 
 
 @dataclass(frozen=True)
 class Evaluation:
     """One inspection's outcome on one image."""
 
-    value: str | None
+    value: Value | None
     error: BaseException | None
     seconds: float
     cached: bool = False
@@ -75,13 +75,13 @@ ArgumentSource = Callable[[str], Any]
 
 def _compute(
     inspection: Inspection, image_id: str, argument: ArgumentSource, cache: ValueCache | None
-) -> tuple[str, bool]:
+) -> tuple[Value, bool]:
     """The inspection's checked value, and whether it came from the cache."""
     use_cache = cache is not None and inspection.cacheable
     if use_cache and cache is not None:
         cached = cache.get(image_id, inspection.key, inspection.function)
         if cached is not None:
-            return cached, True
+            return check_value(inspection.kind, cached), True
     from inspections.host import inspecting
 
     arguments = {name: argument(name) for name in inspection.arguments}

@@ -24,14 +24,17 @@ from inspections.text import one_line
 from inspections.verdicts import ImageVerdict, judge
 
 if TYPE_CHECKING:
+    from inspections.inventory.builds import BuildFacts
+    from inspections.inventory.changes import ChangeReport
     from inspections.session import StackSession
 
 
 @dataclass
 class Finish:
-    """What the end of the session did: files written per image, and notes for the summary."""
+    """What the end of the session did: files written and changes per image, notes."""
 
     written: dict[str, list[str]] = field(default_factory=dict)
+    changes: dict[str, ChangeReport] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -76,8 +79,54 @@ def rendered_files(image: InspectedImage) -> dict[str, str]:
     }
 
 
+def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict) -> BuildFacts:
+    """The facts of a passed image's build, as SBOMs and change reports take them."""
+    from inspections.inventory.builds import BuildFacts
+    from inspections.inventory.model import Inventory
+    from inspections.inventory.previous import zulu
+    from inspections.inventory.sizes import ImageSize
+
+    inspected = verdict.inspected
+    assert inspected is not None, "a passed verdict has its image"
+    return BuildFacts(
+        image=result.name,
+        platform=inspected.platform,
+        variant=inspected.variant,
+        commit=stack.build.git_commit,
+        timestamp=zulu(stack.build.timestamp.isoformat()),
+        tags=tuple(inspected.all_tags()),
+        size=ImageSize(inspected.size_bytes),
+        inventory=Inventory.from_json(verdict.inventory or {"packages": []}),
+        reference=f"{inspected.registry}/{inspected.owner}/{inspected.name}",
+        image_id=str(result.facts.get("id", "")),
+    )
+
+
+def compare(stack: StackSession, facts: BuildFacts, done: Finish) -> None:
+    """With --compare-to, what changed since the image's previous build (noted in `done`)."""
+    from inspections.inventory.changes import compare_builds
+    from inspections.inventory.previous import previous_build
+
+    source = stack.options.compare_to
+    if source is None:
+        return
+    try:
+        previous = previous_build(source, facts.image, facts.platform, facts.variant, facts)
+    except StackInspectionError as error:
+        done.notes.append(f"{facts.image}: no change report: {one_line(str(error))}")
+        return
+    if previous is None:
+        done.notes.append(f"{facts.image}: no change report: {source} has no earlier build of it")
+        return
+    done.changes[facts.image] = compare_builds(previous, facts)
+
+
 def record_entry(
-    stack: StackSession, result: ImageResult, verdict: ImageVerdict, files: dict[str, str]
+    stack: StackSession,
+    result: ImageResult,
+    verdict: ImageVerdict,
+    files: dict[str, str],
+    changes: ChangeReport | None = None,
 ) -> dict[str, Any]:
     """What the run record says about one image of this session."""
     inspected = verdict.inspected if verdict.passed else None
@@ -120,8 +169,26 @@ def record_entry(
         ],
         "tests": {"passed": result.passed_tests, "failed": result.failed_tests},
         "timing": result.timing_summary(),
+        "inventory": verdict.inventory if inspected else {},
+        "changes": changes.to_json() if changes else None,
         "files": files,
     }
+
+
+def _inventory_files(
+    stack: StackSession, result: ImageResult, verdict: ImageVerdict, done: Finish
+) -> dict[str, str]:
+    """The SBOM of a passed image, and its change report when there is one."""
+    from inspections.inventory.report_markdown import render_change_report
+    from inspections.inventory.sbom import sbom_json
+
+    assert verdict.inspected is not None, "a passed verdict has its image"
+    stem = verdict.inspected.manifest_stem
+    files = {f"sbom/{stem}.cdx.json": sbom_json(build_facts(stack, result, verdict))}
+    changes = done.changes.get(result.name)
+    if changes is not None:
+        files[f"changes/{stem}.md"] = render_change_report(changes)
+    return files
 
 
 def _write(stack: StackSession, folder: Path, done: Finish) -> int:
@@ -136,8 +203,11 @@ def _write(stack: StackSession, folder: Path, done: Finish) -> int:
             for relative, text in rendered_files(verdict.inspected).items():
                 contents[relative] = text.encode("utf-8")
                 files[relative] = sha256_of(contents[relative])
+            for relative, text in _inventory_files(stack, result, verdict, done).items():
+                contents[relative] = text.encode("utf-8")
+                files[relative] = sha256_of(contents[relative])
             done.written[name] = list(files)
-        entries.append(record_entry(stack, result, verdict, files))
+        entries.append(record_entry(stack, result, verdict, files, done.changes.get(name)))
     decided = {(name, stack.options.variant) for name in stack.plan.images}
     with held_signals() as signalled:
         try:
@@ -162,7 +232,7 @@ def _write(stack: StackSession, folder: Path, done: Finish) -> int:
 
 def finish(stack: StackSession, session: pytest.Session, exitstatus: int) -> Finish:
     """Judge every image the session selected, then write the outputs unless interrupted."""
-    done = Finish()
+    done = stack.finish = Finish()
     if stack.collector is None or stack.config.option.collectonly:
         return done
     strict = stack.options.emit_dir is not None or stack.options.apply_tags
@@ -176,6 +246,9 @@ def finish(stack: StackSession, session: pytest.Session, exitstatus: int) -> Fin
         if folder is not None:
             done.notes.append(f"the session was interrupted: {folder} is as it was")
         return done
+    for name, verdict in stack.verdicts.items():
+        if verdict.passed and stack.options.compare_to is not None:
+            compare(stack, build_facts(stack, stack.collector.images[name], verdict), done)
     if folder is not None:
         status = _write(stack, folder, done)
         if status and session.exitstatus in (0, pytest.ExitCode.TESTS_FAILED):

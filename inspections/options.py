@@ -39,6 +39,7 @@ ACTIVATING_OPTIONS: dict[str, object] = {
     "emit_manifests": None,
     "cache_dir": None,
     "apply_tags": False,
+    "compare_to": None,
     "inspections_only": False,
     "no_test_gate": False,
     "registry": None,
@@ -64,6 +65,7 @@ class RunOptions:
     cache_dir: Path | None
     inspections_only: bool
     apply_tags: bool
+    compare_to: Path | None = None
 
     def reference(self, image: str) -> str:
         """The local reference the image under test is built as."""
@@ -118,6 +120,12 @@ def add_options(parser: pytest.Parser) -> None:
         "--cache-dir",
         metavar="DIR",
         help="reuse values of container inspections on images whose id and code are unchanged",
+    )
+    group.addoption(
+        "--compare-to",
+        metavar="DIR",
+        help="report what changed since the previous build of each image in DIR (a folder of "
+        "an earlier --emit-manifests, or the build history wiki's checkout)",
     )
     group.addoption(
         "--inspections-only",
@@ -207,4 +215,5 @@ def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
         cache_dir=_optional_path(config.option.cache_dir),
         inspections_only=config.option.inspections_only,
         apply_tags=config.option.apply_tags,
+        compare_to=_optional_path(config.option.compare_to),
     )

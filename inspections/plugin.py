@@ -59,6 +59,10 @@ def pytest_configure(config: pytest.Config) -> None:
             ):
                 if path is not None:
                     check_writable_folder(path, option)
+            if options.compare_to is not None:
+                from inspections.inventory.previous import check_comparison_source
+
+                check_comparison_source(options.compare_to)
         facts = run_facts(config, folder)
     except StackInspectionError as error:
         raise pytest.UsageError(str(error)) from error

@@ -26,7 +26,7 @@ RECORD_FILE = "inspections.json"
 RECORD_FORMAT = "stack-inspections run record"
 RECORD_VERSION = 1
 # The folders whose files the record accounts for; nothing else in an output folder is touched.
-MANAGED_FOLDERS = ("tags", "manifests", "hist_lines")
+MANAGED_FOLDERS = ("tags", "manifests", "hist_lines", "sbom", "changes")
 PASSED = "passed"
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -53,11 +53,16 @@ def show_summary(stack: StackSession, terminal: Any) -> None:
         pieces = sum(1 for item in result.inspections.values() if item.kind == "manifest")
         tests = f"{result.passed_tests} passed, {len(result.failed_tests)} failed"
         files = "\n".join(stack.finish.written.get(name, [])) or "-"
-        rows.append([name, tags, pieces, tests, verdict.status, files])
+        row = [name, tags, pieces, tests, verdict.status, files]
+        if stack.options.compare_to is not None:
+            row.insert(5, _changes(stack, name))
+        rows.append(row)
     if not rows:
         return
     terminal.write_sep("=", "stack inspections")
     headers = ["image", "tags", "manifest pieces", "image tests", "outcome", "outputs"]
+    if stack.options.compare_to is not None:
+        headers.insert(5, "changes")
     terminal.write_line(tabulate(rows, headers=headers))
     for name, verdict in stack.verdicts.items():
         for reason in verdict.reasons:
@@ -69,6 +74,13 @@ def show_summary(stack: StackSession, terminal: Any) -> None:
             terminal.write_line(printable(note), yellow=True, bold=True)
 
 
+def _changes(stack: StackSession, name: str) -> str:
+    """Counts of packages added, removed, upgraded, downgraded since the previous build."""
+    assert stack.finish is not None, "set by then"
+    report = stack.finish.changes.get(name)
+    return report.summary() if report is not None else "-"
+
+
 def _cell(text: str) -> str:
     return one_line(text).replace("|", "\\|")
 
@@ -78,13 +90,19 @@ def step_summary(stack: StackSession) -> str:
     lines = [
         "### stack inspections",
         "",
-        "| image | outcome | tags | reasons |",
-        "| --- | --- | --- | --- |",
+        "| image | outcome | changes | tags | reasons |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for name, verdict in stack.verdicts.items():
         tags = "<br>".join(inline_code(tag) for tag in _tags_of(stack, name))
         reasons = "<br>".join(_cell(reason) for reason in verdict.reasons)
-        lines.append(f"| {_cell(name)} | {verdict.status} | {tags} | {reasons} |")
+        changes = _changes(stack, name)
+        lines.append(f"| {_cell(name)} | {verdict.status} | {changes} | {tags} | {reasons} |")
+    for name, report in stack.finish.changes.items() if stack.finish else ():
+        from inspections.inventory.report_markdown import render_change_report
+
+        lines += ["", f"<details><summary>{_cell(name)}: {report.summary()}</summary>", ""]
+        lines += [render_change_report(report).strip(), "", "</details>"]
     note = modified_tree_note(stack)
     if note:
         lines += ["", f"> {_cell(note)}"]

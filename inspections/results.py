@@ -14,6 +14,7 @@ import pytest
 
 from inspections.plan import InspectionPlan
 from inspections.text import one_line
+from inspections.values import Value
 
 IMAGE_ATTRIBUTE = "stack_image"  # dict of image facts, at least {"name": ...}
 INSPECTION_ATTRIBUTE = "stack_inspection"  # {"key": ..., "value": ... or None}
@@ -31,7 +32,7 @@ class InspectionResult:
     title: str
     outcome: str = "not run"
     duration: float = 0.0
-    value: str | None = None
+    value: Value | None = None
     error: str = ""
     cached: bool = False
 

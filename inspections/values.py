@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from inspections.commands import InspectionError
 
@@ -25,8 +26,30 @@ def check_tag(tag: str) -> str:
     return tag
 
 
-def check_value(kind: str, value: object) -> str:
+# What crosses pytest-xdist's wire and goes into inspections.json: text, or an inventory's JSON.
+Value = str | dict[str, Any]
+
+
+def check_inventory(value: object) -> dict[str, Any]:
+    """An inventory inspection's value as JSON built-ins; InspectionError otherwise."""
+    from inspections.inventory.model import Inventory, Package
+
+    if isinstance(value, Inventory):
+        return value.to_json()
+    if isinstance(value, dict):
+        return Inventory.from_json(value).to_json()
+    if isinstance(value, list | tuple) and all(isinstance(item, Package) for item in value):
+        return Inventory.of(value).to_json()
+    raise InspectionError(
+        f"returned {type(value).__name__} {value!r:.60}: an inventory inspection must return an "
+        "Inventory (inspections.inventory.model) or a list of its Package objects"
+    )
+
+
+def check_value(kind: str, value: object) -> Value:
     """The inspection's return value if it fits its kind; InspectionError otherwise."""
+    if kind == "inventory":
+        return check_inventory(value)
     if not isinstance(value, str):
         raise InspectionError(
             f"returned {type(value).__name__} {value!r:.60}: a {kind} inspection must return a str"

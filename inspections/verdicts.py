@@ -17,7 +17,7 @@ from inspections.build_info import BuildInfo
 from inspections.errors import StackInspectionError
 from inspections.options import RunOptions
 from inspections.render import InspectedImage
-from inspections.results import ImageResult
+from inspections.results import ImageResult, InspectionResult
 from inspections.stack import NAME_PATTERN
 
 VERDICT_NAME = "image_verdict"
@@ -36,6 +36,7 @@ class ImageVerdict:
     failures: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     inspected: InspectedImage | None = None
+    inventory: dict[str, Any] = field(default_factory=dict)  # the packages, as JSON built-ins
 
     @property
     def status(self) -> str:
@@ -59,7 +60,7 @@ def _duplicate_tags(result: ImageResult) -> list[str]:
     seen: dict[str, str] = {"latest": "the implicit latest tag"}
     problems = []
     for inspection in result.inspections.values():
-        if inspection.kind != "tag" or inspection.value is None:
+        if inspection.kind != "tag" or not isinstance(inspection.value, str):
             continue
         if inspection.value in seen:
             problems.append(
@@ -108,10 +109,19 @@ def judge(
         )
         verdict.inspected.all_tags()
         verdict.inspected.sha12  # noqa: B018 - raises when git facts are missing
+        verdict.inventory = _inventory(values)
     except StackInspectionError as error:
         verdict.inspected = None
         verdict.failures.append(str(error))
     return verdict
+
+
+def _inventory(values: list[InspectionResult]) -> dict[str, Any]:
+    """The packages of all the image's inventory inspections, as one inventory's JSON."""
+    from inspections.inventory.model import Inventory
+
+    listings = [Inventory.from_json(v.value) for v in values if v.kind == "inventory"]
+    return Inventory.merged(*listings).to_json()
 
 
 def verdict_outcome(verdict: ImageVerdict, strict: bool) -> Literal["passed", "failed", "skipped"]:

@@ -12,3 +12,5 @@ python_minor_tag = python.python_minor_tag
 python_version_tag = python.python_version_tag
 pip_packages_manifest = python.pip_packages_manifest
 apt_packages_manifest = apt.apt_packages_manifest
+pip_inventory = python.pip_inventory
+apt_inventory = apt.apt_inventory

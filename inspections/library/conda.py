@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from inspections import manifest, output_of, tagger
+from inspections import manifest, output_of, packages, tagger
+from inspections.inventory.model import Inventory
+from inspections.inventory.parsers.conda import MAMBA_LIST_COMMAND, parse_mamba_list
 from inspections.library.parsing import search_version
 from inspections.library.pieces import quoted_outputs
 from inspections.library.protocols import Host
@@ -14,7 +16,6 @@ CONDA_VERSION_COMMAND = "conda --version"
 MAMBA_VERSION_COMMAND = "mamba --version"
 CONDA_INFO_COMMAND = "conda info"
 MAMBA_INFO_COMMAND = "mamba info"
-MAMBA_LIST_COMMAND = "mamba list"
 
 _CONDA_VERSION = re.compile(r"^conda (?P<version>\d+(?:\.\d+)+\S*)\s*$", re.MULTILINE)
 # mamba 1 prints "mamba 1.5.8" then "conda 24.3.0"; mamba 2 prints the bare version "2.0.5".
@@ -56,3 +57,10 @@ def conda_packages_manifest(host: Host) -> str:
     return quoted_outputs(
         host, PYTHON_VERSION_COMMAND, CONDA_INFO_COMMAND, MAMBA_INFO_COMMAND, MAMBA_LIST_COMMAND
     )
+
+
+@packages
+def conda_inventory(host: Host) -> Inventory:
+    """The environment's packages of the manifest piece as data (`pkg:conda/...`, and
+    `pkg:pypi/...` for those pip installed)."""
+    return parse_mamba_list(output_of(host, MAMBA_LIST_COMMAND))

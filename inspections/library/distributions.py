@@ -11,12 +11,8 @@ import re
 from collections.abc import Mapping
 
 from inspections import InspectionError, output_of
+from inspections.inventory.parsers.pip import DISTRIBUTIONS_COMMAND
 from inspections.library.protocols import Host
-
-DISTRIBUTIONS_COMMAND = (
-    "python -c 'import importlib.metadata as m, json; "
-    'print(json.dumps([[d.metadata.get("Name"), d.version] for d in m.distributions()]))\''
-)
 
 _NAME_SEPARATORS = re.compile(r"[-_.]+")
 

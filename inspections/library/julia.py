@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from inspections import manifest, output_of, tagger
+from inspections import manifest, output_of, packages, tagger
+from inspections.inventory.model import Inventory
+from inspections.inventory.parsers.julia import JULIA_PACKAGES_COMMAND, parse_julia_status
 from inspections.library.parsing import search_version
 from inspections.library.pieces import quoted_outputs
 from inspections.library.protocols import Host
 
 JULIA_VERSION_COMMAND = "julia --version"
 JULIA_VERSIONINFO_COMMAND = "julia -E 'using InteractiveUtils; versioninfo()'"
-JULIA_PACKAGES_COMMAND = "julia -E 'import Pkg; Pkg.status()'"
 
 _JULIA_VERSION = re.compile(r"^julia version (?P<version>\d+\.\d+\.\d+\S*)\s*$", re.MULTILINE)
 
@@ -33,3 +34,9 @@ def julia_tag(host: Host) -> str:
 def julia_packages_manifest(host: Host) -> str:
     """Julia's build and platform details and the packages of its default environment."""
     return quoted_outputs(host, JULIA_VERSIONINFO_COMMAND, JULIA_PACKAGES_COMMAND)
+
+
+@packages
+def julia_inventory(host: Host) -> Inventory:
+    """The packages of Julia's default environment as data: `pkg:julia/<name>@<version>`."""
+    return parse_julia_status(output_of(host, JULIA_PACKAGES_COMMAND))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from inspections import manifest, output_of, tagger
+from inspections import manifest, output_of, packages, tagger
+from inspections.inventory.model import Inventory
+from inspections.inventory.parsers.pip import PIP_LIST_COMMAND, parse_pip_list
 from inspections.library.parsing import search_version
 from inspections.library.pieces import quoted_outputs
 from inspections.library.protocols import Host
 
 PYTHON_VERSION_COMMAND = "python --version"
-PIP_LIST_COMMAND = "python -m pip list --disable-pip-version-check"
 
 _PYTHON_VERSION = re.compile(r"^Python (?P<version>\d+\.\d+\.\d+\S*)\s*$", re.MULTILINE)
 _MAJOR_MINOR = re.compile(r"\d+\.\d+")
@@ -47,3 +48,9 @@ def python_minor_tag(host: Host) -> str:
 def pip_packages_manifest(host: Host) -> str:
     """The Python version and the pip packages, for images without conda."""
     return quoted_outputs(host, PYTHON_VERSION_COMMAND, PIP_LIST_COMMAND)
+
+
+@packages
+def pip_inventory(host: Host) -> Inventory:
+    """The pip packages of the manifest piece as data: `pkg:pypi/<name>@<version>`."""
+    return parse_pip_list(output_of(host, PIP_LIST_COMMAND))

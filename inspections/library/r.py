@@ -1,20 +1,17 @@
-"""The R tagger and the "R Packages" manifest piece."""
+"""The R tagger, the "R Packages" manifest piece and the R packages as an inventory."""
 
 from __future__ import annotations
 
 import re
 
-from inspections import manifest, output_of, tagger
+from inspections import manifest, output_of, packages, tagger
+from inspections.inventory.model import Inventory
+from inspections.inventory.parsers.r import R_PACKAGES_COMMAND, parse_r_packages
 from inspections.library.parsing import search_version
 from inspections.library.pieces import quoted_outputs
 from inspections.library.protocols import Host
 
 R_VERSION_COMMAND = "R --version"
-R_PACKAGES_COMMAND = (
-    "Rscript -e 'ip <- installed.packages()[, "
-    'c("Package", "Version", "LibPath"), drop = FALSE]; '
-    "print(as.data.frame(ip), row.names = FALSE, right = FALSE)'"
-)
 
 _R_VERSION = re.compile(r"^R version (?P<version>\d+\.\d+\.\d+)\b", re.MULTILINE)
 
@@ -34,5 +31,11 @@ def r_tag(host: Host) -> str:
 
 @manifest("R Packages")
 def r_packages_manifest(host: Host) -> str:
-    """The R version and every installed R package with its version and library."""
+    """The R version and every package of R's library with its version."""
     return quoted_outputs(host, R_VERSION_COMMAND, R_PACKAGES_COMMAND)
+
+
+@packages
+def r_inventory(host: Host) -> Inventory:
+    """The packages of the manifest piece as data: `pkg:cran/<name>@<version>`."""
+    return parse_r_packages(output_of(host, R_PACKAGES_COMMAND))

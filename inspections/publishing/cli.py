@@ -30,7 +30,13 @@ from inspections.publishing.reports import (
     merge_document,
     write_report,
 )
-from inspections.publishing.run_folders import read_run_tags, tags_file_argument, unpublished
+from inspections.publishing.run_folders import (
+    passed_images,
+    read_run,
+    read_run_tags,
+    tags_file_argument,
+    unpublished,
+)
 from inspections.publishing.tagging import apply_tags, check_inspected
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from inspections.publishing.wiki import update_wiki
@@ -266,3 +272,55 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
         help=f"keep the N newest manifests, removing the oldest (default {DEFAULT_MAX_MANIFESTS})",
     )
     return _run(parser, _update_wiki, argv)
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    from inspections.inventory.changes import compare_builds
+    from inspections.inventory.previous import check_comparison_source, facts_of_entry
+    from inspections.inventory.previous import previous_build as build_before
+    from inspections.inventory.report_markdown import render_change_report
+
+    check_comparison_source(arguments.old)
+    new = read_run(arguments.new)
+    compared = 0
+    for image in passed_images(new, warn):
+        if arguments.image and image.image not in arguments.image:
+            continue
+        current = facts_of_entry(image.entry)
+        previous = build_before(arguments.old, image.image, image.platform, image.variant, current)
+        if previous is None:
+            warn(f"no earlier build of {image.label} in {arguments.old}: nothing to compare")
+            continue
+        report = compare_builds(previous, current)
+        compared += 1
+        if arguments.summary:
+            say(f"{image.label}: {report.summary()}")
+        else:
+            say(render_change_report(report))
+    if not compared:
+        raise PublishUsageError(
+            f"no image of {arguments.new} has an earlier build in {arguments.old}: pass the run "
+            "folder (or wiki) of an earlier build of the same images"
+        )
+    return 0
+
+
+def diff_main(argv: Sequence[str] | None = None) -> int:
+    """stack-diff: what changed between two builds of each image."""
+    parser = argparse.ArgumentParser(
+        prog="stack-diff",
+        description="Compare each passed image of a run folder with its earlier build in "
+        "another run folder or in the build history wiki: packages added, removed, upgraded "
+        "and downgraded, tags gained and lost, size change. Prints a Markdown report per image.",
+    )
+    parser.add_argument(
+        "old", type=Path, metavar="OLD", help="an earlier run folder, or the wiki's checkout"
+    )
+    parser.add_argument("new", type=Path, metavar="NEW", help=RUNS_HELP)
+    parser.add_argument(
+        "--image", action="append", metavar="NAME", help="compare this image only (repeatable)"
+    )
+    parser.add_argument(
+        "--summary", action="store_true", help="one line per image: +added -removed ↑up ↓down"
+    )
+    return _run(parser, _diff, argv)

@@ -11,7 +11,7 @@ from inspections.inventory.parsers.lines import listing_lines, unreadable
 from inspections.inventory.purls import pypi_package
 
 PIP_LIST_COMMAND = "python -m pip list --disable-pip-version-check"
-# The same command as inspections.library.distributions.DISTRIBUTIONS_COMMAND.
+# Every installed distribution as JSON: the taggers of Python packages read it too.
 DISTRIBUTIONS_COMMAND = (
     "python -c 'import importlib.metadata as m, json; "
     'print(json.dumps([[d.metadata.get("Name"), d.version] for d in m.distributions()]))\''
