@@ -96,7 +96,7 @@ def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict)
         timestamp=zulu(stack.build.timestamp.isoformat()),
         tags=tuple(inspected.all_tags()),
         size=ImageSize(inspected.size_bytes),
-        inventory=Inventory.from_json(verdict.inventory or {"packages": []}),
+        inventory=verdict.inventory or Inventory(),
         reference=f"{inspected.registry}/{inspected.owner}/{inspected.name}",
         image_id=str(result.facts.get("id", "")),
     )
@@ -169,7 +169,7 @@ def record_entry(
         ],
         "tests": {"passed": result.passed_tests, "failed": result.failed_tests},
         "timing": result.timing_summary(),
-        "inventory": verdict.inventory if inspected else {},
+        "inventory": verdict.inventory.to_json() if inspected and verdict.inventory else {},
         "changes": changes.to_json() if changes else None,
         "files": files,
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
@@ -19,6 +19,9 @@ from inspections.options import RunOptions
 from inspections.render import InspectedImage
 from inspections.results import ImageResult, InspectionResult
 from inspections.stack import NAME_PATTERN
+
+if TYPE_CHECKING:
+    from inspections.inventory.model import Inventory
 
 VERDICT_NAME = "image_verdict"
 PASSED, FAILED, INCOMPLETE = "passed", "failed", "incomplete"
@@ -36,7 +39,7 @@ class ImageVerdict:
     failures: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     inspected: InspectedImage | None = None
-    inventory: dict[str, Any] = field(default_factory=dict)  # the packages, as JSON built-ins
+    inventory: Inventory | None = None  # the packages its inventory inspections listed
 
     @property
     def status(self) -> str:
@@ -116,12 +119,12 @@ def judge(
     return verdict
 
 
-def _inventory(values: list[InspectionResult]) -> dict[str, Any]:
-    """The packages of all the image's inventory inspections, as one inventory's JSON."""
+def _inventory(values: list[InspectionResult]) -> Inventory:
+    """The packages of all the image's inventory inspections, as one inventory."""
     from inspections.inventory.model import Inventory
 
     listings = [Inventory.from_json(v.value) for v in values if v.kind == "inventory"]
-    return Inventory.merged(*listings).to_json()
+    return Inventory.merged(*listings)
 
 
 def verdict_outcome(verdict: ImageVerdict, strict: bool) -> Literal["passed", "failed", "skipped"]:

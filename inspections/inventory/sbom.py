@@ -17,6 +17,7 @@ from cyclonedx.model import Property
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.dependency import Dependency
 from cyclonedx.output.json import JsonV1Dot7
 from cyclonedx.schema import SchemaVersion
 from packageurl import PackageURL
@@ -84,5 +85,12 @@ def sbom_json(facts: BuildFacts, version: str | None = None) -> str:
     bom.metadata.tools.components.add(
         Component(type=ComponentType.APPLICATION, name=TOOL_NAME, version=version)
     )
-    bom.register_dependency(image, packages)
+    # The image depends on every package, and each package's own entry lists nothing (as
+    # Bom.register_dependency records it, but without its search through every entry).
+    bom.dependencies.update(
+        [
+            Dependency(ref=image.bom_ref, dependencies=[Dependency(p.bom_ref) for p in packages]),
+            *(Dependency(ref=package.bom_ref) for package in packages),
+        ]
+    )
     return JsonV1Dot7(bom).output_as_string(indent=2) + "\n"
