@@ -3,7 +3,8 @@
 Under xdist's default `--dist load`, each image's items go to one worker as one unit, so the
 image's container starts once and its inspections run back to back, as they do serially.
 A worker gets its next image when it is down to the last item of the current one (it needs
-the next item before it can finish that one), so images are spread dynamically. Every other
+the next item before it can finish that one), so images are spread dynamically, the images
+with the most items first. Every other
 test is scheduled one by one as xdist does; a session without stack items is handed to
 xdist's own LoadScheduling unchanged. Any other `--dist` mode is left to xdist.
 
@@ -210,7 +211,10 @@ class ImageScheduling:
                 unit = by_image.setdefault(image, _Unit([], image))
                 unit.indices.append(index)
             self.unit_of[index] = unit
-        self.queue.extend([*by_image.values(), *others])
+        # Longest first: an image with more items (a deeper one, which inherits more inspections
+        # and tests) tends to take longer, and starting it early shortens the whole run.
+        heaviest = sorted(by_image.values(), key=lambda unit: len(unit.indices), reverse=True)
+        self.queue.extend([*heaviest, *others])
         for node in self.nodes:
             self._fill(node)
 
