@@ -78,7 +78,7 @@ COLLECTION = [
 
 
 def scheduled(workers: int, collection: list[str]) -> tuple[ImageScheduling, list[FakeNode]]:
-    scheduler = ImageScheduling(FakeConfig(workers), image_of, log)
+    scheduler = ImageScheduling(FakeConfig(workers), image_of, log)  # type: ignore[arg-type]
     nodes = [FakeNode(f"gw{number}") for number in range(workers)]
     for node in nodes:
         scheduler.add_node(node)
@@ -162,7 +162,7 @@ def test_other_tests_are_sent_one_by_one_beside_images() -> None:
 
 def test_workers_that_collected_different_tests_are_reported() -> None:
     config = FakeConfig(2)
-    scheduler = ImageScheduling(config, image_of, log)
+    scheduler = ImageScheduling(config, image_of, log)  # type: ignore[arg-type]
     nodes = [FakeNode("gw0"), FakeNode("gw1")]
     for node, collection in zip(nodes, (COLLECTION, COLLECTION[:-1]), strict=True):
         scheduler.add_node(node)
