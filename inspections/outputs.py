@@ -11,7 +11,7 @@ from typing import Any
 
 from inspections.build_info import BuildInfo
 from inspections.errors import StackInspectionError
-from inspections.render import InspectedImage, history_line, manifest_markdown, tag_lines
+from inspections.render import InspectedImage, history_line, manifest_markdown, tags_file
 from inspections.results import ImageResult
 from inspections.stack import NAME_PATTERN
 
@@ -122,7 +122,7 @@ def judge(
 def rendered_files(image: InspectedImage) -> dict[str, str]:
     """Relative output path -> content, for one passing image."""
     return {
-        f"tags/{image.file_stem}.txt": "\n".join(tag_lines(image)) + "\n",
+        f"tags/{image.file_stem}.txt": tags_file(image),
         f"manifests/{image.manifest_stem}.md": manifest_markdown(image),
         f"hist_lines/{image.manifest_stem}.txt": history_line(image),
     }

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from inspections import manifest, quoted_output
+from inspections import manifest
+from inspections.library.pieces import quoted_combined
 from inspections.library.protocols import Host
 
-# apt warns on stderr that its CLI is unstable; only stdout reaches the manifest.
+# apt warns on stderr that its CLI is unstable; the Jupyter manifests show that line too.
 APT_LIST_COMMAND = "apt list --installed"
 
 
 @manifest("Apt Packages")
 def apt_packages_manifest(host: Host) -> str:
     """Every installed Debian package with its version and architecture."""
-    return quoted_output(host, APT_LIST_COMMAND)
+    return quoted_combined(host, APT_LIST_COMMAND)

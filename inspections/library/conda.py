@@ -8,7 +8,7 @@ from inspections import manifest, output_of, tagger
 from inspections.library.parsing import search_version
 from inspections.library.pieces import quoted_outputs
 from inspections.library.protocols import Host
-from inspections.library.python import PYTHON_VERSION_COMMAND
+from inspections.library.python import python_version_line
 
 CONDA_VERSION_COMMAND = "conda --version"
 MAMBA_VERSION_COMMAND = "mamba --version"
@@ -52,7 +52,7 @@ def conda_tag(host: Host) -> str:
 
 @manifest("Python Packages")
 def conda_packages_manifest(host: Host) -> str:
-    """The Python version, the conda and mamba setup, and every package of the environment."""
-    return quoted_outputs(
-        host, PYTHON_VERSION_COMMAND, CONDA_INFO_COMMAND, MAMBA_INFO_COMMAND, MAMBA_LIST_COMMAND
-    )
+    """The Python version line, the conda and mamba setup, and every package of the environment."""
+    version = python_version_line(host)
+    quoted = quoted_outputs(host, CONDA_INFO_COMMAND, MAMBA_INFO_COMMAND, MAMBA_LIST_COMMAND)
+    return f"{version}\n\n{quoted}"

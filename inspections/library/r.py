@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import re
 
-from inspections import manifest, output_of, tagger
+from inspections import manifest, tagger
 from inspections.library.parsing import search_version
-from inspections.library.pieces import quoted_outputs
+from inspections.library.pieces import combined_output, quoted_outputs
 from inspections.library.protocols import Host
 
 R_VERSION_COMMAND = "R --version"
-R_PACKAGES_COMMAND = (
-    "Rscript -e 'ip <- installed.packages()[, "
-    'c("Package", "Version", "LibPath"), drop = FALSE]; '
-    "print(as.data.frame(ip), row.names = FALSE, right = FALSE)'"
-)
+# The packages of R's own library, name and version columns, as the Jupyter manifests list them.
+R_PACKAGES_COMMAND = "R --silent -e 'installed.packages(.Library)[, c(1,3)]'"
 
 _R_VERSION = re.compile(r"^R version (?P<version>\d+\.\d+\.\d+)\b", re.MULTILINE)
 
@@ -29,10 +26,10 @@ def parse_r_version(output: str) -> str:
 @tagger
 def r_tag(host: Host) -> str:
     """The R version, e.g. `r-4.4.1`."""
-    return "r-" + parse_r_version(output_of(host, R_VERSION_COMMAND))
+    return "r-" + parse_r_version(combined_output(host, R_VERSION_COMMAND))
 
 
 @manifest("R Packages")
 def r_packages_manifest(host: Host) -> str:
-    """The R version and every installed R package with its version and library."""
+    """The R version and every package of R's own library with its version."""
     return quoted_outputs(host, R_VERSION_COMMAND, R_PACKAGES_COMMAND)
