@@ -1,12 +1,14 @@
 """The console scripts: stack-apply-tags, stack-push-tags, stack-merge-tags, stack-update-wiki.
 
-Each prints one line per thing done. A wrong argument or input file exits with 2, a failed
-step (engine, registry) with 1, both after one line on stderr that says how to fix it.
+Each prints one line per thing done. A wrong argument or input file (a symlink in the wiki
+included) exits with 2, a failed step (engine, registry, disk, a wiki being updated) with 1,
+both after one line on stderr that says how to fix it.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,15 +16,20 @@ from pathlib import Path
 from inspections.docker_engine import connect
 from inspections.errors import StackInspectionError
 from inspections.publishing.errors import PublishUsageError
+from inspections.publishing.git_commits import CommitCounter
 from inspections.publishing.history import read_run_history
+from inspections.publishing.input_files import read_text
 from inspections.publishing.manifest_cli import ManifestCli
 from inspections.publishing.merging import group_tags_files, merge, plan_merge
 from inspections.publishing.pushing import push_tags
 from inspections.publishing.tagging import apply_tags, check_source
 from inspections.publishing.tags_files import read_run_tags, read_tags_file
-from inspections.publishing.wiki import update_wiki
+from inspections.publishing.wiki import WikiSettings, update_wiki
+from inspections.stack import NAME_PATTERN
 
-DEFAULT_MAX_MANIFESTS = 1000
+DEFAULT_MAX_MANIFESTS = 4500  # as the Jupyter Docker Stacks keep (a limit of GitHub's wikis)
+BRANCH = re.compile(r"[A-Za-z0-9._/-]+")
+REPOSITORY_URL = re.compile(r"https?://[^\s|<>()\[\]`'\"]+")
 RUNS_HELP = "a folder written by pytest --emit-manifests (one per run or platform)"
 
 Action = Callable[[argparse.Namespace], int]
@@ -150,9 +157,31 @@ def merge_tags_main(argv: Sequence[str] | None = None) -> int:
     return _run(parser, _merge, argv)
 
 
+def _wiki_settings(arguments: argparse.Namespace) -> WikiSettings:
+    if not BRANCH.fullmatch(arguments.branch):
+        raise PublishUsageError(f"--branch {arguments.branch!r} is not a branch name")
+    if arguments.repository and not REPOSITORY_URL.fullmatch(arguments.repository):
+        raise PublishUsageError(
+            f"--repository {arguments.repository!r} is not a URL like https://host/owner/name"
+        )
+    if not NAME_PATTERN.fullmatch(arguments.builds_image):
+        raise PublishUsageError(f"--builds-image {arguments.builds_image!r} is not an image name")
+    template = arguments.home_template
+    return WikiSettings(
+        max_manifests=arguments.max_manifests,
+        commits_in_month=CommitCounter(arguments.checkout).in_month,
+        repository=arguments.repository or "",
+        branch=arguments.branch,
+        home_template=read_text(template, "pass a readable Markdown file") if template else None,
+        builds_image=arguments.builds_image,
+    )
+
+
 def _update_wiki(arguments: argparse.Namespace) -> int:
     records = read_run_history(arguments.runs)
-    update = update_wiki(arguments.wiki, records, arguments.max_manifests)
+    update = update_wiki(arguments.wiki, records, _wiki_settings(arguments))
+    if update.recovered:
+        print("undid an interrupted earlier update")
     for relative in update.written:
         print(f"wrote {relative}")
     for relative in update.removed:
@@ -168,9 +197,11 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
     """stack-update-wiki: add the builds of runs to the build history wiki."""
     parser = argparse.ArgumentParser(
         prog="stack-update-wiki",
-        description="Add the builds of one or more runs to the build history wiki: monthly "
-        "pages, manifests filed by month, and a Home page with one table per year. Running "
-        "it again with the same runs changes nothing.",
+        description="Add the builds of one or more runs to a build history wiki in the layout "
+        "of the Jupyter Docker Stacks' wiki: monthly pages, manifests filed by month, and a "
+        "Home page with one table per year. Running it again with the same runs changes "
+        "nothing. Run it in the stack's git checkout (or pass --checkout): the Home page "
+        "counts the commits of each month there.",
     )
     parser.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help=RUNS_HELP)
     parser.add_argument(
@@ -182,5 +213,40 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_MAX_MANIFESTS,
         metavar="N",
         help=f"keep the N newest manifests, removing the oldest (default {DEFAULT_MAX_MANIFESTS})",
+    )
+    parser.add_argument(
+        "--repository",
+        metavar="URL",
+        help="the stack's repository, for the Home page's links (default: the one the runs' "
+        "history lines link to)",
+    )
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="the stack's git checkout, with its whole history: the Home page counts the "
+        "commits of each month on its HEAD's first-parent line (default: the current folder)",
+    )
+    parser.add_argument(
+        "--branch",
+        default="main",
+        metavar="NAME",
+        help="the branch the Home page's commit links show (default main)",
+    )
+    parser.add_argument(
+        "--home-template",
+        type=Path,
+        metavar="FILE",
+        help="the Home page's intro: Markdown ending with a line <!-- YEAR_MONTHLY_TABLES --> "
+        "(the tables go below it), where {REPOSITORY} stands for the repository's owner/name "
+        "(default: the wiki's own Home.md intro, or a generic one for a new wiki)",
+    )
+    parser.add_argument(
+        "--builds-image",
+        default="base-notebook",
+        metavar="NAME",
+        help="the Home page counts a stack build per x86_64 build of this image "
+        "(default base-notebook)",
     )
     return _run(parser, _update_wiki, argv)

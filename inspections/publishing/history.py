@@ -8,53 +8,62 @@ from pathlib import Path
 
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.input_files import read_text
+from inspections.publishing.wiki_pages import WikiFormatError, manifest_timestamp
 
 HISTORY_FOLDER = "hist_lines"
 MANIFESTS_FOLDER = "manifests"
+MANIFEST_TITLE = "# Build manifest for image: "
 
-_HISTORY_LINE = re.compile(r"\| (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) \(UTC\) \| (.+ \|)")
-_MANIFEST_TITLE = re.compile(r"# Build manifest for image: (\S+)")
+_HISTORY_LINE = re.compile(
+    r"\| `(?P<timestamp>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)` \| (?:`[^`|]+`(?:<br />`[^`|]+`)*)? "
+    r"\| \[Git diff\]\((?P<repository>https?://[^\s()]+)/commit/[0-9a-f]{40}\)"
+    r"<br />\[Dockerfile\]\([^\s()]+\)<br />\[Build manifest\]\(\./(?P<stem>[^\s()/]+)\) \|"
+)
+_FIX = "emit it again with pytest --emit-manifests"
 
 
 @dataclass(frozen=True)
 class BuildRecord:
-    """One image build: its history line, split into facts, and its build manifest."""
+    """One image build of a run: its history line and its build manifest."""
 
-    timestamp: str  # 2026-11-27 11:38:14, UTC
-    image: str
-    cells: str  # the history line after its date: `tags | links |`
-    manifest_name: str  # <platform>-<variant>-<image>-<sha12>.md
+    timestamp: str  # 2026-11-27T11:38:14Z
+    line: str  # the history line, without a newline
+    history_name: str  # <stem>.txt: rows are added in the order of these names
+    manifest_name: str  # <stem>.md
     manifest: str
+    repository: str  # the repository URL the line links to
 
     @property
     def month(self) -> str:
         return self.timestamp[:7]
 
 
-def _read(path: Path) -> str:
-    return read_text(path, "emit it again with pytest --emit-manifests")
-
-
 def _record(history: Path, manifest: Path) -> BuildRecord:
-    lines = [line for line in _read(history).splitlines() if line.strip()]
-    matched = _HISTORY_LINE.fullmatch(lines[0].strip()) if len(lines) == 1 else None
+    line = read_text(history, _FIX).removesuffix("\n")
+    matched = _HISTORY_LINE.fullmatch(line)
     if matched is None:
         raise PublishUsageError(
-            f"{history} is not one build history row '| <date> (UTC) | <tags> | <links> |': "
-            "emit it again with pytest --emit-manifests"
+            f"{history} is not one build history row '| `<timestamp>` | <tags> | <links> |': {_FIX}"
         )
-    if f"[Build manifest](./{history.stem})" not in matched.group(2):
+    if matched["stem"] != history.stem:
         raise PublishUsageError(
             f"{history} does not link its manifest ./{history.stem}: keep the name pytest gave it"
         )
-    text = _read(manifest)
-    title = _MANIFEST_TITLE.fullmatch(text.split("\n", 1)[0].strip())
-    if title is None:
+    text = read_text(manifest, _FIX)
+    if not text.startswith(MANIFEST_TITLE):
+        raise PublishUsageError(f"{manifest} does not start with '{MANIFEST_TITLE}<image>': {_FIX}")
+    try:
+        built = manifest_timestamp(text)
+    except WikiFormatError as error:
+        raise PublishUsageError(f"{manifest} {error}: {_FIX}") from error
+    if built != matched["timestamp"]:
         raise PublishUsageError(
-            f"{manifest} does not start with '# Build manifest for image: <image>': "
-            "emit it again with pytest --emit-manifests"
+            f"{manifest} was built at {built}, its history line at {matched['timestamp']}: "
+            "copy the run folder whole"
         )
-    return BuildRecord(matched.group(1), title.group(1), matched.group(2), manifest.name, text)
+    return BuildRecord(
+        matched["timestamp"], line, history.name, manifest.name, text, matched["repository"]
+    )
 
 
 def read_run_history(run_folders: list[Path]) -> list[BuildRecord]:

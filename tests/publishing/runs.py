@@ -10,7 +10,7 @@ from inspections.build_info import BuildInfo
 from inspections.outputs import rendered_files, write_atomically
 from inspections.render import InspectedImage, tag_lines
 
-REPOSITORY_URL = "https://github.com/example/demo-stack"
+REPOSITORY_URL = "https://github.com/jupyter/docker-stacks"
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,9 @@ class Build:
     tags: tuple[str, ...] = ("python-3.11.2", "lab-4.6.6")
     registry: str = "localhost"
     owner: str = "demo"
+    pieces: tuple[tuple[str, str], ...] = (
+        ("Apt Packages", "`apt list --installed`:\n\n```text\nbash/now 5.2\n```"),
+    )
 
 
 def inspected(build: Build, timestamp: datetime, commit: str) -> InspectedImage:
@@ -37,7 +40,7 @@ def inspected(build: Build, timestamp: datetime, commit: str) -> InspectedImage:
         dockerfile=f"images/{build.image}/Dockerfile",
         size_bytes=123_456_789,
         tags=build.tags,
-        pieces=(("Apt Packages", "`$ apt list --installed`\n\n```text\nbash/now 5.2\n```"),),
+        pieces=build.pieces,
         build=BuildInfo(
             timestamp=timestamp,
             git_toplevel="/repo",
