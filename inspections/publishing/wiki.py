@@ -72,7 +72,7 @@ class _Wiki:
 
     pages: dict[str, str] = field(default_factory=dict)  # month -> page
     years: set[str] = field(default_factory=set)  # folders of monthly-files
-    manifests: dict[PurePosixPath, tuple[str, str]] = field(default_factory=dict)  # (time, text)
+    manifests: dict[PurePosixPath, str] = field(default_factory=dict)  # path -> build time
     home: str | None = None
 
 
@@ -104,7 +104,7 @@ def _read_manifests(folder: SafeFolder, wiki: _Wiki) -> None:
         if path.suffix == ".md":
             text = folder.read_text(path) or ""
             try:
-                wiki.manifests[path] = (manifest_timestamp(text), text)
+                wiki.manifests[path] = manifest_timestamp(text)
             except WikiFormatError as error:
                 _format_error(folder, path, error)
 
@@ -173,13 +173,38 @@ def _home(wiki: _Wiki, intro: str, settings: WikiSettings, repository: str) -> s
 
 
 def _oldest_manifests(
-    manifests: dict[PurePosixPath, tuple[str, str]], max_manifests: int
+    manifests: dict[PurePosixPath, str], max_manifests: int
 ) -> list[PurePosixPath]:
     """The manifests beyond the newest `max_manifests`, by build timestamp, then path."""
-    newest_first = sorted(
-        manifests, key=lambda path: (manifests[path][0], path.parts), reverse=True
-    )
+    newest_first = sorted(manifests, key=lambda path: (manifests[path], path.parts), reverse=True)
     return newest_first[max_manifests:]
+
+
+def _manifest_changes(
+    folder: SafeFolder,
+    filed: dict[PurePosixPath, str],
+    records: list[BuildRecord],
+    max_manifests: int,
+) -> dict[PurePosixPath, str | None]:
+    """The runs' manifests to file (when new or changed), and the oldest ones to remove.
+
+    As their tool copies every manifest in, then removes the oldest beyond the limit; only the
+    timestamps of the filed ones are kept in memory.
+    """
+    times = dict(filed)
+    texts = {}
+    for record in records:
+        path = manifest_path(record.timestamp, record.manifest_name)
+        times[path], texts[path] = record.timestamp, record.manifest
+    changes: dict[PurePosixPath, str | None] = {}
+    for path in _oldest_manifests(times, max_manifests):
+        texts.pop(path, None)
+        if path in filed:
+            changes[path] = None
+    for path, text in texts.items():
+        if path not in filed or folder.read_text(path) != text:
+            changes[path] = text
+    return changes
 
 
 def _changes(
@@ -195,17 +220,7 @@ def _changes(
         for month, page in wiki.pages.items()
         if before.get(month) != page
     }
-    manifests = dict(wiki.manifests)
-    for record in records:
-        path = manifest_path(record.timestamp, record.manifest_name)
-        manifests[path] = (record.timestamp, record.manifest)
-    for path in _oldest_manifests(manifests, settings.max_manifests):
-        del manifests[path]
-        if path in wiki.manifests:
-            changes[path] = None
-    for path, (_, text) in manifests.items():
-        if wiki.manifests.get(path, ("", None))[1] != text:
-            changes[path] = text
+    changes.update(_manifest_changes(folder, wiki.manifests, records, settings.max_manifests))
     home = _home(wiki, intro, settings, repository)
     if home != wiki.home:
         changes[HOME] = home
