@@ -121,10 +121,14 @@ def _repository(settings: WikiSettings, records: list[BuildRecord]) -> str:
     if settings.repository:
         return settings.repository.rstrip("/")
     linked = sorted({record.repository for record in records})
-    if len(linked) != 1:
-        found = " and ".join(linked) or "no builds"
+    if not linked:
         raise PublishUsageError(
-            f"the runs link to {found}: pass --repository URL for the Home page's links"
+            "the runs hold no builds to take the repository from: pass --repository URL"
+        )
+    if len(linked) > 1:
+        raise PublishUsageError(
+            f"the runs link to {' and '.join(linked)}: pass --repository URL for the Home "
+            "page's links"
         )
     return linked[0]
 

@@ -476,3 +476,21 @@ def test_rows_in_their_format_of_older_builds_are_kept_as_they_are(
         row("2025-12-01T00:00:00Z", "x86_64", "base-notebook", SHA_DEC, (SHA_DEC[:12],))
         in (wiki / "monthly-files/2025/2025-12.md").read_text()
     )
+
+
+def test_runs_without_builds_need_the_repository_named(
+    wiki: Path, update: Update, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty-run"
+    (empty / "hist_lines").mkdir(parents=True)
+    (empty / "manifests").mkdir()
+    before = snapshot(wiki)
+    assert update(wiki, empty) == 2
+    assert "the runs hold no builds to take the repository from" in capsys.readouterr().err
+    assert snapshot(wiki) == before
+    assert update(wiki, empty, options=("--repository", REPOSITORY, "--max-manifests", "5")) == 0
+    assert files(wiki)["Home.md"].startswith(INTRO + "\n\n## 2025\n\n| Month ")
+    assert sorted(path for path in files(wiki) if path.startswith("monthly-files/")) == [
+        "monthly-files/2025/2025-11.md",
+        "monthly-files/2025/2025-12.md",
+    ]
