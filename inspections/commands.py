@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from inspections.errors import InspectionError
-from inspections.markdown import quoted_command_output
+from inspections.markdown import quoted_command_output, tidy_output
 
 COMMAND_NOT_FOUND = 127
 
-__all__ = ["InspectionError", "output_of", "quoted_output"]
+__all__ = ["InspectionError", "output_of", "quoted_output", "with_stderr"]
 
 
 def output_of(host: Any, command: str) -> str:
@@ -29,6 +29,26 @@ def output_of(host: Any, command: str) -> str:
     return str(result.stdout).rstrip("\r\n")
 
 
-def quoted_output(host: Any, command: str) -> str:
-    """A manifest block: `command` and its output, quoted so the Markdown stays valid."""
-    return quoted_command_output(command, output_of(host, command))
+def with_stderr(command: str) -> str:
+    """A simple `command` with its stderr folded into its stdout, in the order they were written.
+
+    `docker exec` shows both streams together; a piece that quotes what it shows runs this.
+    """
+    return f"{command} 2>&1"
+
+
+def quoted_output(host: Any, command: str, *, shown_as: str | None = None) -> str:
+    """A manifest block: the command line, then its output, quoted so the Markdown stays valid.
+
+    `shown_as` is the command line the manifest shows when it differs from the one that runs
+    (e.g. without `2>&1`, or without an environment setting that only silences noise).
+    Raises InspectionError when the command fails or prints nothing.
+    """
+    shown = command if shown_as is None else shown_as
+    output = output_of(host, command)
+    if not tidy_output(output):
+        raise InspectionError(
+            f"`{shown}` printed nothing: a manifest quotes real output; check the command "
+            "in the image, or drop this piece"
+        )
+    return quoted_command_output(shown, output)

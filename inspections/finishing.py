@@ -17,7 +17,13 @@ import pytest
 from inspections.errors import StackInspectionError
 from inspections.outputs import WriteInterrupted, clean_output_folder, commit_run, held_signals
 from inspections.record import sha256_of
-from inspections.render import InspectedImage, history_line, manifest_markdown, tag_lines
+from inspections.render import (
+    InspectedImage,
+    history_line,
+    manifest_markdown,
+    tag_lines,
+    tags_file,
+)
 from inspections.reporting import write_github_files
 from inspections.results import ImageResult
 from inspections.text import one_line
@@ -73,7 +79,7 @@ def apply_tags(stack: StackSession, verdict: ImageVerdict, image_id: str) -> Non
 def rendered_files(image: InspectedImage) -> dict[str, str]:
     """Relative output path -> content, for one passed image."""
     return {
-        f"tags/{image.file_stem}.txt": "\n".join(tag_lines(image)) + "\n",
+        f"tags/{image.file_stem}.txt": tags_file(image),
         f"manifests/{image.manifest_stem}.md": manifest_markdown(image),
         f"hist_lines/{image.manifest_stem}.txt": history_line(image),
     }

@@ -23,6 +23,16 @@ def inline_code(text: str) -> str:
     return f"{delimiter}{padding}{text}{padding}{delimiter}"
 
 
+def tidy_output(output: str) -> str:
+    """Command output as a manifest quotes it: no blank lines around it, no trailing spaces.
+
+    Leading newlines and all trailing whitespace go, then each line loses its trailing
+    whitespace (R pads its tables with spaces; `mamba info` starts with an empty line).
+    """
+    trimmed = output.rstrip().lstrip("\n")
+    return "\n".join(line.rstrip() for line in trimmed.split("\n"))
+
+
 def quoted_command_output(command: str, output: str) -> str:
-    """The Markdown for one command: the command line, then its output in a fence."""
-    return f"{inline_code('$ ' + command)}\n\n{fenced(output)}"
+    """The Markdown for one command: the command line, a colon, then its tidied output fenced."""
+    return f"{inline_code(command)}:\n\n{fenced(tidy_output(output))}"

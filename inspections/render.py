@@ -1,4 +1,8 @@
-"""Rendering an inspected image into its tags file, build manifest and build history line."""
+"""Rendering an inspected image into its tags file, build manifest and build history line.
+
+The formats are those of the Jupyter Docker Stacks' own tools, byte for byte, so that a stack
+moving to this plugin keeps its build history; the README lists the few deliberate deviations.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,14 @@ from dataclasses import dataclass
 
 from inspections.build_info import BuildInfo
 from inspections.markdown import fenced, inline_code
-from inspections.stack import tag_prefix
+from inspections.stack import DEFAULT_VARIANT, tag_prefix
 from inspections.values import check_tag
 
 SHA_LENGTH = 12
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+LINE_BREAK = "<br />"
+# Docker's own size units (go-units), as `docker images` prints them.
+_DECIMAL_UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
 
 
 @dataclass(frozen=True)
@@ -45,68 +53,95 @@ class InspectedImage:
     def manifest_stem(self) -> str:
         return f"{self.file_stem}-{self.sha12}"
 
+    @property
+    def timestamp(self) -> str:
+        """The build timestamp, e.g. `2024-01-02T03:04:05Z`."""
+        return self.build.timestamp.strftime(TIMESTAMP_FORMAT)
+
+    @property
+    def repository_image(self) -> str:
+        """`<registry>/<owner>/<image>`, the reference without a tag."""
+        return f"{self.registry}/{self.owner}/{self.name}"
+
     def prefixed(self, tag: str) -> str:
         """`tag` with this image's platform/variant prefix, checked against Docker's grammar."""
         return check_tag(f"{self.prefix}-{tag}")
 
     def reference(self, tag: str) -> str:
         """The fully qualified reference for `tag` with this image's prefix."""
-        return f"{self.registry}/{self.owner}/{self.name}:{self.prefixed(tag)}"
+        return f"{self.repository_image}:{self.prefixed(tag)}"
 
     def all_tags(self) -> list[str]:
         """Every prefixed tag: `-latest` first, then one per tagger, in plan order."""
         return [self.prefixed(tag) for tag in ("latest", *self.tags)]
 
+    def merged_sha_reference(self) -> str:
+        """The multi-platform reference of this build: `<image>:<sha12>`, variant first if any."""
+        tag = self.sha12 if self.variant == DEFAULT_VARIANT else f"{self.variant}-{self.sha12}"
+        return f"{self.repository_image}:{check_tag(tag)}"
+
 
 def tag_lines(image: InspectedImage) -> list[str]:
-    """The tags file's lines: one fully qualified reference per tag."""
-    return [f"{image.registry}/{image.owner}/{image.name}:{tag}" for tag in image.all_tags()]
+    """The tags file's lines: one fully qualified reference per tag, `-latest` first."""
+    return [f"{image.repository_image}:{tag}" for tag in image.all_tags()]
+
+
+def tags_file(image: InspectedImage) -> str:
+    """The tags file: its lines joined, without a final newline."""
+    return "\n".join(tag_lines(image))
 
 
 def human_size(size_bytes: int) -> str:
-    """A size the way Docker prints it: decimal units, four significant digits."""
+    """A size as `docker images` prints it: decimal units, three significant digits, `646MB`."""
     size = float(size_bytes)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.4g} {unit}"
+    unit = 0
+    while size >= 1000 and unit < len(_DECIMAL_UNITS) - 1:
         size /= 1000
-    raise AssertionError("unreachable")
+        unit += 1
+    return f"{size:.3g}{_DECIMAL_UNITS[unit]}"
 
 
 def _commit_url(image: InspectedImage) -> str:
     return f"{image.repository}/commit/{image.build.commit_sha()}"
 
 
-def manifest_markdown(image: InspectedImage) -> str:
-    """The build manifest: title, build-info header, then one H2 piece per manifest inspection."""
-    timestamp = image.build.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+def _build_info(image: InspectedImage) -> str:
     sha = image.build.commit_sha()
-    header = [
-        f"# Build manifest for image: {image.name}",
-        "",
-        "## Build Info",
-        "",
-        f"- Build timestamp: {timestamp}",
-        f"- Docker image: {inline_code(image.reference(image.sha12))}",
-        f"- Docker image size: {human_size(image.size_bytes)}",
-        f"- Git commit SHA: [{sha}]({_commit_url(image)})",
-        "- Git commit message:",
-        "",
-        fenced(image.build.git_message or "(empty)"),
-    ]
+    return "\n".join(
+        [
+            "## Build Info",
+            "",
+            f"- Build timestamp: {image.timestamp}",
+            f"- Docker image: {inline_code(image.merged_sha_reference())}",
+            f"- Docker image size: {human_size(image.size_bytes)}",
+            f"- Git commit SHA: [{sha}]({_commit_url(image)})",
+            "- Git commit message:",
+            "",
+            fenced(image.build.git_message),
+        ]
+    )
+
+
+def manifest_markdown(image: InspectedImage) -> str:
+    """The build manifest: title, build-info piece, then one H2 piece per manifest inspection."""
     pieces = [f"## {title}\n\n{markdown.strip()}" for title, markdown in image.pieces]
-    return "\n\n".join(["\n".join(header), *pieces]) + "\n"
+    title = f"# Build manifest for image: {image.name}:{image.sha12}"
+    return "\n\n".join([title, _build_info(image), *pieces]) + "\n"
 
 
 def history_line(image: InspectedImage) -> str:
-    """One row of the stack's build history table."""
-    timestamp = image.build.timestamp.strftime("%Y-%m-%d %H:%M:%S (UTC)")
-    tags = "<br />".join(inline_code(tag) for tag in image.all_tags())
-    links = "<br />".join(
+    """One row of the stack's build history table, without a final newline.
+
+    Its cells: the build timestamp, every tag but `-latest` as a full reference, and links to
+    the commit, the Dockerfile and the manifest.
+    """
+    sha = image.build.commit_sha()
+    references = LINE_BREAK.join(inline_code(image.reference(tag)) for tag in image.tags)
+    links = LINE_BREAK.join(
         [
             f"[Git diff]({_commit_url(image)})",
-            f"[Dockerfile]({image.repository}/blob/{image.build.commit_sha()}/{image.dockerfile})",
+            f"[Dockerfile]({image.repository}/blob/{sha}/{image.dockerfile})",
             f"[Build manifest](./{image.manifest_stem})",
         ]
     )
-    return f"| {timestamp} | {tags} | {links} |\n"
+    return f"| {inline_code(image.timestamp)} | {references} | {links} |"

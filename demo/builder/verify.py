@@ -11,6 +11,16 @@ from .report import Result
 from .stack import Stack, ancestors, read_toml
 
 EXPECTED_VERSIONS = "expected_versions.toml"
+# Containers as the plugin starts them: no network, a hostname that resolves (to loopback),
+# without which Spark cannot start.
+INSPECTION_LIKE = (
+    "--network",
+    "none",
+    "--hostname",
+    "inspected",
+    "--add-host",
+    "inspected:127.0.0.1",
+)
 PIP_VERSION = "python -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "
 DPKG_VERSION = "dpkg-query -W -f '${Version}' "
 # How --verify reads each key of expected_versions.toml inside an image (shell, stdout).
@@ -35,6 +45,7 @@ VERIFY_COMMANDS = {
     " | sed -n 's/.*version \\([0-9][0-9.]*\\).*/\\1/p' | head -n1",
     "pyspark": PIP_VERSION + "pyspark",
     "torch": "python -c 'import torch; print(torch.__version__)'",
+    "tensorflow_cpu": PIP_VERSION + "tensorflow-cpu",
 }
 
 
@@ -76,7 +87,7 @@ def verify_image(docker: str, ref: str, values: dict[str, str]) -> list[str]:
     if unknown:
         return [f"no verify command for {', '.join(unknown)}"]
     completed = subprocess.run(
-        [docker, "run", "--rm", "--network", "none", ref, "bash", "-c", verify_script(values)],
+        [docker, "run", "--rm", *INSPECTION_LIKE, ref, "bash", "-c", verify_script(values)],
         capture_output=True,
         text=True,
         check=False,

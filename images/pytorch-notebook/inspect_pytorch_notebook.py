@@ -1,4 +1,4 @@
-"""pytorch-notebook: PyTorch; its cuda11 and cuda12 variants prefix every tag with theirs."""
+"""pytorch-notebook: PyTorch; its cuda12 and cuda13 variants prefix every tag with theirs."""
 
 from inspections.library import pytorch
 

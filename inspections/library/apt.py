@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from inspections import manifest, output_of, packages, quoted_output
+from inspections import manifest, output_of, packages
 from inspections.inventory.distro import parse_os_release
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import APT_LIST_COMMAND, parse_apt_list
+from inspections.library.pieces import combined_output, quoted_combined
 from inspections.library.protocols import Host
 from inspections.library.system import OS_RELEASE_COMMAND
 
 __all__ = ["APT_LIST_COMMAND", "apt_inventory", "apt_packages_manifest"]
 
-# apt warns on stderr that its CLI is unstable; only stdout reaches the manifest.
+# apt warns on stderr that its CLI is unstable; the Jupyter manifests show that line too.
 
 
 @manifest("Apt Packages")
 def apt_packages_manifest(host: Host) -> str:
     """Every installed Debian package with its version and architecture."""
-    return quoted_output(host, APT_LIST_COMMAND)
+    return quoted_combined(host, APT_LIST_COMMAND)
 
 
 @packages
 def apt_inventory(host: Host) -> Inventory:
     """The same listing as data: `pkg:deb/<distro>/<name>@<version>?arch=...` per package."""
     distro = parse_os_release(output_of(host, OS_RELEASE_COMMAND))
-    return parse_apt_list(output_of(host, APT_LIST_COMMAND), distro)
+    return parse_apt_list(combined_output(host, APT_LIST_COMMAND), distro)

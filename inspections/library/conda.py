@@ -8,9 +8,9 @@ from inspections import manifest, output_of, packages, tagger
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.conda import MAMBA_LIST_COMMAND, parse_mamba_list
 from inspections.library.parsing import search_version
-from inspections.library.pieces import quoted_outputs
+from inspections.library.pieces import combined_output, quoted_outputs
 from inspections.library.protocols import Host
-from inspections.library.python import PYTHON_VERSION_COMMAND
+from inspections.library.python import python_version_line
 
 CONDA_VERSION_COMMAND = "conda --version"
 MAMBA_VERSION_COMMAND = "mamba --version"
@@ -53,14 +53,14 @@ def conda_tag(host: Host) -> str:
 
 @manifest("Python Packages")
 def conda_packages_manifest(host: Host) -> str:
-    """The Python version, the conda and mamba setup, and every package of the environment."""
-    return quoted_outputs(
-        host, PYTHON_VERSION_COMMAND, CONDA_INFO_COMMAND, MAMBA_INFO_COMMAND, MAMBA_LIST_COMMAND
-    )
+    """The Python version line, the conda and mamba setup, and every package of the environment."""
+    version = python_version_line(host)
+    quoted = quoted_outputs(host, CONDA_INFO_COMMAND, MAMBA_INFO_COMMAND, MAMBA_LIST_COMMAND)
+    return f"{version}\n\n{quoted}"
 
 
 @packages
 def conda_inventory(host: Host) -> Inventory:
     """The environment's packages of the manifest piece as data (`pkg:conda/...`, and
     `pkg:pypi/...` for those pip installed)."""
-    return parse_mamba_list(output_of(host, MAMBA_LIST_COMMAND))
+    return parse_mamba_list(combined_output(host, MAMBA_LIST_COMMAND))

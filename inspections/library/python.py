@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 
-from inspections import manifest, output_of, packages, tagger
+from inspections import InspectionError, manifest, packages, tagger
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.pip import PIP_LIST_COMMAND, parse_pip_list
 from inspections.library.parsing import search_version
-from inspections.library.pieces import quoted_outputs
+from inspections.library.pieces import combined_output, quoted_combined
 from inspections.library.protocols import Host
 
 PYTHON_VERSION_COMMAND = "python --version"
 
 _PYTHON_VERSION = re.compile(r"^Python (?P<version>\d+\.\d+\.\d+\S*)\s*$", re.MULTILINE)
+_VERSION_LINE = re.compile(r"Python \d+\.\d+\.\d+\S*")
 _MAJOR_MINOR = re.compile(r"\d+\.\d+")
 
 
@@ -32,25 +33,40 @@ def major_minor(version: str) -> str:
     return match.group()
 
 
+def python_version_line(host: Host) -> str:
+    """The output of `python --version` as the Jupyter manifests show it: one bare line.
+
+    It is Markdown text, not quoted, so anything but a version line is refused.
+    """
+    output = combined_output(host, PYTHON_VERSION_COMMAND).rstrip()
+    if not _VERSION_LINE.fullmatch(output):
+        shown = repr(output[:80]) if output else "nothing"
+        raise InspectionError(
+            f"`{PYTHON_VERSION_COMMAND}` printed {shown}; expected one line like 'Python 3.11.7'"
+        )
+    return output
+
+
 @tagger
 def python_version_tag(host: Host) -> str:
     """The full Python version, e.g. `python-3.11.7`."""
-    return "python-" + parse_python_version(output_of(host, PYTHON_VERSION_COMMAND))
+    return "python-" + parse_python_version(combined_output(host, PYTHON_VERSION_COMMAND))
 
 
 @tagger
 def python_minor_tag(host: Host) -> str:
     """The Python major.minor version, e.g. `python-3.11`."""
-    return "python-" + major_minor(parse_python_version(output_of(host, PYTHON_VERSION_COMMAND)))
+    version = parse_python_version(combined_output(host, PYTHON_VERSION_COMMAND))
+    return "python-" + major_minor(version)
 
 
 @manifest("Python Packages")
 def pip_packages_manifest(host: Host) -> str:
-    """The Python version and the pip packages, for images without conda."""
-    return quoted_outputs(host, PYTHON_VERSION_COMMAND, PIP_LIST_COMMAND)
+    """The Python version line, then the pip packages, for images without conda."""
+    return f"{python_version_line(host)}\n\n{quoted_combined(host, PIP_LIST_COMMAND)}"
 
 
 @packages
 def pip_inventory(host: Host) -> Inventory:
     """The pip packages of the manifest piece as data: `pkg:pypi/<name>@<version>`."""
-    return parse_pip_list(output_of(host, PIP_LIST_COMMAND))
+    return parse_pip_list(combined_output(host, PIP_LIST_COMMAND))

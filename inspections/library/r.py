@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from inspections import manifest, output_of, packages, tagger
+from inspections import manifest, packages, tagger
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.r import R_PACKAGES_COMMAND, parse_r_packages
 from inspections.library.parsing import search_version
-from inspections.library.pieces import quoted_outputs
+from inspections.library.pieces import combined_output, quoted_outputs
 from inspections.library.protocols import Host
 
 R_VERSION_COMMAND = "R --version"
@@ -26,16 +26,16 @@ def parse_r_version(output: str) -> str:
 @tagger
 def r_tag(host: Host) -> str:
     """The R version, e.g. `r-4.4.1`."""
-    return "r-" + parse_r_version(output_of(host, R_VERSION_COMMAND))
+    return "r-" + parse_r_version(combined_output(host, R_VERSION_COMMAND))
 
 
 @manifest("R Packages")
 def r_packages_manifest(host: Host) -> str:
-    """The R version and every package of R's library with its version."""
+    """The R version and every package of R's own library with its version."""
     return quoted_outputs(host, R_VERSION_COMMAND, R_PACKAGES_COMMAND)
 
 
 @packages
 def r_inventory(host: Host) -> Inventory:
     """The packages of the manifest piece as data: `pkg:cran/<name>@<version>`."""
-    return parse_r_packages(output_of(host, R_PACKAGES_COMMAND))
+    return parse_r_packages(combined_output(host, R_PACKAGES_COMMAND))

@@ -1,14 +1,16 @@
 """The console scripts: stack-apply-tags, stack-push-tags, stack-merge-tags, stack-update-wiki.
 
 Each reads run folders only through their record (see `run_folders`) and prints one line per
-thing done. A wrong argument or input file exits with 2, a failed step (engine, registry)
-with 1, both after one line on stderr that says how to fix it. A reader that goes away
-(`| head -1`) stops the printing, not the work.
+thing done. A wrong argument or input file (a symlink in the wiki included) exits with 2, a
+failed step (engine, registry, disk, a wiki being updated) with 1, both after one line on
+stderr that says how to fix it. A reader that goes away (`| head -1`) stops the printing, not
+the work.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -20,7 +22,9 @@ from inspections.docker_engine import Engine
 from inspections.errors import StackInspectionError
 from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.publishing.errors import PublishError, PublishUsageError
+from inspections.publishing.git_commits import CommitCounter
 from inspections.publishing.history import read_run_history
+from inspections.publishing.input_files import read_text
 from inspections.publishing.manifest_cli import ManifestCli
 from inspections.publishing.merging import MergeOutcome, group_tags_files, merge, plan_merge
 from inspections.publishing.pushing import PushedTag, push_tags
@@ -39,10 +43,13 @@ from inspections.publishing.run_folders import (
 )
 from inspections.publishing.tagging import apply_tags, check_inspected
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
-from inspections.publishing.wiki import update_wiki
+from inspections.publishing.wiki import WikiSettings, update_wiki
+from inspections.stack import NAME_PATTERN
 from inspections.text import one_line
 
-DEFAULT_MAX_MANIFESTS = 1000
+DEFAULT_MAX_MANIFESTS = 4500  # as the Jupyter Docker Stacks keep (a limit of GitHub's wikis)
+BRANCH = re.compile(r"[A-Za-z0-9._/-]+")
+REPOSITORY_URL = re.compile(r"https?://[^\s|<>()\[\]`'\"]+")
 RUNS_HELP = "a folder written by pytest --emit-manifests (one per run or platform)"
 TAGS_FILE_HELP = "a <run folder>/tags/*.txt file, checked against the run's inspections.json"
 
@@ -238,9 +245,31 @@ def merge_tags_main(argv: Sequence[str] | None = None) -> int:
     return _run(parser, _merge, argv)
 
 
+def _wiki_settings(arguments: argparse.Namespace) -> WikiSettings:
+    if not BRANCH.fullmatch(arguments.branch):
+        raise PublishUsageError(f"--branch {arguments.branch!r} is not a branch name")
+    if arguments.repository and not REPOSITORY_URL.fullmatch(arguments.repository):
+        raise PublishUsageError(
+            f"--repository {arguments.repository!r} is not a URL like https://host/owner/name"
+        )
+    if not NAME_PATTERN.fullmatch(arguments.builds_image):
+        raise PublishUsageError(f"--builds-image {arguments.builds_image!r} is not an image name")
+    template = arguments.home_template
+    return WikiSettings(
+        max_manifests=arguments.max_manifests,
+        commits_in_month=CommitCounter(arguments.checkout).in_month,
+        repository=arguments.repository or "",
+        branch=arguments.branch,
+        home_template=read_text(template, "pass a readable Markdown file") if template else None,
+        builds_image=arguments.builds_image,
+    )
+
+
 def _update_wiki(arguments: argparse.Namespace) -> int:
     records = read_run_history(arguments.runs, warn)
-    update = update_wiki(arguments.wiki, records, arguments.max_manifests)
+    update = update_wiki(arguments.wiki, records, _wiki_settings(arguments))
+    if update.recovered:
+        say("undid an interrupted earlier update")
     for relative in update.written:
         say(f"wrote {relative}")
     for relative in update.removed:
@@ -256,9 +285,11 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
     """stack-update-wiki: add the builds of runs to the build history wiki."""
     parser = argparse.ArgumentParser(
         prog="stack-update-wiki",
-        description="Add the passed builds of one or more runs to the build history wiki: "
-        "monthly pages, manifests filed by month, and a Home page with one table per year. "
-        "Running it again with the same runs changes nothing.",
+        description="Add the passed builds of one or more runs to a build history wiki in the "
+        "layout of the Jupyter Docker Stacks' wiki: monthly pages, manifests filed by month, "
+        "and a Home page with one table per year. Running it again with the same runs changes "
+        "nothing. Run it in the stack's git checkout (or pass --checkout): the Home page "
+        "counts the commits of each month there.",
     )
     parser.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help=RUNS_HELP)
     parser.add_argument(
@@ -270,6 +301,41 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_MAX_MANIFESTS,
         metavar="N",
         help=f"keep the N newest manifests, removing the oldest (default {DEFAULT_MAX_MANIFESTS})",
+    )
+    parser.add_argument(
+        "--repository",
+        metavar="URL",
+        help="the stack's repository, for the Home page's links (default: the one the runs' "
+        "history lines link to)",
+    )
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="the stack's git checkout, with its whole history: the Home page counts the "
+        "commits of each month on its HEAD's first-parent line (default: the current folder)",
+    )
+    parser.add_argument(
+        "--branch",
+        default="main",
+        metavar="NAME",
+        help="the branch the Home page's commit links show (default main)",
+    )
+    parser.add_argument(
+        "--home-template",
+        type=Path,
+        metavar="FILE",
+        help="the Home page's intro: Markdown ending with a line <!-- YEAR_MONTHLY_TABLES --> "
+        "(the tables go below it), where {REPOSITORY} stands for the repository's owner/name "
+        "(default: the wiki's own Home.md intro, or a generic one for a new wiki)",
+    )
+    parser.add_argument(
+        "--builds-image",
+        default="base-notebook",
+        metavar="NAME",
+        help="the Home page counts a stack build per x86_64 build of this image "
+        "(default base-notebook)",
     )
     return _run(parser, _update_wiki, argv)
 

@@ -18,24 +18,30 @@ from inspections.publishing.run_folders import (
     read_run,
     verified_text,
 )
+from inspections.publishing.wiki_pages import WikiFormatError, manifest_timestamp
 from inspections.record import RECORD_FILE, RecordedImage, RunRecord
 
 HISTORY_FOLDER = "hist_lines"
 MANIFESTS_FOLDER = "manifests"
+MANIFEST_TITLE = "# Build manifest for image: "
 
-_HISTORY_LINE = re.compile(r"\| (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) \(UTC\) \| (.+ \|)")
-_MANIFEST_TITLE = re.compile(r"# Build manifest for image: (\S+)")
+_HISTORY_LINE = re.compile(
+    r"\| `(?P<timestamp>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)` \| (?:`[^`|]+`(?:<br />`[^`|]+`)*)? "
+    r"\| \[Git diff\]\((?P<repository>https?://[^\s()]+)/commit/[0-9a-f]{40}\)"
+    r"<br />\[Dockerfile\]\([^\s()]+\)<br />\[Build manifest\]\(\./(?P<stem>[^\s()/]+)\) \|"
+)
 
 
 @dataclass(frozen=True)
 class BuildRecord:
-    """One image build: its history line, split into facts, and its build manifest."""
+    """One image build of a run: its history line and its build manifest."""
 
-    timestamp: str  # 2026-11-27 11:38:14, UTC
-    image: str
-    cells: str  # the history line after its date: `tags | links |`
-    manifest_name: str  # <platform>-<variant>-<image>-<sha12>.md
+    timestamp: str  # 2026-11-27T11:38:14Z
+    line: str  # the history line, without a newline
+    history_name: str  # <stem>.txt: rows are added in the order of these names
+    manifest_name: str  # <stem>.md
     manifest: str
+    repository: str  # the repository URL the line links to
 
     @property
     def month(self) -> str:
@@ -64,25 +70,34 @@ def _manifest_file(history: str) -> str:
 
 def _build(record: RunRecord, image: RecordedImage, history_file: str) -> BuildRecord:
     history, manifest = record.folder / history_file, record.folder / _manifest_file(history_file)
-    lines = [
-        line for line in verified_text(record, image, history_file).splitlines() if line.strip()
-    ]
-    matched = _HISTORY_LINE.fullmatch(lines[0].strip()) if len(lines) == 1 else None
+    line = verified_text(record, image, history_file).removesuffix("\n")
+    matched = _HISTORY_LINE.fullmatch(line)
     if matched is None:
         raise PublishUsageError(
-            f"{history} is not one build history row '| <date> (UTC) | <tags> | <links> |': {RERUN}"
+            f"{history} is not one build history row '| `<timestamp>` | <tags> | <links> |': "
+            f"{RERUN}"
         )
-    if f"[Build manifest](./{history.stem})" not in matched.group(2):
+    if matched["stem"] != history.stem:
         raise PublishUsageError(
             f"{history} does not link its manifest ./{history.stem}: keep the name pytest gave it"
         )
     text = verified_text(record, image, _manifest_file(history_file))
-    title = _MANIFEST_TITLE.fullmatch(text.split("\n", 1)[0].strip())
-    if title is None or title.group(1) != image.image:
+    if not text.startswith(f"{MANIFEST_TITLE}{image.image}:"):
         raise PublishUsageError(
-            f"{manifest} does not start with '# Build manifest for image: {image.image}': {RERUN}"
+            f"{manifest} does not start with '{MANIFEST_TITLE}{image.image}:': {RERUN}"
         )
-    return BuildRecord(matched.group(1), image.image, matched.group(2), manifest.name, text)
+    try:
+        built = manifest_timestamp(text)
+    except WikiFormatError as error:
+        raise PublishUsageError(f"{manifest} {error}: {RERUN}") from error
+    if built != matched["timestamp"]:
+        raise PublishUsageError(
+            f"{manifest} was built at {built}, its history line at {matched['timestamp']}: "
+            f"{RERUN}"
+        )
+    return BuildRecord(
+        matched["timestamp"], line, history.name, manifest.name, text, matched["repository"]
+    )
 
 
 def _ignore(_note: str) -> None:

@@ -1,33 +1,59 @@
-"""Updating the build history wiki with the builds of one or more runs.
+"""Adding the builds of runs to a build history wiki in the Jupyter Docker Stacks' layout.
 
-Layout, below the wiki folder:
-
-    Home.md                                   one table per year: month, builds, images, commits
-    monthly-files/<year>-<month>.md           the builds of one month, newest first
-    manifests/<year>/<year>-<month>/<stem>.md the build manifests, at most `max_manifests`
-
-Everything is computed before the first file is written; a file is rewritten only when its
-content changes, so updating twice with the same runs changes nothing.
+An update does what their own wiki tool does: each history line goes on top of its month's
+page (in the order of the history files' names, unless the page has it already), each
+manifest is filed by its build timestamp, the Home page is written again from its intro and
+the monthly pages, and only the newest manifests are kept. Everything is read and computed
+first; the changes are then made all at once (see `staged_update`), or not at all. The wiki
+is read and written only through its own files: a symlink in it is refused.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import NoReturn
+from urllib.parse import urlsplit
 
-from inspections.files import write_atomically
-from inspections.publishing.errors import PublishUsageError
+from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.history import BuildRecord
-from inspections.publishing.input_files import read_text
-from inspections.publishing.wiki_pages import Row, build_row, home_page, month_page, page_rows
+from inspections.publishing.safe_folder import SafeFolder
+from inspections.publishing.staged_update import apply_changes, recover
+from inspections.publishing.wiki_home import (
+    DEFAULT_TEMPLATE,
+    MonthRow,
+    fill_template,
+    home_page,
+    intro_of,
+    page_counts,
+)
+from inspections.publishing.wiki_pages import (
+    HOME,
+    MANIFESTS_FOLDER,
+    MONTH,
+    MONTHLY_FOLDER,
+    YEAR,
+    WikiFormatError,
+    manifest_path,
+    manifest_timestamp,
+    month_page_path,
+    with_row,
+)
 
-HOME = "Home.md"
-MONTHLY_FOLDER = "monthly-files"
-MANIFESTS_FOLDER = "manifests"
+TOOL = "stack-update-wiki"
 
-_MONTH = re.compile(r"\d{4}-\d{2}")
-_BUILD_TIMESTAMP = re.compile(r"^- Build timestamp: (\S+)$", re.MULTILINE)
+
+@dataclass(frozen=True)
+class WikiSettings:
+    """How to update: which repository and checkout, which intro, how many manifests."""
+
+    max_manifests: int
+    commits_in_month: Callable[[str], int]  # YYYY-MM -> commits that month
+    repository: str = ""  # URL; default: the one the runs' history lines link to
+    branch: str = "main"  # in the Home page's links to the commits
+    home_template: str | None = None  # default: the wiki's Home.md intro, else DEFAULT_TEMPLATE
+    builds_image: str = "base-notebook"  # whose x86_64 lines count the builds
 
 
 @dataclass
@@ -35,81 +61,216 @@ class WikiUpdate:
     """What an update did, relative to the wiki folder."""
 
     rows_added: int = 0
-    written: list[Path] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
+    written: list[PurePosixPath] = field(default_factory=list)
+    removed: list[PurePosixPath] = field(default_factory=list)
+    recovered: bool = False
 
 
-def manifest_path(record: BuildRecord) -> Path:
-    """Where a build's manifest is filed: `manifests/<year>/<year>-<month>/<stem>.md`."""
-    return Path(MANIFESTS_FOLDER, record.month[:4], record.month, record.manifest_name)
+@dataclass
+class _Wiki:
+    """The parts of the wiki an update reads: monthly pages, manifests' timestamps, Home."""
+
+    pages: dict[str, str] = field(default_factory=dict)  # month -> page
+    years: set[str] = field(default_factory=set)  # folders of monthly-files
+    manifests: dict[PurePosixPath, str] = field(default_factory=dict)  # path -> build time
+    home: str | None = None
 
 
-def _age(path: Path, content: str) -> tuple[str, str, str]:
-    """Sort key of a filed manifest, oldest first: its month folder, build time, then name."""
-    timestamp = _BUILD_TIMESTAMP.search(content)
-    return (path.parent.name, timestamp.group(1) if timestamp else "", path.name)
+def _format_error(folder: SafeFolder, path: PurePosixPath, error: WikiFormatError) -> NoReturn:
+    raise PublishUsageError(f"wiki page {folder.shown(path)} {error}: fix or remove it") from error
 
 
-def _read_text(path: Path) -> str:
-    return read_text(path, "fix or remove this wiki file")
+def _read_pages(folder: SafeFolder, wiki: _Wiki) -> None:
+    for year, is_folder in folder.entries(MONTHLY_FOLDER):
+        if not is_folder or not YEAR.fullmatch(year):
+            raise PublishUsageError(
+                f"{folder.shown(MONTHLY_FOLDER / year)} is not a year's folder (YYYY): move it away"
+            )
+        wiki.years.add(year)
+        for name, _ in folder.entries(MONTHLY_FOLDER / year):
+            if not name.endswith(".md"):
+                continue
+            month = MONTH.fullmatch(name.removesuffix(".md"))
+            if month is None or month["year"] != year:
+                raise PublishUsageError(
+                    f"{folder.shown(MONTHLY_FOLDER / year / name)} is not a page of {year} "
+                    f"({year}-MM.md): move it away"
+                )
+            wiki.pages[month.group()] = folder.read_text(MONTHLY_FOLDER / year / name) or ""
 
 
-def _existing_rows(wiki: Path) -> dict[str, set[Row]]:
-    rows: dict[str, set[Row]] = {}
-    for page in sorted((wiki / MONTHLY_FOLDER).glob("*.md")):
-        if _MONTH.fullmatch(page.stem):
-            rows[page.stem] = set(page_rows(_read_text(page)))
-    return rows
+def _read_manifests(folder: SafeFolder, wiki: _Wiki) -> None:
+    for path in folder.files_below(MANIFESTS_FOLDER):
+        if path.suffix == ".md":
+            text = folder.read_text(path) or ""
+            try:
+                wiki.manifests[path] = manifest_timestamp(text)
+            except WikiFormatError as error:
+                _format_error(folder, path, error)
 
 
-def _existing_manifests(wiki: Path) -> dict[Path, str]:
-    return {
-        path.relative_to(wiki): _read_text(path)
-        for path in sorted((wiki / MANIFESTS_FOLDER).glob("*/*/*.md"))
-    }
+def _read_wiki(folder: SafeFolder) -> _Wiki:
+    wiki = _Wiki()
+    _read_pages(folder, wiki)
+    _read_manifests(folder, wiki)
+    wiki.home = folder.read_text(HOME)
+    return wiki
 
 
-def _kept_manifests(
-    existing: dict[Path, str], records: list[BuildRecord], max_manifests: int
-) -> dict[Path, str]:
-    """Existing and new manifests, the newest build winning a name; the newest `max_manifests`."""
-    manifests = dict(existing)
+def _repository(settings: WikiSettings, records: list[BuildRecord]) -> str:
+    if settings.repository:
+        return settings.repository.rstrip("/")
+    linked = sorted({record.repository for record in records})
+    if not linked:
+        raise PublishUsageError(
+            "the runs hold no builds to take the repository from: pass --repository URL"
+        )
+    if len(linked) > 1:
+        raise PublishUsageError(
+            f"the runs link to {' and '.join(linked)}: pass --repository URL for the Home "
+            "page's links"
+        )
+    return linked[0]
+
+
+def _intro(folder: SafeFolder, wiki: _Wiki, settings: WikiSettings, repository: str) -> str:
+    if settings.home_template is not None:
+        try:
+            return fill_template(settings.home_template, urlsplit(repository).path.strip("/"))
+        except WikiFormatError as error:
+            raise PublishUsageError(f"the Home page template {error}: fix it") from error
+    if wiki.home is None:
+        return fill_template(DEFAULT_TEMPLATE, urlsplit(repository).path.strip("/"))
+    try:
+        return intro_of(wiki.home)
+    except WikiFormatError as error:
+        raise PublishUsageError(
+            f"wiki page {folder.shown(HOME)} {error}: add it, or pass --home-template FILE"
+        ) from error
+
+
+def _add_rows(folder: SafeFolder, wiki: _Wiki, records: list[BuildRecord]) -> int:
+    """Put each history line on top of its month's page, in the order of the files' names."""
+    added = 0
+    for record in sorted(records, key=lambda record: record.history_name):
+        page = wiki.pages.get(record.month)
+        try:
+            updated = with_row(page, record.month, record.line)
+        except WikiFormatError as error:
+            _format_error(folder, month_page_path(record.month), error)
+        added += updated != page
+        wiki.pages[record.month] = updated
+        wiki.years.add(record.month[:4])
+    return added
+
+
+def _home(wiki: _Wiki, intro: str, settings: WikiSettings, repository: str) -> str:
+    years: dict[str, list[MonthRow]] = {year: [] for year in wiki.years}
+    for month, page in wiki.pages.items():
+        builds, images = page_counts(page, settings.builds_image)
+        years[month[:4]].append(MonthRow(month, builds, images, settings.commits_in_month(month)))
+
+    def commits_link(count: int, since: str, until: str) -> str:
+        return f"[{count}]({repository}/commits/{settings.branch}/?since={since}&until={until})"
+
+    return home_page(intro, years, commits_link)
+
+
+def _oldest_manifests(
+    manifests: dict[PurePosixPath, str], max_manifests: int
+) -> list[PurePosixPath]:
+    """The manifests beyond the newest `max_manifests`, by build timestamp, then path."""
+    newest_first = sorted(manifests, key=lambda path: (manifests[path], path.parts), reverse=True)
+    return newest_first[max_manifests:]
+
+
+def _manifest_changes(
+    folder: SafeFolder,
+    filed: dict[PurePosixPath, str],
+    records: list[BuildRecord],
+    max_manifests: int,
+) -> dict[PurePosixPath, str | None]:
+    """The runs' manifests to file (when new or changed), and the oldest ones to remove.
+
+    As their tool copies every manifest in, then removes the oldest beyond the limit; only the
+    timestamps of the filed ones are kept in memory.
+    """
+    times = dict(filed)
+    texts = {}
     for record in records:
-        path = manifest_path(record)
-        if path not in manifests or _age(path, record.manifest) >= _age(path, manifests[path]):
-            manifests[path] = record.manifest
-    by_age = sorted(manifests, key=lambda path: _age(path, manifests[path]))
-    return {path: manifests[path] for path in by_age[-max_manifests:]}
+        path = manifest_path(record.timestamp, record.manifest_name)
+        times[path], texts[path] = record.timestamp, record.manifest
+    changes: dict[PurePosixPath, str | None] = {}
+    for path in _oldest_manifests(times, max_manifests):
+        texts.pop(path, None)
+        if path in filed:
+            changes[path] = None
+    for path, text in texts.items():
+        if path not in filed or folder.read_text(path) != text:
+            changes[path] = text
+    return changes
 
 
-def update_wiki(wiki: Path, records: list[BuildRecord], max_manifests: int) -> WikiUpdate:
-    """Add `records` to the wiki's monthly pages, manifests and Home page; drop old manifests."""
+def _changes(
+    folder: SafeFolder, wiki: _Wiki, records: list[BuildRecord], settings: WikiSettings
+) -> tuple[dict[PurePosixPath, str | None], int]:
+    """Each changed file's new text (None: removed), and how many rows were added."""
+    repository = _repository(settings, records)
+    intro = _intro(folder, wiki, settings, repository)
+    before = dict(wiki.pages)
+    added = _add_rows(folder, wiki, records)
+    changes: dict[PurePosixPath, str | None] = {
+        month_page_path(month): page
+        for month, page in wiki.pages.items()
+        if before.get(month) != page
+    }
+    changes.update(_manifest_changes(folder, wiki.manifests, records, settings.max_manifests))
+    home = _home(wiki, intro, settings, repository)
+    if home != wiki.home:
+        changes[HOME] = home
+    return changes, added
+
+
+def _remove_emptied_folders(folder: SafeFolder, removed: list[PurePosixPath]) -> None:
+    """Remove the month and year folders of `manifests/` that removing manifests emptied."""
+    for path in removed:
+        for emptied in path.parents:
+            if emptied == MANIFESTS_FOLDER or not emptied.is_relative_to(MANIFESTS_FOLDER):
+                break
+            if not folder.remove_if_empty(emptied):
+                break
+
+
+def _update(wiki: Path, records: list[BuildRecord], settings: WikiSettings) -> WikiUpdate:
+    with SafeFolder(wiki) as folder:
+        folder.lock(TOOL)
+        update = WikiUpdate(recovered=recover(folder))
+        changes, update.rows_added = _changes(folder, _read_wiki(folder), records, settings)
+        if changes:
+            apply_changes(folder, changes)
+        update.written = sorted(path for path, text in changes.items() if text is not None)
+        update.removed = sorted(path for path, text in changes.items() if text is None)
+        _remove_emptied_folders(folder, update.removed)
+    return update
+
+
+def update_wiki(wiki: Path, records: list[BuildRecord], settings: WikiSettings) -> WikiUpdate:
+    """Add `records` to the wiki's monthly pages, manifests and Home page; drop old manifests.
+
+    A missing wiki folder is created, and removed again if the update fails.
+    """
     if wiki.exists() and not wiki.is_dir():
         raise PublishUsageError(f"wiki {wiki} is a file: pass the wiki's folder")
-    if max_manifests < 1:
-        raise PublishUsageError(f"cannot keep {max_manifests} manifests: keep at least 1")
-    rows = _existing_rows(wiki)
-    before = sum(len(month) for month in rows.values())
-    for record in records:
-        row = build_row(record.timestamp, record.image, record.cells)
-        rows.setdefault(record.month, set()).add(row)
-    existing = _existing_manifests(wiki)
-    kept = _kept_manifests(existing, records, max_manifests)
-    wanted: dict[Path, str] = dict(kept)
-    for month, month_rows in rows.items():
-        wanted[Path(MONTHLY_FOLDER, f"{month}.md")] = month_page(month, month_rows)
-    wanted[Path(HOME)] = home_page(rows)
-
-    update = WikiUpdate(rows_added=sum(len(month) for month in rows.values()) - before)
-    for relative, content in wanted.items():
-        path = wiki / relative
-        if not path.is_file() or _read_text(path) != content:
-            write_atomically(path, content)
-            update.written.append(relative)
-    for relative in sorted(set(existing) - set(kept)):
-        (wiki / relative).unlink()
-        update.removed.append(relative)
-        for folder in (relative.parent, relative.parent.parent):
-            if not any((wiki / folder).iterdir()):
-                (wiki / folder).rmdir()
-    return update
+    if settings.max_manifests < 1:
+        raise PublishUsageError(f"cannot keep {settings.max_manifests} manifests: keep at least 1")
+    created = not wiki.exists()
+    try:
+        wiki.mkdir(parents=True, exist_ok=True)
+        return _update(wiki, records, settings)
+    except OSError as error:
+        raise PublishError(
+            f"cannot update the wiki {wiki} ({error.strerror}): nothing was changed"
+        ) from error
+    finally:
+        if created and wiki.is_dir() and not any(wiki.iterdir()):
+            wiki.rmdir()

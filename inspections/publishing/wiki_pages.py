@@ -1,87 +1,62 @@
-"""The Markdown pages of the build history wiki: one page per month, and the Home page."""
+"""The build history wiki's layout and monthly pages, as the Jupyter Docker Stacks keep them.
+
+Home.md                                     the index: an intro, then one table per year
+monthly-files/<year>/<year>-<month>.md      a header, then one row per build, newest first
+manifests/<year>/<year>-<month>/<stem>.md   the manifests, filed by their build timestamp
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from pathlib import PurePosixPath
 
-from tabulate import tabulate
+HOME = PurePosixPath("Home.md")
+MONTHLY_FOLDER = PurePosixPath("monthly-files")
+MANIFESTS_FOLDER = PurePosixPath("manifests")
 
-_ROW = re.compile(r"\| (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) \(UTC\) \| ([^|]+?) \| (.*\|)")
-_COMMIT = re.compile(r"/commit/([0-9a-f]{7,40})\)")
-
-MONTH_HEADER = ["| Date | Image | Tags | Links |", "| --- | --- | --- | --- |"]
-HOME_HEADERS = ["Month", "Builds", "Images", "Commits"]
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of a monthly page: a build of one image."""
-
-    text: str
-    timestamp: str
-    image: str
-    commit: str
+YEAR = re.compile(r"\d{4}")
+MONTH = re.compile(r"(?P<year>\d{4})-(?:0[1-9]|1[0-2])")
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_TIMESTAMP_LABEL = "Build timestamp: "
 
 
-def build_row(timestamp: str, image: str, cells: str) -> Row:
-    """The row of a build: `| <date> (UTC) | <image> | <tags> | <links> |`."""
-    commit = _COMMIT.search(cells)
-    text = f"| {timestamp} (UTC) | {image} | {cells}"
-    return Row(text, timestamp, image, commit.group(1) if commit else "")
+class WikiFormatError(ValueError):
+    """A wiki page is not in the expected format; the message says what is missing."""
 
 
-def parse_row(text: str) -> Row | None:
-    """The row `text` of a monthly page, or None for any other line."""
-    matched = _ROW.fullmatch(text.strip())
-    if matched is None:
-        return None
-    return build_row(matched.group(1), matched.group(2), matched.group(3))
+def month_page_path(month: str) -> PurePosixPath:
+    """`monthly-files/<year>/<year>-<month>.md` for a month `YYYY-MM`."""
+    return MONTHLY_FOLDER / month[:4] / f"{month}.md"
 
 
-def page_rows(markdown: str) -> list[Row]:
-    """The rows of a monthly page; the title, header and any other line are not rows."""
-    return [row for line in markdown.splitlines() if (row := parse_row(line)) is not None]
+def manifest_path(timestamp: str, name: str) -> PurePosixPath:
+    """Where a manifest built at `timestamp` is filed: `manifests/<year>/<year>-<month>/<name>`."""
+    return MANIFESTS_FOLDER / timestamp[:4] / timestamp[:7] / name
 
 
-def newest_first(rows: Iterable[Row]) -> list[Row]:
-    """Rows by time, newest first; rows of the same time by their text, for a stable page."""
-    by_text = sorted(rows, key=lambda row: row.text)
-    return sorted(by_text, key=lambda row: row.timestamp, reverse=True)
+def month_page_header(month: str) -> str:
+    """The start of every monthly page: its title and the table's header."""
+    return f"# Images built during {month}\n\n| Date | Image | Links |\n| - | - | - |\n"
 
 
-def month_page(month: str, rows: Iterable[Row]) -> str:
-    """The page of one month: a title, then one table of its builds, newest first."""
-    lines = [
-        f"# Build history: {month}",
-        "",
-        "Every image built this month, newest first. Back to [all months](./Home).",
-        "",
-        *MONTH_HEADER,
-        *(row.text for row in newest_first(rows)),
-    ]
-    return "\n".join(lines) + "\n"
+def with_row(page: str | None, month: str, row: str) -> str:
+    """The monthly page (None: a new one) with `row` added right below its header.
+
+    A row already on the page is not added again.
+    """
+    header = month_page_header(month)
+    text = header if page is None else page
+    if header not in text:
+        raise WikiFormatError(f"has no header {header.splitlines()[0]!r} and its table header")
+    if row in text:
+        return text
+    return text.replace(header, header + row + "\n")
 
 
-def home_page(rows_by_month: Mapping[str, Iterable[Row]]) -> str:
-    """The Home page: one table per year, newest first, with one line per month."""
-    years: dict[str, list[list[str | int]]] = {}
-    for month in sorted(rows_by_month, reverse=True):
-        rows = list(rows_by_month[month])
-        years.setdefault(month[:4], []).append(
-            [
-                f"[{month}](./{month})",
-                len(rows),
-                len({row.image for row in rows}),
-                len({row.commit for row in rows if row.commit}),
-            ]
-        )
-    parts = [
-        "# Build history",
-        "One page per month lists every image built that month. Builds: image builds; "
-        "Images: distinct images; Commits: distinct git commits.",
-    ]
-    for year, table in years.items():
-        parts += [f"## {year}", tabulate(table, headers=HOME_HEADERS, tablefmt="github")]
-    return "\n\n".join(parts) + "\n"
+def manifest_timestamp(text: str) -> str:
+    """The build timestamp of a manifest: the one after its first `Build timestamp: `."""
+    start = text.find(_TIMESTAMP_LABEL)
+    timestamp = text[start + len(_TIMESTAMP_LABEL) :][:20] if start >= 0 else ""
+    if not TIMESTAMP.fullmatch(timestamp):
+        raise WikiFormatError("has no line '- Build timestamp: YYYY-MM-DDTHH:MM:SSZ'")
+    return timestamp

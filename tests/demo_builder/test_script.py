@@ -55,7 +55,8 @@ def test_a_second_run_builds_nothing(demo_ids: dict[str, str]) -> None:
     order = list(statuses)
     for name, parent in PARENTS.items():
         assert order.index(parent or "bookworm-minbase") < order.index(name)
-    assert re.search(r"^done: 1 present, 7 up to date in \d+\.\d s$", completed.stdout, re.M)
+    done = rf"^done: 1 present, {len(PARENTS)} up to date in \d+\.\d s$"
+    assert re.search(done, completed.stdout, re.M)
     assert completed.stderr == ""
     assert {name: image_id(f"localhost/demo/{name}:latest") for name in demo_ids} == demo_ids
     assert {path: path.stat().st_mtime_ns for path in logs.glob("*.log")} == log_times

@@ -67,6 +67,11 @@ def _own_expectations(head_sha: str) -> dict[str, Expectation]:
             ("pytorch-" + EXPECTED["pytorch-notebook"]["torch"].split("+")[0],),
             (),
         ),
+        "tensorflow-notebook": Expectation(
+            "tensorflow-notebook",
+            ("tensorflow-" + EXPECTED["tensorflow-notebook"]["tensorflow_cpu"],),
+            (),
+        ),
     }
 
 

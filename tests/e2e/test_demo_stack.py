@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.e2e.demo import DEMO, PARENTS, expected_for, head_sha, record_of, run_pytest
+from tests.e2e.demo import DEMO, EXPECTED, PARENTS, expected_for, head_sha, record_of, run_pytest
 
 IMAGES = list(PARENTS)
 
@@ -47,11 +51,52 @@ def test_values_declared_below_an_image_are_absent_from_it(whole_stack: Path) ->
     assert "lab-" not in tags["docker-stacks-foundation"] and "lab-" in tags["base-notebook"]
 
 
-def test_the_spark_manifest_piece_quotes_spark_submit(whole_stack: Path) -> None:
-    manifest = next((whole_stack / "manifests").glob("x86_64-default-pyspark-notebook-*.md"))
-    text = manifest.read_text()
-    assert "`$ /usr/local/spark/bin/spark-submit --version 2>&1`" in text
-    assert "Using Scala version" in text
+def manifest_of(outputs: Path, image: str) -> str:
+    return (outputs / f"manifests/x86_64-default-{image}-{head_sha()[:12]}.md").read_text()
+
+
+def test_the_spark_manifest_piece_quotes_spark_submit_as_the_jupyter_one(whole_stack: Path) -> None:
+    spark = manifest_of(whole_stack, "pyspark-notebook").partition("\n## Apache Spark\n")[2]
+    assert spark.startswith("\n`/usr/local/spark/bin/spark-submit --version`:\n\n```text\n")
+    assert "Using Scala version" in spark
+    # No wall-clock noise: the container's loopback hostname draws no warning from Spark.
+    assert "WARN" not in spark.replace("WARNING: Using incubator modules", "")
+    assert "SPARK_LOCAL_IP" not in spark
+
+
+def test_a_manifest_in_the_jupyter_layout(whole_stack: Path) -> None:
+    sha = head_sha()
+    text = manifest_of(whole_stack, "r-notebook")
+    python = EXPECTED["docker-stacks-foundation"]["python"]
+    assert text.startswith(
+        f"# Build manifest for image: r-notebook:{sha[:12]}\n\n"
+        "## Build Info\n\n"
+        "- Build timestamp: 2025-11-24T16:00:00Z\n"
+        f"- Docker image: `localhost/demo/r-notebook:{sha[:12]}`\n"
+    )
+    assert f"\n\n## Python Packages\n\nPython {python}\n\n`python -m pip list" in text
+    assert (
+        "\n\n## Apt Packages\n\n`apt list --installed`:\n\n```text\n"
+        "WARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\n"
+        "Listing...\n"
+    ) in text
+    assert "\n\n`R --silent -e 'installed.packages(.Library)[, c(1,3)]'`:\n\n```text\n" in text
+    assert text.endswith("\n```\n")
+    assert not [line for line in text.splitlines() if line != line.rstrip()]
+
+
+@pytest.mark.parametrize("image", IMAGES)
+def test_the_image_size_is_what_docker_images_prints(whole_stack: Path, image: str) -> None:
+    docker = shutil.which("docker")
+    assert docker, "the docker CLI is needed to compare sizes"
+    printed = subprocess.run(
+        [docker, "images", f"localhost/demo/{image}:latest", "--format", "{{.Size}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert re.fullmatch(r"[0-9.e+]+[kMGT]?B", printed), printed
+    assert f"\n- Docker image size: {printed}\n" in manifest_of(whole_stack, image)
 
 
 def test_every_image_passed_its_image_tests(whole_stack: Path) -> None:
@@ -63,20 +108,55 @@ def test_every_image_passed_its_image_tests(whole_stack: Path) -> None:
     assert all(not image["tests"]["failed"] for image in record.values())
 
 
-def test_a_serial_session_writes_the_same_bytes(whole_stack: Path, tmp_path: Path) -> None:
-    """The parallel session of `whole_stack` against a serial one: same files, same bytes."""
-    completed = run_pytest("--stack", str(DEMO), "--emit-manifests", str(tmp_path), "-n", "0")
-    assert completed.returncode == 0, completed.stdout[-3000:]
-
-    def files(folder: Path) -> dict[str, bytes]:
+def without_timings(value: Any) -> Any:
+    """A run record without what measures time (keys named `timing` or ending in `_seconds`)
+    and without the session's own id."""
+    if isinstance(value, dict):
         return {
-            str(path.relative_to(folder)): path.read_bytes()
-            for path in folder.rglob("*")
-            if path.is_file() and path.name != "inspections.json"
+            key: without_timings(item)
+            for key, item in value.items()
+            if key not in ("timing", "session") and not key.endswith("_seconds")
         }
+    if isinstance(value, list):
+        return [without_timings(item) for item in value]
+    return value
 
-    assert len(files(whole_stack)) == 3 * len(IMAGES)
-    assert files(tmp_path) == files(whole_stack)
+
+def every_file(folder: Path) -> dict[str, Any]:
+    """Each file below `folder`: its bytes, or the run record without its timings."""
+    files: dict[str, Any] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            relative = str(path.relative_to(folder))
+            if path.name == "inspections.json":
+                files[relative] = without_timings(json.loads(path.read_bytes()))
+            else:
+                files[relative] = path.read_bytes()
+    return files
+
+
+@pytest.fixture(scope="module")
+def serial_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Outputs of two serial sessions over every demo image, one after the other."""
+    folders = []
+    for _ in range(2):
+        out = tmp_path_factory.mktemp("serial")
+        completed = run_pytest("--stack", str(DEMO), "--emit-manifests", str(out), "-n", "0")
+        assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-2000:]
+        folders.append(out)
+    return folders[0], folders[1]
+
+
+def test_two_serial_sessions_write_the_same_bytes(serial_runs: tuple[Path, Path]) -> None:
+    first, second = (every_file(folder) for folder in serial_runs)
+    assert len(first) == 4 * len(IMAGES) + 1  # tags, manifest, history line, SBOM; the record
+    assert first == second
+
+
+def test_a_parallel_session_writes_what_a_serial_one_does(
+    whole_stack: Path, serial_runs: tuple[Path, Path]
+) -> None:
+    assert every_file(whole_stack) == every_file(serial_runs[0])
 
 
 def test_one_image_as_a_user_runs_it(tmp_path: Path) -> None:
@@ -90,13 +170,16 @@ def test_one_image_as_a_user_runs_it(tmp_path: Path) -> None:
         f"hist_lines/x86_64-default-base-notebook-{sha12}.txt",
         "inspections.json",
         f"manifests/x86_64-default-base-notebook-{sha12}.md",
+        f"sbom/x86_64-default-base-notebook-{sha12}.cdx.json",
         "tags/x86_64-default-base-notebook.txt",
     ]
     history = (tmp_path / f"hist_lines/x86_64-default-base-notebook-{sha12}.txt").read_text()
     expected = expected_for("base-notebook", head_sha())
-    assert history.startswith("| 2025-11-24 16:00:00 (UTC) | `x86_64-latest`<br />")
-    assert "<br />".join(f"`x86_64-{tag}`" for tag in expected.tags) in history
-    assert f"[Build manifest](./x86_64-default-base-notebook-{sha12})" in history
+    references = "<br />".join(
+        f"`localhost/demo/base-notebook:x86_64-{tag}`" for tag in expected.tags
+    )
+    assert history.startswith(f"| `2025-11-24T16:00:00Z` | {references} | [Git diff](")
+    assert history.endswith(f"<br />[Build manifest](./x86_64-default-base-notebook-{sha12}) |")
     assert list(record_of(tmp_path)) == ["base-notebook"]
     assert "base-notebook" in completed.stdout and "passed" in completed.stdout
 

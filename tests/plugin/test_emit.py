@@ -69,11 +69,16 @@ def test_writes_tags_manifest_history_line_and_json_for_each_image(
         f"localhost/{owner}/root:x86_64-debian-12",
     ]
     manifest = read(out / f"manifests/x86_64-default-child-{sha[:12]}.md")
-    assert manifest.startswith("# Build manifest for image: child\n\n## Build Info\n")
+    assert manifest.startswith(f"# Build manifest for image: child:{sha[:12]}\n\n## Build Info\n")
+    assert f"- Docker image: `localhost/{owner}/child:{sha[:12]}`\n" in manifest
     assert f"[{sha}](https://example.org/stack/commit/{sha})" in manifest
-    assert "## OS Release\n\n`$ cat /etc/os-release`\n\n```text\nPRETTY_NAME=" in manifest
+    assert "## OS Release\n\n`cat /etc/os-release`:\n\n```text\nPRETTY_NAME=" in manifest
     history = read(out / f"hist_lines/x86_64-default-child-{sha[:12]}.txt")
-    assert history.startswith("| ") and history.endswith(" |\n") and history.count("\n") == 1
+    assert history.startswith("| `") and history.endswith(" |") and "\n" not in history
+    assert (
+        f"`localhost/{owner}/child:x86_64-debian-12`<br />`localhost/{owner}/child:x86_64-dpkg-1."
+        in history
+    )
     assert f"[Dockerfile](https://example.org/stack/blob/{sha}/stack/child/Dockerfile)" in history
     record = record_of(out)
     assert record["child"]["outcome"] == "passed"

@@ -26,7 +26,7 @@ from inspections.verdicts import ImageVerdict
 if TYPE_CHECKING:
     from inspections.session import StackSession
 
-REPOSITORY_URL = "https://github.com/example/demo-stack"
+REPOSITORY_URL = "https://github.com/jupyter/docker-stacks"
 # The id of an image no engine has: for runs that are only read, never tagged or pushed.
 UNKNOWN_IMAGE_ID = "sha256:" + "0" * 64
 FAILURE = "image test tests/test_python.py::test_python_version failed"
@@ -44,6 +44,9 @@ class Build:
     owner: str = "demo"
     image_id: str = UNKNOWN_IMAGE_ID
     outcome: str = PASSED  # or "failed": then the run writes no files for it
+    pieces: tuple[tuple[str, str], ...] = (
+        ("Apt Packages", "`apt list --installed`:\n\n```text\nbash/now 5.2\n```"),
+    )
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def inspected(build: Build, timestamp: datetime, commit: str) -> InspectedImage:
         dockerfile=f"images/{build.image}/Dockerfile",
         size_bytes=123_456_789,
         tags=build.tags,
-        pieces=(("Apt Packages", "`$ apt list --installed`\n\n```text\nbash/now 5.2\n```"),),
+        pieces=build.pieces,
         build=_build_info(timestamp, commit),
     )
 

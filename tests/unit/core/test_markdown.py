@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from inspections.markdown import fenced, inline_code, quoted_command_output
+from inspections.markdown import fenced, inline_code, quoted_command_output, tidy_output
 
 FenceScanner = Callable[[str], list[str]]  # the `outside_fences` fixture
 
@@ -105,14 +105,37 @@ def _backtick_runs(text: str) -> list[str]:
     return runs
 
 
+@pytest.mark.parametrize(
+    ("output", "tidied"),
+    [
+        pytest.param("numpy 1.26\n", "numpy 1.26", id="final-newline"),
+        pytest.param("\n\nConda info\n\n\n", "Conda info", id="blank-lines-around"),
+        pytest.param(
+            " Package   Version   \n base      4.2.2   ",
+            " Package   Version\n base      4.2.2",
+            id="padded-table",
+        ),
+        pytest.param("a\r\nb\r\n", "a\nb", id="crlf"),
+        pytest.param("  indented first line\n", "  indented first line", id="leading-spaces-kept"),
+        pytest.param(
+            "  \nafter a line of spaces", "\nafter a line of spaces", id="spaces-line-first"
+        ),
+        pytest.param("one\n\n\ntwo", "one\n\n\ntwo", id="inner-blank-lines-kept"),
+        pytest.param(" \n\t\n", "", id="only-whitespace"),
+    ],
+)
+def test_tidy_output(output: str, tidied: str) -> None:
+    assert tidy_output(output) == tidied
+
+
 def test_quoted_command_output() -> None:
-    assert quoted_command_output("pip list", "numpy 1.26\n") == (
-        "`$ pip list`\n\n```text\nnumpy 1.26\n```"
+    assert quoted_command_output("pip list", "numpy 1.26  \n\n") == (
+        "`pip list`:\n\n```text\nnumpy 1.26\n```"
     )
 
 
 def test_quoted_command_output_with_backticks_everywhere(outside_fences: FenceScanner) -> None:
     result = quoted_command_output("echo `uname`", "```\nLinux\n```\n")
 
-    assert result == "`` $ echo `uname` ``\n\n````text\n```\nLinux\n```\n````"
-    assert outside_fences(result) == ["`` $ echo `uname` ``", ""]
+    assert result == "`` echo `uname` ``:\n\n````text\n```\nLinux\n```\n````"
+    assert outside_fences(result) == ["`` echo `uname` ``:", ""]

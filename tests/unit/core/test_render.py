@@ -1,4 +1,11 @@
-"""Rendering one inspected image: its tags file, build manifest and build history line."""
+"""Rendering one inspected image: its tags file, build manifest and build history line.
+
+The expected texts are written out in the Jupyter Docker Stacks' formats, as their tagging
+tools write them: tags joined by newlines with none at the end; a manifest of a title, a
+build-info piece and the manifest pieces joined by blank lines, ending with a newline; a
+history line of backticked timestamp, references without `-latest` and three links, with
+no newline.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +17,16 @@ import pytest
 
 from inspections.build_info import BuildInfo
 from inspections.errors import InspectionError
+from inspections.library import apt, conda, spark
 from inspections.render import (
     InspectedImage,
     history_line,
     human_size,
     manifest_markdown,
     tag_lines,
+    tags_file,
 )
+from tests.unit.library.support import FakeHost
 
 FenceScanner = Callable[[str], list[str]]  # the `outside_fences` fixture
 
@@ -28,56 +38,118 @@ BUILD = BuildInfo(
     git_commit=SHA,
     git_message="Bump numpy\n\nLonger body line",
 )
-PIP_PIECE = "`$ pip list`\n\n```text\nnumpy 1.26\n```\n"
+TAGS = (
+    "0123456789ab",
+    "2024-01-02",
+    "ubuntu-24.04",
+    "python-3.12",
+    "python-3.12.8",
+    "mamba-2.0.5",
+    "conda-24.11.3",
+    "notebook-7.3.2",
+    "lab-4.3.4",
+    "hub-5.2.1",
+    "spark-3.5.4",
+    "java-17.0.13",
+)
+SPARK_BANNER = r"""Welcome to
+      ____              __
+     / __/__  ___ _____/ /__
+    _\ \/ _ \/ _ `/ __/  '_/
+   /___/ .__/\_,_/_/ /_/\_\   version 3.5.4
+      /_/
+
+Using Scala version 2.12.18, OpenJDK 64-Bit Server VM, 17.0.13
+Branch HEAD
+Type --help for more information.
+"""
+# What each command prints on stdout and stderr together, blank lines and padding included.
+OUTPUTS = {
+    "python --version 2>&1": "Python 3.12.8\n",
+    "conda info 2>&1": "\n     active environment : base\n    active env location : /opt/conda\n\n",
+    "mamba info 2>&1": "\n       libmamba version : 2.0.5\n          mamba version : 2.0.5   \n",
+    "mamba list 2>&1": (
+        "# packages in environment at /opt/conda:\n#\n"
+        "# Name                    Version                   Build  Channel\n"
+        "zstd                      1.5.6                ha6fb4c9_0    conda-forge\n"
+    ),
+    "apt list --installed 2>&1": (
+        "\nWARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\n"
+        "Listing...\nzstd/noble,now 1.5.5+dfsg2-2build1.1 amd64 [installed,automatic]\n"
+    ),
+    spark.QUIET_SPARK_SUBMIT_VERSION_COMMAND + " 2>&1": SPARK_BANNER,
+}
+
+
+def pieces() -> tuple[tuple[str, str], ...]:
+    """The pieces pyspark-notebook declares (through its ancestors), from OUTPUTS."""
+    host = FakeHost.printing(OUTPUTS)
+    return tuple(
+        (piece.__stack_inspection__.title, piece(host))  # type: ignore[attr-defined]
+        for piece in (
+            conda.conda_packages_manifest,
+            apt.apt_packages_manifest,
+            spark.spark_info_manifest,
+        )
+    )
 
 
 def inspected(**changes: object) -> InspectedImage:
-    """base-notebook on x86_64 in the default variant, with two taggers and two pieces."""
+    """pyspark-notebook on x86_64 in the default variant, with every tag and piece it has."""
     image = InspectedImage(
-        name="base-notebook",
+        name="pyspark-notebook",
         platform="x86_64",
         variant="default",
         registry="quay.io",
         owner="jupyter",
         repository=REPOSITORY,
-        dockerfile="images/base-notebook/Dockerfile",
-        size_bytes=1_234_567,
-        tags=("python-3.11.7", "2024-01-02"),
-        pieces=(("Python Packages", PIP_PIECE), ("Apt Packages", "\n  apt list output\n\n")),
+        dockerfile="images/pyspark-notebook/Dockerfile",
+        size_bytes=1_727_304_218,
+        tags=TAGS,
+        pieces=pieces(),
         build=BUILD,
     )
     return dataclasses.replace(image, **changes)  # type: ignore[arg-type]
 
 
-# --- tags ----------------------------------------------------------------------------------
+# --- tags file -----------------------------------------------------------------------------
+
+EXPECTED_TAGS_FILE = """\
+quay.io/jupyter/pyspark-notebook:x86_64-latest
+quay.io/jupyter/pyspark-notebook:x86_64-0123456789ab
+quay.io/jupyter/pyspark-notebook:x86_64-2024-01-02
+quay.io/jupyter/pyspark-notebook:x86_64-ubuntu-24.04
+quay.io/jupyter/pyspark-notebook:x86_64-python-3.12
+quay.io/jupyter/pyspark-notebook:x86_64-python-3.12.8
+quay.io/jupyter/pyspark-notebook:x86_64-mamba-2.0.5
+quay.io/jupyter/pyspark-notebook:x86_64-conda-24.11.3
+quay.io/jupyter/pyspark-notebook:x86_64-notebook-7.3.2
+quay.io/jupyter/pyspark-notebook:x86_64-lab-4.3.4
+quay.io/jupyter/pyspark-notebook:x86_64-hub-5.2.1
+quay.io/jupyter/pyspark-notebook:x86_64-spark-3.5.4
+quay.io/jupyter/pyspark-notebook:x86_64-java-17.0.13"""
 
 
-def test_tag_lines_default_variant() -> None:
-    assert tag_lines(inspected()) == [
-        "quay.io/jupyter/base-notebook:x86_64-latest",
-        "quay.io/jupyter/base-notebook:x86_64-python-3.11.7",
-        "quay.io/jupyter/base-notebook:x86_64-2024-01-02",
-    ]
+def test_tags_file_in_the_jupyter_format() -> None:
+    assert tags_file(inspected()) == EXPECTED_TAGS_FILE
 
 
-def test_tag_lines_cuda12_variant() -> None:
-    assert tag_lines(inspected(variant="cuda12")) == [
-        "quay.io/jupyter/base-notebook:x86_64-cuda12-latest",
-        "quay.io/jupyter/base-notebook:x86_64-cuda12-python-3.11.7",
-        "quay.io/jupyter/base-notebook:x86_64-cuda12-2024-01-02",
-    ]
+def test_tags_file_of_a_variant_prefixes_every_tag_with_it() -> None:
+    expected = EXPECTED_TAGS_FILE.replace(":x86_64-", ":x86_64-cuda12-")
+    assert tags_file(inspected(variant="cuda12")) == expected
 
 
-def test_tag_lines_aarch64_and_other_registry() -> None:
+def test_tags_file_of_an_image_without_taggers_is_its_latest_tag() -> None:
     image = inspected(platform="aarch64", registry="localhost:5000", owner="demo", tags=())
-
-    assert tag_lines(image) == ["localhost:5000/demo/base-notebook:aarch64-latest"]
+    assert tags_file(image) == "localhost:5000/demo/pyspark-notebook:aarch64-latest"
+    assert tag_lines(image) == ["localhost:5000/demo/pyspark-notebook:aarch64-latest"]
 
 
 def test_file_names() -> None:
-    assert inspected().file_stem == "x86_64-default-base-notebook"
-    assert inspected().manifest_stem == "x86_64-default-base-notebook-0123456789ab"
-    assert inspected(variant="cuda12").manifest_stem == "x86_64-cuda12-base-notebook-0123456789ab"
+    assert inspected().file_stem == "x86_64-default-pyspark-notebook"
+    assert inspected().manifest_stem == "x86_64-default-pyspark-notebook-0123456789ab"
+    stem = inspected(variant="cuda12").manifest_stem
+    assert stem == "x86_64-cuda12-pyspark-notebook-0123456789ab"
 
 
 def test_tag_too_long_once_prefixed() -> None:
@@ -87,19 +159,19 @@ def test_tag_too_long_once_prefixed() -> None:
     with pytest.raises(InspectionError, match="129 characters long"):
         tag_lines(inspected(variant="cuda12", tags=(tag,)))
     with pytest.raises(InspectionError, match="129 characters long"):
-        inspected(variant="cuda12", tags=(tag,)).all_tags()
+        history_line(inspected(variant="cuda12", tags=(tag,)))
 
 
 # --- manifest ------------------------------------------------------------------------------
 
-DEFAULT_MANIFEST = f"""\
-# Build manifest for image: base-notebook
+EXPECTED_MANIFEST = f"""\
+# Build manifest for image: pyspark-notebook:0123456789ab
 
 ## Build Info
 
 - Build timestamp: 2024-01-02T03:04:05Z
-- Docker image: `quay.io/jupyter/base-notebook:x86_64-0123456789ab`
-- Docker image size: 1.235 MB
+- Docker image: `quay.io/jupyter/pyspark-notebook:0123456789ab`
+- Docker image size: 1.73GB
 - Git commit SHA: [{SHA}]({REPOSITORY}/commit/{SHA})
 - Git commit message:
 
@@ -111,40 +183,79 @@ Longer body line
 
 ## Python Packages
 
-`$ pip list`
+Python 3.12.8
+
+`conda info`:
 
 ```text
-numpy 1.26
+     active environment : base
+    active env location : /opt/conda
+```
+
+`mamba info`:
+
+```text
+       libmamba version : 2.0.5
+          mamba version : 2.0.5
+```
+
+`mamba list`:
+
+```text
+# packages in environment at /opt/conda:
+#
+# Name                    Version                   Build  Channel
+zstd                      1.5.6                ha6fb4c9_0    conda-forge
 ```
 
 ## Apt Packages
 
-apt list output
+`apt list --installed`:
+
+```text
+WARNING: apt does not have a stable CLI interface. Use with caution in scripts.
+
+Listing...
+zstd/noble,now 1.5.5+dfsg2-2build1.1 amd64 [installed,automatic]
+```
+
+## Apache Spark
+
+`/usr/local/spark/bin/spark-submit --version`:
+
+```text
+{SPARK_BANNER.rstrip()}
+```
 """
 
 
-def test_manifest_default_variant() -> None:
-    assert manifest_markdown(inspected()) == DEFAULT_MANIFEST
+def test_manifest_in_the_jupyter_format() -> None:
+    assert manifest_markdown(inspected()) == EXPECTED_MANIFEST
 
 
-def test_manifest_cuda12_variant_references_the_prefixed_sha_tag() -> None:
-    expected = DEFAULT_MANIFEST.replace(":x86_64-0123456789ab`", ":x86_64-cuda12-0123456789ab`")
-
-    assert expected != DEFAULT_MANIFEST
+def test_manifest_of_a_variant_names_the_variants_own_sha_tag() -> None:
+    # A deliberate deviation: the Jupyter tools name `<image>:<sha12>`, the default variant.
+    expected = EXPECTED_MANIFEST.replace(
+        "- Docker image: `quay.io/jupyter/pyspark-notebook:0123456789ab`",
+        "- Docker image: `quay.io/jupyter/pyspark-notebook:cuda12-0123456789ab`",
+    )
+    assert expected != EXPECTED_MANIFEST
     assert manifest_markdown(inspected(variant="cuda12")) == expected
 
 
 def test_manifest_without_pieces_ends_after_the_build_info() -> None:
     markdown = manifest_markdown(inspected(pieces=()))
 
-    assert markdown.endswith("Longer body line\n```\n")
+    assert markdown.endswith(
+        "- Git commit message:\n\n```text\nBump numpy\n\nLonger body line\n```\n"
+    )
     assert "## Python Packages" not in markdown
 
 
-def test_manifest_with_empty_commit_message() -> None:
+def test_manifest_with_empty_commit_message_has_an_empty_fence() -> None:
     markdown = manifest_markdown(inspected(build=dataclasses.replace(BUILD, git_message="")))
 
-    assert "- Git commit message:\n\n```text\n(empty)\n```\n" in markdown
+    assert "- Git commit message:\n\n```text\n\n```\n\n## Python Packages\n" in markdown
 
 
 def test_commit_message_with_a_fence_stays_inside_its_fence(outside_fences: FenceScanner) -> None:
@@ -156,10 +267,11 @@ def test_commit_message_with_a_fence_stays_inside_its_fence(outside_fences: Fenc
     assert f"````text\n{message}\n````" in markdown
     headings = [line for line in outside_fences(markdown) if line.startswith("#")]
     assert headings == [
-        "# Build manifest for image: base-notebook",
+        "# Build manifest for image: pyspark-notebook:0123456789ab",
         "## Build Info",
         "## Python Packages",
         "## Apt Packages",
+        "## Apache Spark",
     ]
 
 
@@ -172,25 +284,29 @@ def test_manifest_needs_a_git_commit() -> None:
 
 # --- history line --------------------------------------------------------------------------
 
+EXPECTED_HISTORY_LINE = (
+    "| `2024-01-02T03:04:05Z` | "
+    + "<br />".join(f"`quay.io/jupyter/pyspark-notebook:x86_64-{tag}`" for tag in TAGS)
+    + f" | [Git diff]({REPOSITORY}/commit/{SHA})"
+    + f"<br />[Dockerfile]({REPOSITORY}/blob/{SHA}/images/pyspark-notebook/Dockerfile)"
+    + "<br />[Build manifest](./x86_64-default-pyspark-notebook-0123456789ab) |"
+)
 
-def test_history_line_default_variant() -> None:
-    assert history_line(inspected()) == (
-        "| 2024-01-02 03:04:05 (UTC) "
-        "| `x86_64-latest`<br />`x86_64-python-3.11.7`<br />`x86_64-2024-01-02` "
-        f"| [Git diff]({REPOSITORY}/commit/{SHA})"
-        f"<br />[Dockerfile]({REPOSITORY}/blob/{SHA}/images/base-notebook/Dockerfile)"
-        "<br />[Build manifest](./x86_64-default-base-notebook-0123456789ab) |\n"
+
+def test_history_line_in_the_jupyter_format() -> None:
+    assert history_line(inspected()) == EXPECTED_HISTORY_LINE
+    assert "-latest" not in EXPECTED_HISTORY_LINE
+
+
+def test_history_line_of_a_variant() -> None:
+    expected = EXPECTED_HISTORY_LINE.replace(":x86_64-", ":x86_64-cuda12-").replace(
+        "./x86_64-default-", "./x86_64-cuda12-"
     )
+    assert history_line(inspected(variant="cuda12")) == expected
 
 
-def test_history_line_cuda12_variant() -> None:
-    assert history_line(inspected(variant="cuda12", tags=("python-3.11.7",))) == (
-        "| 2024-01-02 03:04:05 (UTC) "
-        "| `x86_64-cuda12-latest`<br />`x86_64-cuda12-python-3.11.7` "
-        f"| [Git diff]({REPOSITORY}/commit/{SHA})"
-        f"<br />[Dockerfile]({REPOSITORY}/blob/{SHA}/images/base-notebook/Dockerfile)"
-        "<br />[Build manifest](./x86_64-cuda12-base-notebook-0123456789ab) |\n"
-    )
+def test_history_line_of_an_image_without_taggers_has_an_empty_tags_cell() -> None:
+    assert history_line(inspected(tags=())).startswith("| `2024-01-02T03:04:05Z` |  | [Git diff](")
 
 
 # --- sizes ---------------------------------------------------------------------------------
@@ -199,14 +315,18 @@ def test_history_line_cuda12_variant() -> None:
 @pytest.mark.parametrize(
     ("size_bytes", "expected"),
     [
-        (0, "0 B"),
-        (999, "999 B"),
-        (1000, "1 kB"),
-        (1_234_567, "1.235 MB"),
-        (1_500_000_000, "1.5 GB"),
-        (2_000_000_000_000, "2 TB"),
-        (5_000_000_000_000_000, "5000 TB"),
+        (0, "0B"),
+        (999, "999B"),
+        (1000, "1kB"),
+        (1_234_567, "1.23MB"),
+        (646_033_000, "646MB"),
+        (1_727_304_218, "1.73GB"),
+        (1_500_000_000, "1.5GB"),
+        (99_950_000, "100MB"),
+        (999_600_000, "1e+03MB"),
+        (2_000_000_000_000, "2TB"),
+        (5 * 10**27, "5e+03YB"),
     ],
 )
-def test_human_size(size_bytes: int, expected: str) -> None:
+def test_human_size_as_docker_images_prints_it(size_bytes: int, expected: str) -> None:
     assert human_size(size_bytes) == expected

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from inspections import InspectionError
+from inspections import InspectionError, with_stderr
+from inspections.markdown import tidy_output
 
 RECORDED = Path(__file__).resolve().parent.parent / "recorded"
 
@@ -61,9 +62,14 @@ class FakeBuildInfo:
 
 
 def assert_quoted(markdown: str, command: str, output: str) -> None:
-    """`markdown` shows `command` as inline code followed by its output in a text fence."""
-    shown_command = f"`$ {command}`"
-    fenced_output = f"```text\n{output.rstrip()}\n```"
+    """`markdown` shows `command` as inline code and a colon, then its tidied output fenced."""
+    shown_command = f"`{command}`:"
+    fenced_output = f"```text\n{tidy_output(output)}\n```"
     assert shown_command in markdown
     assert fenced_output in markdown
     assert markdown.index(shown_command) < markdown.index(fenced_output)
+
+
+def combined(outputs: dict[str, str]) -> dict[str, str]:
+    """`outputs` keyed by the command lines that fold stderr in, as quoted pieces run them."""
+    return {with_stderr(command): output for command, output in outputs.items()}

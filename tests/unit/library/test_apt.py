@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from inspections.library import apt
 
-from .support import FakeHost, Result, assert_quoted, recorded
+from .support import FakeHost, assert_quoted, combined, recorded
 
 
-def test_manifest_quotes_stdout_without_apts_warning() -> None:
-    packages = recorded("apt-list-installed.txt")
-    host = FakeHost({"apt list --installed": Result(0, packages, recorded("apt-list-stderr.txt"))})
-    markdown = apt.apt_packages_manifest(host)
-    assert_quoted(markdown, "apt list --installed", packages)
-    assert "r-base-core/oldstable,now 4.2.2.20221110-2 amd64 [installed]" in markdown
-    assert "stable CLI interface" not in markdown
+def test_manifest_quotes_apts_output_with_its_warning_as_docker_exec_shows_it() -> None:
+    output = recorded("apt-list-installed-combined.txt")
+    markdown = apt.apt_packages_manifest(
+        FakeHost.printing(combined({"apt list --installed": output}))
+    )
+    assert_quoted(markdown, "apt list --installed", output)
+    assert markdown.startswith(
+        "`apt list --installed`:\n\n```text\n"
+        "WARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\n"
+        "Listing...\n"
+    )
+    assert "\nr-base-core/now 4.2.2.20221110-2 amd64 [installed,local]\n" in markdown

@@ -7,7 +7,7 @@ import pytest
 from inspections import InspectionError
 from inspections.library import conda
 
-from .support import FakeHost, assert_quoted, recorded
+from .support import FakeHost, assert_quoted, combined, recorded
 
 
 @pytest.mark.parametrize(
@@ -47,24 +47,25 @@ def test_taggers() -> None:
     assert conda.conda_tag(host) == "conda-4.12.0"
 
 
-def test_manifest_quotes_python_conda_and_mamba_in_order() -> None:
+def test_manifest_starts_with_the_bare_python_version_then_quotes_conda_and_mamba() -> None:
     # `mamba info` and `mamba list` stand in with marker text: only the layout is checked here.
-    outputs = {
-        "python --version": recorded("python-version.txt"),
+    quoted = {
         "conda info": recorded("conda-info.txt"),
         "mamba info": "(mamba info output)",
         "mamba list": "(mamba list output)",
     }
+    outputs = combined({"python --version": recorded("python-version.txt"), **quoted})
     markdown = conda.conda_packages_manifest(FakeHost.printing(outputs))
-    for command, output in outputs.items():
+    assert markdown.startswith("Python 3.11.7\n\n`conda info`:\n\n```text\n")
+    for command, output in quoted.items():
         assert_quoted(markdown, command, output)
-    positions = [markdown.index(f"`$ {command}`") for command in outputs]
+    positions = [markdown.index(f"`{command}`:") for command in quoted]
     assert positions == sorted(positions)
 
 
 def test_manifest_fails_without_mamba() -> None:
     host = FakeHost.printing(
-        {"python --version": "Python 3.12.8", "conda info": recorded("conda-info.txt")}
+        combined({"python --version": "Python 3.12.8", "conda info": recorded("conda-info.txt")})
     )
-    with pytest.raises(InspectionError, match="`mamba info` not found"):
+    with pytest.raises(InspectionError, match="`mamba info 2>&1` not found"):
         conda.conda_packages_manifest(host)

@@ -7,7 +7,7 @@ import pytest
 from inspections import InspectionError
 from inspections.library import julia
 
-from .support import FakeHost, assert_quoted, recorded
+from .support import FakeHost, assert_quoted, combined, recorded
 
 
 def test_parse_julia_version() -> None:
@@ -28,10 +28,12 @@ def test_julia_tag() -> None:
 
 def test_manifest_quotes_versioninfo_and_pkg_status() -> None:
     host = FakeHost.printing(
-        {
-            julia.JULIA_VERSIONINFO_COMMAND: recorded("julia-versioninfo.txt"),
-            julia.JULIA_PACKAGES_COMMAND: recorded("julia-pkg-status.txt"),
-        }
+        combined(
+            {
+                julia.JULIA_VERSIONINFO_COMMAND: recorded("julia-versioninfo.txt"),
+                julia.JULIA_PACKAGES_COMMAND: recorded("julia-pkg-status.txt"),
+            }
+        )
     )
     markdown = julia.julia_packages_manifest(host)
     assert_quoted(markdown, julia.JULIA_VERSIONINFO_COMMAND, recorded("julia-versioninfo.txt"))

@@ -90,7 +90,7 @@ def test_parent(name: str) -> None:
 
 def test_gpu_variants() -> None:
     variants = {name: image_config(name).get("variants") for name in PARENTS}
-    assert variants.pop("pytorch-notebook") == ["cuda11", "cuda12"]
+    assert variants.pop("pytorch-notebook") == ["cuda12", "cuda13"]
     assert variants.pop("tensorflow-notebook") == ["cuda"]
     assert set(variants.values()) == {None}
 

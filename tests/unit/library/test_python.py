@@ -7,7 +7,7 @@ import pytest
 from inspections import InspectionError
 from inspections.library import python
 
-from .support import FakeHost, Result, assert_quoted, recorded
+from .support import FakeHost, assert_quoted, combined, recorded
 
 
 def test_parse_python_version() -> None:
@@ -27,25 +27,45 @@ def test_major_minor() -> None:
 
 
 def test_both_taggers_share_one_command() -> None:
-    host = FakeHost.printing({"python --version": recorded("python-version.txt")})
+    host = FakeHost.printing(combined({"python --version": recorded("python-version.txt")}))
     assert python.python_version_tag(host) == "python-3.11.7"
     assert python.python_minor_tag(host) == "python-3.11"
-    assert set(host.commands) == {"python --version"}
+    assert host.commands == ["python --version 2>&1", "python --version 2>&1"]
 
 
-def test_pip_manifest_quotes_python_and_pip_but_not_pip_warnings() -> None:
-    warning = recorded("pip-list-stderr-unwritable-cache.txt")
-    host = FakeHost(
-        {
-            python.PYTHON_VERSION_COMMAND: Result(0, recorded("python-version.txt")),
-            python.PIP_LIST_COMMAND: Result(0, recorded("pip-list.txt"), warning),
-        }
+def test_pip_manifest_shows_the_bare_python_version_then_quotes_pip() -> None:
+    host = FakeHost.printing(
+        combined(
+            {
+                python.PYTHON_VERSION_COMMAND: recorded("python-version.txt"),
+                python.PIP_LIST_COMMAND: recorded("pip-list.txt"),
+            }
+        )
     )
     markdown = python.pip_packages_manifest(host)
-    assert_quoted(markdown, "python --version", recorded("python-version.txt"))
+    assert markdown.startswith(
+        "Python 3.11.7\n\n`python -m pip list --disable-pip-version-check`:\n\n```text\n"
+    )
     assert_quoted(markdown, python.PIP_LIST_COMMAND, recorded("pip-list.txt"))
     assert "jupyterlab                4.6.6" in markdown
-    assert "WARNING" not in markdown
+
+
+def test_pip_manifest_quotes_pips_warnings_too() -> None:
+    warning = recorded("pip-list-stderr-unwritable-cache.txt")
+    output = warning + recorded("pip-list.txt")
+    host = FakeHost.printing(
+        combined({"python --version": "Python 3.11.2\n", python.PIP_LIST_COMMAND: output})
+    )
+    assert_quoted(python.pip_packages_manifest(host), python.PIP_LIST_COMMAND, output)
+
+
+@pytest.mark.parametrize(
+    "output", ["", "Python 3.11.7\n## Injected heading", "pyenv: python: command not found"]
+)
+def test_the_bare_version_line_must_be_a_version(output: str) -> None:
+    host = FakeHost.printing(combined({"python --version": output}))
+    with pytest.raises(InspectionError, match=r"expected one line like 'Python 3\.11\.7'"):
+        python.python_version_line(host)
 
 
 def test_a_missing_python_is_a_clear_error() -> None:

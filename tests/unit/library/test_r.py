@@ -7,7 +7,7 @@ import pytest
 from inspections import InspectionError
 from inspections.library import r
 
-from .support import FakeHost, assert_quoted, recorded
+from .support import FakeHost, assert_quoted, combined, recorded
 
 
 def test_parse_r_version_of_a_patched_release() -> None:
@@ -28,17 +28,24 @@ def test_parse_r_version_rejects_other_output(output: str) -> None:
 
 
 def test_r_tag() -> None:
-    host = FakeHost.printing({"R --version": recorded("R-version.txt")})
+    host = FakeHost.printing(combined({"R --version": recorded("R-version.txt")}))
     assert r.r_tag(host) == "r-4.2.2"
 
 
-def test_manifest_quotes_the_version_and_the_packages() -> None:
+def test_manifest_quotes_the_version_and_the_packages_of_rs_own_library() -> None:
     host = FakeHost.printing(
-        {
-            "R --version": recorded("R-version.txt"),
-            r.R_PACKAGES_COMMAND: recorded("R-installed-packages.txt"),
-        }
+        combined(
+            {
+                "R --version": recorded("R-version.txt"),
+                r.R_PACKAGES_COMMAND: recorded("R-installed-packages.txt"),
+            }
+        )
     )
     markdown = r.r_packages_manifest(host)
     assert_quoted(markdown, "R --version", recorded("R-version.txt"))
     assert_quoted(markdown, r.R_PACKAGES_COMMAND, recorded("R-installed-packages.txt"))
+    assert "`R --silent -e 'installed.packages(.Library)[, c(1,3)]'`:" in markdown
+    # R pads the table and ends with empty prompts: the quote keeps neither.
+    assert '\nbase      "base"      "4.2.2"\n' in markdown
+    assert markdown.endswith('utils     "utils"     "4.2.2"\n>\n>\n```')
+    assert not [line for line in markdown.splitlines() if line != line.rstrip()]

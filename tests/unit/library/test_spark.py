@@ -10,8 +10,13 @@ from inspections.library import spark
 from .support import FakeHost, assert_quoted, recorded
 
 
-def test_parse_spark_version_past_the_log_lines() -> None:
+def test_parse_spark_version() -> None:
     assert spark.parse_spark_version(recorded("spark-submit-version.txt")) == "4.3.0"
+
+
+def test_parse_spark_version_past_the_loopback_warnings() -> None:
+    output = recorded("spark-submit-version-loopback-warnings.txt")
+    assert spark.parse_spark_version(output) == "4.3.0"
 
 
 def test_the_scala_version_line_is_not_the_spark_version() -> None:
@@ -24,9 +29,13 @@ def test_garbage_is_a_clear_error() -> None:
         spark.parse_spark_version("Error: Could not find or load main class")
 
 
-def test_tag_and_manifest_share_one_command() -> None:
+def test_tag_and_manifest_share_one_quiet_command_shown_as_the_jupyter_one() -> None:
     output = recorded("spark-submit-version.txt")
-    host = FakeHost.printing({spark.SPARK_SUBMIT_VERSION_COMMAND: output})
+    quiet = f"SPARK_LOCAL_IP=127.0.0.1 {spark.SPARK_SUBMIT_VERSION_COMMAND} 2>&1"
+    host = FakeHost.printing({quiet: output})
     assert spark.spark_tag(host) == "spark-4.3.0"
-    assert_quoted(spark.spark_info_manifest(host), spark.SPARK_SUBMIT_VERSION_COMMAND, output)
-    assert set(host.commands) == {spark.SPARK_SUBMIT_VERSION_COMMAND}
+    markdown = spark.spark_info_manifest(host)
+    assert_quoted(markdown, "/usr/local/spark/bin/spark-submit --version", output)
+    assert "SPARK_LOCAL_IP" not in markdown and "2>&1" not in markdown
+    assert "WARN" not in output.replace("WARNING: Using incubator modules", "")
+    assert set(host.commands) == {quiet}

@@ -1,8 +1,4 @@
-"""The TensorFlow tagger, with its tensorflow-cpu fallback.
-
-No TensorFlow image can be built here, so the listings below are written by hand in the
-recorded format (see python-distributions-*.json).
-"""
+"""The TensorFlow tagger, with its tensorflow-cpu fallback, on a real listing and edge cases."""
 
 from __future__ import annotations
 
@@ -12,7 +8,15 @@ from inspections import InspectionError
 from inspections.library import tensorflow
 from inspections.library.distributions import DISTRIBUTIONS_COMMAND
 
-from .support import FakeHost
+from .support import FakeHost, recorded
+
+
+def test_the_cpu_build_of_a_real_install() -> None:
+    # tensorflow-cpu 2.21.0 from PyPI names its distribution `tensorflow_cpu`; no `tensorflow`.
+    listing = recorded("python-distributions-tensorflow-notebook.json")
+    assert '["tensorflow",' not in listing
+    host = FakeHost.printing({DISTRIBUTIONS_COMMAND: listing})
+    assert tensorflow.tensorflow_tag(host) == "tensorflow-2.21.0"
 
 
 @pytest.mark.parametrize(
@@ -20,7 +24,6 @@ from .support import FakeHost
     [
         '[["tensorflow", "2.17.0"], ["keras", "3.6.0"]]',
         '[["tensorflow-cpu", "2.17.0"], ["keras", "3.6.0"]]',
-        '[["tensorflow_cpu", "2.17.0"]]',
     ],
 )
 def test_tensorflow_or_its_cpu_build(listing: str) -> None:
@@ -35,6 +38,7 @@ def test_the_full_build_wins_over_the_cpu_build() -> None:
 
 
 def test_no_tensorflow_names_both_candidates() -> None:
-    host = FakeHost.printing({DISTRIBUTIONS_COMMAND: '[["keras", "3.6.0"]]'})
+    listing = recorded("python-distributions-base-notebook.json")
+    host = FakeHost.printing({DISTRIBUTIONS_COMMAND: listing})
     with pytest.raises(InspectionError, match="'tensorflow' or 'tensorflow-cpu'"):
         tensorflow.tensorflow_tag(host)
