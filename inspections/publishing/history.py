@@ -92,8 +92,7 @@ def _build(record: RunRecord, image: RecordedImage, history_file: str) -> BuildR
         raise PublishUsageError(f"{manifest} {error}: {RERUN}") from error
     if built != matched["timestamp"]:
         raise PublishUsageError(
-            f"{manifest} was built at {built}, its history line at {matched['timestamp']}: "
-            f"{RERUN}"
+            f"{manifest} was built at {built}, its history line at {matched['timestamp']}: {RERUN}"
         )
     return BuildRecord(
         matched["timestamp"], line, history.name, manifest.name, text, matched["repository"]

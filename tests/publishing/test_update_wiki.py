@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from inspections.publishing.cli import update_wiki_main
-from inspections.record import RECORD_FILE
 from inspections.publishing.wiki_home import DEFAULT_TEMPLATE
+from inspections.record import RECORD_FILE
 from tests.publishing.jupyter_wiki import (
     COMMITS_PER_MONTH,
     DEC_X86,
