@@ -1,4 +1,5 @@
-"""docker-stacks-foundation: the root declares the tags and manifest pieces of every image.
+"""docker-stacks-foundation: the root declares the tags and manifest pieces of every image,
+and the inventories of the packages they list (for SBOMs and change reports).
 
 Naming a library inspection here declares it; tags and pieces follow the order of the lines.
 """
@@ -14,3 +15,5 @@ mamba_tag = conda.mamba_tag
 conda_tag = conda.conda_tag
 conda_packages_manifest = conda.conda_packages_manifest
 apt_packages_manifest = apt.apt_packages_manifest
+conda_inventory = conda.conda_inventory
+apt_inventory = apt.apt_inventory

@@ -73,9 +73,13 @@ def inspect_module(name: str) -> ModuleType:
     return module
 
 
-def declared(name: str) -> list[str]:
-    """Names of the inspections the image called `name` declares, in declaration order."""
-    return [attribute for attribute, obj in vars(inspect_module(name)).items() if spec_of(obj)]
+def declared(name: str, *kinds: str) -> list[str]:
+    """Names of the inspections of `kinds` the image `name` declares, in declaration order."""
+    return [
+        attribute
+        for attribute, obj in vars(inspect_module(name)).items()
+        if (spec := spec_of(obj)) is not None and spec.kind in kinds
+    ]
 
 
 def test_every_folder_is_a_known_image() -> None:
@@ -107,7 +111,23 @@ def test_stack_names_the_registry_and_repository() -> None:
 
 @pytest.mark.parametrize("name", PARENTS)
 def test_declared_inspections_in_order(name: str) -> None:
-    assert declared(name) == DECLARED[name]
+    """The taggers and manifest pieces of the Jupyter Docker Stacks' own hierarchy."""
+    assert declared(name, "tag", "manifest") == DECLARED[name]
+
+
+# Each manifest piece that lists packages, and the inventory read from the same listing.
+INVENTORY_OF = {
+    "conda_packages_manifest": "conda_inventory",
+    "apt_packages_manifest": "apt_inventory",
+    "r_packages_manifest": "r_inventory",
+    "julia_packages_manifest": "julia_inventory",
+}
+
+
+@pytest.mark.parametrize("name", PARENTS)
+def test_every_listing_piece_has_its_inventory(name: str) -> None:
+    pieces = [piece for piece in DECLARED[name] if piece in INVENTORY_OF]
+    assert declared(name, "inventory") == [INVENTORY_OF[piece] for piece in pieces]
 
 
 @pytest.mark.parametrize("name", PARENTS)
