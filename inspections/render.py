@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from inspections.build_info import BuildInfo
 from inspections.markdown import fenced, inline_code
 from inspections.stack import DEFAULT_VARIANT, tag_prefix
+from inspections.text import one_line
 from inspections.values import check_tag
 
 SHA_LENGTH = 12
@@ -105,8 +106,22 @@ def _commit_url(image: InspectedImage) -> str:
     return f"{image.repository}/commit/{image.build.commit_sha()}"
 
 
+def modified_tree_warning(image: InspectedImage) -> str | None:
+    """The manifest's warning for a build from uncommitted changes, or None for a clean build."""
+    changes = image.build.git_changes
+    if not changes:
+        return None
+    files = "file" if len(changes) == 1 else "files"
+    return (
+        f"> **Warning: not a build of commit {image.sha12}.** The working tree had uncommitted "
+        f"changes to {len(changes)} {files} ({', '.join(inline_code(one_line(change)) for change in changes[:5])}"
+        f"{', …' if len(changes) > 5 else ''}) when this image was inspected."
+    )
+
+
 def _build_info(image: InspectedImage) -> str:
     sha = image.build.commit_sha()
+    modified = " (modified: uncommitted changes)" if image.build.git_modified else ""
     return "\n".join(
         [
             "## Build Info",
@@ -114,7 +129,7 @@ def _build_info(image: InspectedImage) -> str:
             f"- Build timestamp: {image.timestamp}",
             f"- Docker image: {inline_code(image.merged_sha_reference())}",
             f"- Docker image size: {human_size(image.size_bytes)}",
-            f"- Git commit SHA: [{sha}]({_commit_url(image)})",
+            f"- Git commit SHA: [{sha}]({_commit_url(image)}){modified}",
             "- Git commit message:",
             "",
             fenced(image.build.git_message),
@@ -126,7 +141,9 @@ def manifest_markdown(image: InspectedImage) -> str:
     """The build manifest: title, build-info piece, then one H2 piece per manifest inspection."""
     pieces = [f"## {title}\n\n{markdown.strip()}" for title, markdown in image.pieces]
     title = f"# Build manifest for image: {image.name}:{image.sha12}"
-    return "\n\n".join([title, _build_info(image), *pieces]) + "\n"
+    warning = modified_tree_warning(image)
+    head = [title] if warning is None else [title, warning]
+    return "\n\n".join([*head, _build_info(image), *pieces]) + "\n"
 
 
 def history_line(image: InspectedImage) -> str:

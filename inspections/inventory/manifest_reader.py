@@ -24,7 +24,10 @@ _FENCE_OPEN = re.compile(r"^(?P<ticks>`{3,})[A-Za-z]*$")
 _TIMESTAMP = re.compile(r"^- Build timestamp: (?P<value>\S+)$")
 _IMAGE = re.compile(r"^- Docker image: `(?P<value>[^`]+)`$")
 _SIZE = re.compile(r"^- Docker image size: (?P<value>.+)$")
-_COMMIT = re.compile(r"^- Git commit SHA: \[(?P<sha>[0-9a-f]{7,64})\]\((?P<url>[^)\s]*)\)$")
+_COMMIT = re.compile(
+    r"^- Git commit SHA: \[(?P<sha>[0-9a-f]{7,64})\]\((?P<url>[^)\s]*)\)"
+    r"(?P<modified> \(modified: uncommitted changes\))?$"
+)
 _MAX_CHARS = 100_000_000
 
 
@@ -48,6 +51,7 @@ class BuildManifest:
     size: str
     commit: str
     outputs: tuple[QuotedOutput, ...]
+    modified: bool = False  # built from a working tree with uncommitted changes
 
     def output_of(self, command: str) -> str | None:
         """The output quoted for `command`, or None when no piece quotes it."""
@@ -122,6 +126,7 @@ def read_build_manifest(text: str) -> BuildManifest:
             commit = _COMMIT.match(line)
             if commit and "commit" not in info:
                 info["commit"] = commit["sha"]
+                info["modified"] = "yes" if commit["modified"] else ""
         index += 1
     missing = [key for key in ("timestamp", "reference", "size", "commit") if key not in info]
     if missing:
@@ -137,4 +142,5 @@ def read_build_manifest(text: str) -> BuildManifest:
         size=info["size"],
         commit=info["commit"],
         outputs=tuple(outputs),
+        modified=bool(info["modified"]),
     )

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from inspections.api import spec_of
 from inspections.build_info import BuildInfo
 from inspections.errors import InspectionError
 from inspections.library import apt, conda, spark
@@ -81,11 +82,17 @@ OUTPUTS = {
 }
 
 
+def _title_of(piece: object) -> str:
+    spec = spec_of(piece)
+    assert spec is not None
+    return spec.title
+
+
 def pieces() -> tuple[tuple[str, str], ...]:
     """The pieces pyspark-notebook declares (through its ancestors), from OUTPUTS."""
     host = FakeHost.printing(OUTPUTS)
     return tuple(
-        (piece.__stack_inspection__.title, piece(host))  # type: ignore[attr-defined]
+        (_title_of(piece), piece(host))
         for piece in (
             conda.conda_packages_manifest,
             apt.apt_packages_manifest,
@@ -273,6 +280,27 @@ def test_commit_message_with_a_fence_stays_inside_its_fence(outside_fences: Fenc
         "## Apt Packages",
         "## Apache Spark",
     ]
+
+
+def test_manifest_of_a_modified_tree_cannot_pass_for_a_clean_build() -> None:
+    changes = ("images/base/Dockerfile", "images/base/new\nline.sh")
+    build = dataclasses.replace(BUILD, git_changes=changes)
+
+    markdown = manifest_markdown(inspected(build=build))
+
+    title, warning, build_info = markdown.split("\n\n")[:3]
+    assert title == "# Build manifest for image: pyspark-notebook:0123456789ab"
+    assert warning == (
+        "> **Warning: not a build of commit 0123456789ab.** The working tree had uncommitted "
+        "changes to 2 files (`images/base/Dockerfile`, `images/base/new line.sh`) when this "
+        "image was inspected."
+    )
+    assert (
+        f"- Git commit SHA: [{SHA}]({REPOSITORY}/commit/{SHA}) (modified: uncommitted changes)"
+        in (markdown.splitlines())
+    )
+    assert build_info.startswith("## Build Info")
+    assert "Warning" not in manifest_markdown(inspected())
 
 
 def test_manifest_needs_a_git_commit() -> None:

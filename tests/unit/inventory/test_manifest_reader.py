@@ -35,6 +35,20 @@ def test_build_info_is_read() -> None:
     ]
 
 
+def test_a_build_from_a_modified_tree_is_read_as_modified() -> None:
+    text = minimal_notebook_manifest(False, COMMIT, "2026-11-27T11:38:14Z", "649MB")
+    line = f"- Git commit SHA: [{COMMIT}]("
+    assert line in text
+    marked = text.replace(
+        ")\n- Git commit message:", ") (modified: uncommitted changes)\n- Git commit message:"
+    )
+    assert marked != text
+
+    assert read_build_manifest(marked).modified
+    assert read_build_manifest(marked).commit == COMMIT
+    assert not read_build_manifest(text).modified
+
+
 @pytest.mark.parametrize("changed", [False, True])
 def test_the_inventory_read_back_is_the_one_parsed_from_the_outputs(changed: bool) -> None:
     text = minimal_notebook_manifest(changed, COMMIT, "2026-11-27T11:38:14Z", "649MB")

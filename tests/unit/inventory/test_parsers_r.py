@@ -59,7 +59,7 @@ def test_dashed_versions_are_kept_as_printed() -> None:
 def test_another_r_command_is_refused_with_the_expected_command() -> None:
     """The data frame that `Rscript -e ... print(as.data.frame(ip))` prints is not this matrix."""
     with pytest.raises(InventoryError) as raised:
-        parse_r_packages(recorded("R-installed-packages.txt"))
+        parse_r_packages(recorded("R-installed-packages-data-frame.txt"))
     message = str(raised.value)
     assert message.startswith(
         "`R --silent -e 'installed.packages(.Library)[, c(1,3)]'` printed line 1"
