@@ -112,10 +112,12 @@ def modified_tree_warning(image: InspectedImage) -> str | None:
     if not changes:
         return None
     files = "file" if len(changes) == 1 else "files"
+    shown = [inline_code(one_line(change)) for change in changes[:5]]
+    if len(changes) > 5:
+        shown.append("…")
     return (
         f"> **Warning: not a build of commit {image.sha12}.** The working tree had uncommitted "
-        f"changes to {len(changes)} {files} ({', '.join(inline_code(one_line(change)) for change in changes[:5])}"
-        f"{', …' if len(changes) > 5 else ''}) when this image was inspected."
+        f"changes to {len(changes)} {files} ({', '.join(shown)}) when this image was inspected."
     )
 
 
