@@ -184,13 +184,15 @@ def record_entry(
 def _inventory_files(
     stack: StackSession, result: ImageResult, verdict: ImageVerdict, done: Finish
 ) -> dict[str, str]:
-    """The SBOM of a passed image, and its change report when there is one."""
+    """The SBOM of a passed image that declares inventories, and its change report if any."""
     from inspections.inventory.report_markdown import render_change_report
     from inspections.inventory.sbom import sbom_json
 
     assert verdict.inspected is not None, "a passed verdict has its image"
     stem = verdict.inspected.manifest_stem
-    files = {f"sbom/{stem}.cdx.json": sbom_json(build_facts(stack, result, verdict))}
+    files = {}
+    if verdict.inventory is not None:
+        files[f"sbom/{stem}.cdx.json"] = sbom_json(build_facts(stack, result, verdict))
     changes = done.changes.get(result.name)
     if changes is not None:
         files[f"changes/{stem}.md"] = render_change_report(changes)

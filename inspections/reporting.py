@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspections.inventory.report_markdown import render_change_report
 from inspections.markdown import inline_code
 from inspections.text import one_line, printable
 
@@ -99,8 +100,6 @@ def step_summary(stack: StackSession) -> str:
         changes = _changes(stack, name)
         lines.append(f"| {_cell(name)} | {verdict.status} | {changes} | {tags} | {reasons} |")
     for name, report in stack.finish.changes.items() if stack.finish else ():
-        from inspections.inventory.report_markdown import render_change_report
-
         lines += ["", f"<details><summary>{_cell(name)}: {report.summary()}</summary>", ""]
         lines += [render_change_report(report).strip(), "", "</details>"]
     note = modified_tree_note(stack)

@@ -39,7 +39,7 @@ class ImageVerdict:
     failures: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     inspected: InspectedImage | None = None
-    inventory: Inventory | None = None  # the packages its inventory inspections listed
+    inventory: Inventory | None = None  # its inventory inspections' packages; None: it has none
 
     @property
     def status(self) -> str:
@@ -119,12 +119,12 @@ def judge(
     return verdict
 
 
-def _inventory(values: list[InspectionResult]) -> Inventory:
-    """The packages of all the image's inventory inspections, as one inventory."""
+def _inventory(values: list[InspectionResult]) -> Inventory | None:
+    """The packages of all the image's inventory inspections as one, or None if it has none."""
     from inspections.inventory.model import Inventory
 
     listings = [Inventory.from_json(v.value) for v in values if v.kind == "inventory"]
-    return Inventory.merged(*listings)
+    return Inventory.merged(*listings) if listings else None
 
 
 def verdict_outcome(verdict: ImageVerdict, strict: bool) -> Literal["passed", "failed", "skipped"]:

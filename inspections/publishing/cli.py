@@ -213,10 +213,13 @@ def _merge(arguments: argparse.Namespace) -> int:
         complete = not failed and not incomplete
         write_report(arguments.json, merge_document(outcomes, arguments.push, complete))
     if failed or incomplete:
+        problems = [f"{failed} of {len(outcomes)} merged tags not pushed"] if failed else []
+        if incomplete:
+            images = "image" if len(incomplete) == 1 else "images"
+            problems.append(f"{len(incomplete)} {images} not merged")
         raise PublishError(
-            f"{failed} of {len(outcomes)} merged tags and {len(incomplete)} images not merged: "
-            "fix what the 'failed' lines say (push missing platforms with stack-push-tags), "
-            "then run again"
+            f"{' and '.join(problems)}: fix what the 'failed' lines say (push missing platforms "
+            "with stack-push-tags), then run again"
         )
     if not arguments.push:
         say(f"dry run: {len(outcomes)} merged tags ready; pass --push to push them")

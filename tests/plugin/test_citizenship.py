@@ -129,7 +129,14 @@ def test_github_step_summary_and_outputs(
     monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
     result = pytester.runpytest_subprocess("--stack", "stack", "--emit-manifests", "out")
     result.assert_outcomes(passed=3)
-    assert "| root | passed | `localhost/" in summary.read_text()
+    rows = [line.split(" | ") for line in summary.read_text().splitlines() if line.startswith("|")]
+    assert rows[0] == ["| image", "outcome", "changes", "tags", "reasons |"]
+    image, outcome, changes, tags_cell, _ = rows[2]
+    assert (image, outcome, changes) == ("| root", "passed", "-")
+    assert (
+        tags_cell
+        == f"`localhost/{owner}/root:x86_64-latest`<br>`localhost/{owner}/root:x86_64-debian-12`"
+    )
     values = parse_github_outputs(outputs.read_text())
     assert values["outputs-dir"] == str(pytester.path / "out")
     assert values["all-passed"] == "true"

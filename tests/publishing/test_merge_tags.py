@@ -296,7 +296,7 @@ def test_an_image_whose_platform_failed_is_not_merged(
         "outcome is failed; only passed images are published",
         "failed base-notebook (default): a platform's run of it did not pass; merge it once "
         "every platform passed",
-        "stack-merge-tags: error: 0 of 0 merged tags and 1 images not merged: fix what the "
+        "stack-merge-tags: error: 1 image not merged: fix what the "
         "'failed' lines say (push missing platforms with stack-push-tags), then run again",
     ]
     assert "ready" not in captured.out

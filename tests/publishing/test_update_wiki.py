@@ -519,7 +519,8 @@ def test_runs_linking_two_repositories_need_the_repository_named(
     other = tmp_path / "other-run"
     write_run(other, datetime(2026, 1, 3, tzinfo=UTC), C_JAN, [MINIMAL])
     for path in (other / "hist_lines").glob("*.txt"):
-        path.write_text(path.read_text().replace(REPOSITORY, "https://github.com/other/stack"))
+        moved = path.read_text().replace(REPOSITORY, "https://github.com/other/stack")
+        rewrite_backed(other, path.relative_to(other).as_posix(), moved)
     assert update(wiki, runs["jan-x86"], other) == 2
     assert (
         "the runs link to https://github.com/jupyter/docker-stacks and https://github.com/other/stack"
@@ -543,9 +544,7 @@ def test_rows_in_their_format_of_older_builds_are_kept_as_they_are(
 def test_runs_without_builds_need_the_repository_named(
     wiki: Path, update: Update, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    empty = tmp_path / "empty-run"
-    (empty / "hist_lines").mkdir(parents=True)
-    (empty / "manifests").mkdir()
+    empty = write_run(tmp_path / "empty-run", datetime(2026, 1, 3, tzinfo=UTC), C_JAN, [])
     before = snapshot(wiki)
     assert update(wiki, empty) == 2
     assert "the runs hold no builds to take the repository from" in capsys.readouterr().err
