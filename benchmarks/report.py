@@ -1,0 +1,70 @@
+"""The benchmark's printed tables and its JSON document."""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import asdict
+from typing import Any
+
+from benchmarks.tables import table
+from benchmarks.targets import Target
+from benchmarks.workspace import PartResult
+
+
+def sessions_table(parts: list[PartResult]) -> str:
+    """Every configuration: median, fastest and slowest wall time, runs."""
+    rows = [
+        [part.name, name, f"{s.median:.2f}", f"{s.fastest:.2f}", f"{s.slowest:.2f}", len(s.walls)]
+        for part in parts
+        for name, s in part.series.items()
+    ]
+    return table(rows, ["part", "session", "median s", "min s", "max s", "runs"])
+
+
+def targets_table(targets: list[Target]) -> str:
+    rows = [[t.measure, t.figure, t.target, "met" if t.met else "NOT MET"] for t in targets]
+    return table(rows, ["measure", "figure", "target", ""])
+
+
+def text(parts: list[PartResult], machine: dict[str, Any]) -> str:
+    """All tables: sessions, each part's own, then the targets and the machine's load."""
+    blocks = [sessions_table(parts)]
+    blocks += [table for part in parts for table in part.tables]
+    targets = [target for part in parts for target in part.targets]
+    if targets:
+        blocks.append(targets_table(targets))
+    blocks.append(
+        f"{machine['cpus']} cores; 1-minute load average {machine['load_average_at_start']:.1f} "
+        f"at start, {machine['load_average_at_end']:.1f} at end"
+    )
+    return "\n\n".join(blocks)
+
+
+def machine(load_at_start: float) -> dict[str, Any]:
+    """The machine the figures come from, and how busy it was (1-minute load averages)."""
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": os.getloadavg()[0],
+    }
+
+
+def document(
+    parts: list[PartResult], rounds: int, machine: dict[str, Any], failure: str | None
+) -> dict[str, Any]:
+    """Everything measured, as JSON: machine, sessions, figures, targets."""
+    return {
+        "machine": machine,
+        "rounds": rounds,
+        "failure": failure,
+        "parts": {
+            part.name: {
+                "sessions": {name: s.to_json() for name, s in part.series.items()},
+                "figures": part.figures,
+            }
+            for part in parts
+        },
+        "targets": [asdict(target) for part in parts for target in part.targets],
+    }
