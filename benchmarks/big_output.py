@@ -45,8 +45,9 @@ def measure(workspace: Workspace) -> PartResult:
         cap_seconds=CAP_SECONDS,
     )
     series = Series(configuration)
-    with tagged_images(workspace.client, workspace.owner, [IMAGE]):
+    with tagged_images(workspace.client, workspace.owner, [IMAGE]) as tagged:
         for round_number in range(1, workspace.rounds + 1):
+            tagged.ensure()
             session = workspace.runner.run(configuration)
             series.sessions.append(session)
             show_progress(f"big-output {round_number}/{workspace.rounds}", configuration, session)

@@ -62,18 +62,38 @@ def copy_demo(repository: Path, target: Path) -> Path:
     return target
 
 
-@contextmanager
-def tagged_images(client: docker.DockerClient, owner: str, names: list[str]) -> Iterator[None]:
-    """Each `localhost/<owner>/<name>:latest` a tag of the Debian base image, for the block."""
-    base = client.images.get(BASE_IMAGE)
-    repositories = [f"localhost/{owner}/{name}" for name in names]
-    try:
-        for repository in repositories:
+class TaggedImages:
+    """`localhost/<owner>/<name>:latest` for each name, as tags of the Debian base image.
+
+    Other sessions on the engine may rebuild the base image and remove the old one with all
+    its tags: `ensure` tags the current base again before each session.
+    """
+
+    def __init__(self, client: docker.DockerClient, owner: str, names: list[str]) -> None:
+        self.client = client
+        self.repositories = [f"localhost/{owner}/{name}" for name in names]
+
+    def ensure(self) -> None:
+        base = self.client.images.get(BASE_IMAGE)
+        for repository in self.repositories:
             base.tag(repository, "latest")
-        yield
-    finally:
-        for reference in (f"{repository}:latest" for repository in repositories):
+
+    def remove(self) -> None:
+        for repository in self.repositories:
             try:
-                client.images.remove(reference, noprune=True)
+                self.client.images.remove(f"{repository}:latest", noprune=True)
             except docker.errors.ImageNotFound:
                 continue
+
+
+@contextmanager
+def tagged_images(
+    client: docker.DockerClient, owner: str, names: list[str]
+) -> Iterator[TaggedImages]:
+    """The images tagged for the block, and untagged after it, whatever ends it."""
+    images = TaggedImages(client, owner, names)
+    try:
+        images.ensure()
+        yield images
+    finally:
+        images.remove()

@@ -19,7 +19,7 @@ import statistics
 from typing import Any
 
 from benchmarks.rounds import Series, alternate
-from benchmarks.sessions import Configuration
+from benchmarks.sessions import Configuration, Session
 from benchmarks.stacks import StackImage, tagged_images, write_stack
 from benchmarks.tables import table
 from benchmarks.targets import Target, at_most
@@ -89,12 +89,14 @@ def measure(workspace: Workspace) -> PartResult:
         )
         for k in WORKERS
     }
-    with tagged_images(workspace.client, workspace.owner, list(images)):
+    with tagged_images(workspace.client, workspace.owner, list(images)) as tagged:
+
+        def run(configuration: Configuration) -> Session:
+            tagged.ensure()
+            return workspace.runner.run(configuration)
+
         series = alternate(
-            "synthetic",
-            [*startups.values(), *waiting.values()],
-            workspace.rounds,
-            workspace.runner.run,
+            "synthetic", [*startups.values(), *waiting.values()], workspace.rounds, run
         )
     figures = _figures(
         {k: series[c.name] for k, c in startups.items()},
