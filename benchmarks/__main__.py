@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
 import shutil
 import signal
@@ -18,7 +17,8 @@ import docker
 
 import benchmarks
 from benchmarks import big_output, demo, imports, startup, synthetic
-from benchmarks.report import document, machine, text
+from benchmarks.machine import demo_image_ids, describe
+from benchmarks.report import document, text
 from benchmarks.sessions import SessionFailed, SessionRunner
 from benchmarks.workspace import PartResult, Workspace
 
@@ -85,10 +85,11 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     sys.exit(128 + signum)
 
 
-def _measure(parts: list[str], rounds: int) -> tuple[list[PartResult], str | None]:
+def _measure(
+    client: docker.DockerClient, parts: list[str], rounds: int
+) -> tuple[list[PartResult], str | None]:
     """Run the parts; stop at the first failed session and say why."""
     results: list[PartResult] = []
-    client = docker.from_env()
     owner = f"bench-{secrets.token_hex(4)}"
     checkout_out = REPOSITORY / "out" / owner
     with tempfile.TemporaryDirectory(prefix="stack-inspections-bench-") as scratch:
@@ -115,9 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     """Measure, print the tables, write the JSON; 1 when a session failed, else 0."""
     arguments = _arguments(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    load_at_start = os.getloadavg()[0]
-    parts, failure = _measure(arguments.only, arguments.rounds)
-    measured_on = machine(load_at_start)
+    client = docker.from_env()
+    demo_before = demo_image_ids(client)
+    parts, failure = _measure(client, arguments.only, arguments.rounds)
+    measured_on = describe(parts, demo_before, demo_image_ids(client))
     print(text(parts, measured_on))
     arguments.json.parent.mkdir(parents=True, exist_ok=True)
     results = document(parts, arguments.rounds, measured_on, failure)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import platform
 from dataclasses import asdict
 from typing import Any
 
+from benchmarks.machine import summary_line
 from benchmarks.tables import table
 from benchmarks.targets import Target
 from benchmarks.workspace import PartResult
@@ -28,27 +27,14 @@ def targets_table(targets: list[Target]) -> str:
 
 
 def text(parts: list[PartResult], machine: dict[str, Any]) -> str:
-    """All tables: sessions, each part's own, then the targets and the machine's load."""
+    """All tables: sessions, each part's own, the targets, then the machine's state."""
     blocks = [sessions_table(parts)]
     blocks += [table for part in parts for table in part.tables]
     targets = [target for part in parts for target in part.targets]
     if targets:
         blocks.append(targets_table(targets))
-    blocks.append(
-        f"{machine['cpus']} cores; 1-minute load average {machine['load_average_at_start']:.1f} "
-        f"at start, {machine['load_average_at_end']:.1f} at end"
-    )
+    blocks.append(summary_line(machine))
     return "\n\n".join(blocks)
-
-
-def machine(load_at_start: float) -> dict[str, Any]:
-    """The machine the figures come from, and how busy it was (1-minute load averages)."""
-    return {
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "load_average_at_start": load_at_start,
-        "load_average_at_end": os.getloadavg()[0],
-    }
 
 
 def document(

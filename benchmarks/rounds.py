@@ -48,6 +48,7 @@ class Series:
             "runs": [
                 {
                     "wall_seconds": session.wall_seconds,
+                    "load_average": session.load_average,
                     "exit_code": session.exit_code,
                     "stopped_at_cap": session.capped,
                     "rootdir": session.rootdir,

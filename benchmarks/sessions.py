@@ -71,6 +71,7 @@ class Session:
     """What one run of a configuration took, and what it did."""
 
     wall_seconds: float
+    load_average: float  # the machine's, over the minute before the session
     exit_code: int
     capped: bool
     rootdir: str | None
@@ -106,6 +107,7 @@ class SessionRunner:
         out = under / f"{self.count:04d}" if under is not None else None
         log = self.scratch / "logs" / f"{self.count:04d}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
+        load_average = os.getloadavg()[0]
         with watching_container_starts(self.client) as starts, log.open("wb") as output:
             began = time.perf_counter()
             process = subprocess.Popen(
@@ -131,6 +133,7 @@ class SessionRunner:
         rootdir = ROOTDIR_LINE.search(text)
         return Session(
             wall_seconds=wall,
+            load_average=load_average,
             exit_code=process.returncode,
             capped=capped,
             rootdir=rootdir.group(1) if rootdir else None,
