@@ -23,13 +23,13 @@ def sessions_table(parts: list[PartResult]) -> str:
 
 def targets_table(targets: list[Target]) -> str:
     rows = [[t.measure, t.figure, t.target, "met" if t.met else "NOT MET"] for t in targets]
-    return table(rows, ["measure", "figure", "target", ""])
+    return table(rows, ["measure", "figure", "target", "result"])
 
 
 def text(parts: list[PartResult], machine: dict[str, Any]) -> str:
     """All tables: sessions, each part's own, the targets, then the machine's state."""
     blocks = [sessions_table(parts)]
-    blocks += [table for part in parts for table in part.tables]
+    blocks += [part_table for part in parts for part_table in part.tables]
     targets = [target for part in parts for target in part.targets]
     if targets:
         blocks.append(targets_table(targets))

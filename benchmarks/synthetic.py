@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from pathlib import Path
 from typing import Any
 
 from benchmarks.rounds import Series, alternate
@@ -29,6 +30,7 @@ WAIT_SECONDS = 2.0
 ROOT = "root"
 CHILDREN = [f"child-{number}" for number in range(1, 8)]
 WORKERS = (1, 2, 4, 8)
+MOST_WORKERS = WORKERS[-1]
 # Speed targets: measured over serial, and measured over the model, per worker count.
 OVER_SERIAL_BOUNDS = {4: 0.45, 8: 0.4}
 OVER_MODEL_BOUND = 1.25
@@ -64,22 +66,42 @@ def _options(workers: int) -> tuple[str, ...]:
     return () if workers == 1 else ("-n", str(workers))
 
 
-def measure(workspace: Workspace) -> PartResult:
-    """Worker start-ups alone and the waiting stack, alternating, for 1, 2, 4 and 8 workers."""
+def _waiting_stack(workspace: Workspace) -> tuple[Path, list[str]]:
+    """The stack's repository, and its image names."""
     images = {ROOT: StackImage(files={"inspect_root.py": ROOT_INSPECTIONS})}
     for child in CHILDREN:
-        code = CHILD_INSPECTIONS.format(name=child)
+        module = f"inspect_{child.replace('-', '_')}.py"
         images[child] = StackImage(
-            parent=ROOT, files={f"inspect_{child.replace('-', '_')}.py": code}
+            parent=ROOT, files={module: CHILD_INSPECTIONS.format(name=child)}
         )
-    stack = write_stack(workspace.scratch / "waiting", workspace.owner, images)
-    trivial = workspace.scratch / "trivial"
-    trivial.mkdir()
-    (trivial / "test_trivial.py").write_text(TRIVIAL_MODULE)
+    return write_stack(workspace.scratch / "waiting", workspace.owner, images), list(images)
+
+
+def _trivial_module(workspace: Workspace) -> Path:
+    """A folder holding one test module with one test that does nothing."""
+    folder = workspace.scratch / "trivial"
+    folder.mkdir()
+    (folder / "test_trivial.py").write_text(TRIVIAL_MODULE)
+    return folder
+
+
+def measure(workspace: Workspace) -> PartResult:
+    """Worker start-ups alone and the waiting stack, alternating, for 1, 2, 4 and 8 workers.
+
+    Eight workers' start-up is also measured with the plugin not loaded at all, which shows
+    what loading it adds to every worker.
+    """
+    stack, names = _waiting_stack(workspace)
+    trivial = _trivial_module(workspace)
     startups = {
         k: Configuration(f"xdist start-up alone, {_label(k)}", trivial, _options(k))
         for k in WORKERS
     }
+    plugin_off = Configuration(
+        f"xdist start-up alone, {_label(MOST_WORKERS)}, -p no:stack_inspections",
+        trivial,
+        ("-p", "no:stack_inspections", *_options(MOST_WORKERS)),
+    )
     waiting = {
         k: Configuration(
             f"waiting stack, {_label(k)}",
@@ -89,19 +111,22 @@ def measure(workspace: Workspace) -> PartResult:
         )
         for k in WORKERS
     }
-    with tagged_images(workspace.client, workspace.owner, list(images)) as tagged:
+    with tagged_images(workspace.client, workspace.owner, names) as tagged:
 
         def run(configuration: Configuration) -> Session:
             tagged.ensure()
             return workspace.runner.run(configuration)
 
-        series = alternate(
-            "synthetic", [*startups.values(), *waiting.values()], workspace.rounds, run
-        )
+        configurations = [*startups.values(), plugin_off, *waiting.values()]
+        series = alternate("synthetic", configurations, workspace.rounds, run)
     figures = _figures(
         {k: series[c.name] for k, c in startups.items()},
         {k: series[c.name] for k, c in waiting.items()},
-        len(images),
+        len(names),
+    )
+    figures["plugin_share_of_most_workers_startup_seconds"] = (
+        figures["workers"][_label(MOST_WORKERS)]["workers_startup_seconds"]
+        - series[plugin_off.name].median
     )
     return PartResult(
         name="synthetic",
@@ -171,7 +196,10 @@ def _table(figures: dict[str, Any]) -> str:
     note = (
         f"model = workers' start-up + ceil({figures['images']} / k) x "
         f"{figures['image_limit_seconds']:.2f} s "
-        f"(container start {figures['container_start_seconds']:.2f} s + {WAIT_SECONDS:g} s)"
+        f"(container start {figures['container_start_seconds']:.2f} s + {WAIT_SECONDS:g} s)\n"
+        f"loading the plugin adds "
+        f"{figures['plugin_share_of_most_workers_startup_seconds']:+.2f} s "
+        f"to {MOST_WORKERS} workers' start-up (against -p no:stack_inspections)"
     )
     return table(rows, headers) + "\n" + note
 
