@@ -4,6 +4,7 @@
 PYTHON ?= python3
 OUT ?= out
 WORKERS ?= 2
+BENCH_ARGS ?=
 
 .PHONY: setup demo-images demo test lint bench
 
@@ -25,7 +26,7 @@ test:
 	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider
 
 bench: demo-images
-	$(PYTHON) benchmarks/bench.py --json $(OUT)/bench.json
+	$(PYTHON) -m benchmarks --json $(OUT)/bench.json $(BENCH_ARGS)
 
 lint:
 	ruff check .
