@@ -86,21 +86,25 @@ class InspectionBackend(DockerBackend):
                 self.executed.append(line)
         if shared is not None:
             return shared.result()
-        began = time.perf_counter()
         try:
             result = self._execute(line)
         except BaseException as error:
             future.set_exception(error)
             raise
-        finally:
-            self.seconds[line] = time.perf_counter() - began
         future.set_result(result)
         return result
 
     def _execute(self, line: str) -> CommandResult:
-        """`line` through `/bin/sh -c` in the container, over the engine's API (no CLI)."""
+        """`line` through `/bin/sh -c` in the container, over the engine's API (no CLI).
+
+        An inspection's command is timed from when its container runs: starting the container
+        (on the first command) is timed apart.
+        """
+        began = None
         try:
-            rc, stdout, stderr = self.container().exec(line, self.user)
+            container = self.container()
+            began = time.perf_counter()
+            rc, stdout, stderr = container.exec(line, self.user)
         except InspectionError:
             raise
         except Exception as error:
@@ -110,6 +114,9 @@ class InspectionBackend(DockerBackend):
             raise InspectionError(
                 f"`{line}` could not run in the container ({one_line(str(error))})"
             ) from error
+        finally:
+            if began is not None and self.sharing:
+                self.seconds[line] = time.perf_counter() - began
         reason = self.stopped_because()
         if reason:  # the container was removed under the command: its result means nothing
             raise InspectionError(reason)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -224,3 +225,37 @@ def test_a_stopped_container_says_why_instead_of_the_engine_error(docker: FakeCo
 
     with pytest.raises(InspectionError, match=r"^stopped because spark_tag timed out"):
         host_for(docker, stopped_because=reason).run("python --version")
+
+
+class SteppedClock:
+    """A perf_counter that advances only when told: starting and running take known times."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_commands_time_leaves_out_starting_the_container(
+    docker: FakeContainer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = SteppedClock()
+    monkeypatch.setattr("inspections.host.time", SimpleNamespace(perf_counter=clock))
+
+    def start_container() -> FakeContainer:
+        clock.now += 5.0  # the container takes 5 s to start
+        return docker
+
+    def run_slowly(line: str, user: str | None) -> tuple[int, bytes, bytes]:
+        clock.now += 2.0  # and the command 2 s
+        return 0, b"done\n", b""
+
+    docker.exec = run_slowly  # type: ignore[method-assign]
+    testinfra_host = lazy_host("image", start_container, lambda: "")
+
+    with caching_commands(testinfra_host):
+        testinfra_host.run("sleep 2")
+    testinfra_host.run("an image test's command")
+
+    assert testinfra_host.backend.seconds == {"sleep 2": 2.0}
