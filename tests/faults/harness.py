@@ -112,7 +112,13 @@ def wait_for_container(client: docker.DockerClient, process: subprocess.Popen[st
     """Block until `process` has an inspection container running (or fail after 60 s)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if containers_of(client, process.pid):
+        # Running, not just created: a session killed between creating a container and
+        # starting it leaves a container without a process, which the next session sweeps.
+        running = client.containers.list(
+            filters={"label": f"{PID_LABEL}={process.pid}", "status": "running"},
+            ignore_removed=True,
+        )
+        if running:
             return
         if process.poll() is not None:
             output = process.stdout.read() if process.stdout else ""
