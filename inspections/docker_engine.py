@@ -159,6 +159,10 @@ class Engine:
 
                 try:
                     client = docker.from_env()
+                    # requests would read proxy settings by iterating os.environ on every
+                    # call, from our threads, while pytest sets PYTEST_CURRENT_TEST in the
+                    # main thread: a KeyError at random. The engine is not reached by proxy.
+                    client.api.trust_env = False
                     client.ping()
                 except docker.errors.DockerException as error:
                     raise DockerUnavailableError(

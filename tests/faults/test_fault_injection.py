@@ -256,7 +256,7 @@ def test_ctrl_c_leaves_no_container_and_no_file(
     record_property(FAULT_PROPERTY, f"exit {process.returncode}, {len(left)} containers left")
     assert process.returncode != 0, output
     assert left == []
-    assert [name for name in os.listdir(tmp_path / "out")] == []
+    assert [name for name in os.listdir(tmp_path / "out")] == [], output
 
 
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0], ids=lambda d: f"ctrl-c after {d} s")

@@ -18,6 +18,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from inspections.docker_engine import Engine
 from tests.conftest import FAULT_PROPERTY
 from tests.faults.harness import (
     ROOT_IMAGE,
@@ -346,3 +347,36 @@ def test_a_session_in_another_pid_namespace_keeps_its_containers(
     assert isolated.returncode == 0, output
     tags = next((tmp_path / "isolated/out/tags").iterdir()).read_text()
     assert "x86_64-slept-ok" in tags
+
+
+def test_engine_calls_from_threads_survive_environment_changes(
+    record_property: Record, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pytest sets and unsets PYTEST_CURRENT_TEST while inspection threads call the engine."""
+    previous_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    api = Engine().client().api
+    stop = threading.Event()
+    errors: list[Exception] = []
+
+    def call_the_engine() -> None:
+        try:
+            while not stop.is_set():
+                api.version()
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=call_the_engine) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for round_number in range(20_000):
+            monkeypatch.setenv("STACK_INSPECTIONS_PROBE", str(round_number))
+            monkeypatch.delenv("STACK_INSPECTIONS_PROBE")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        sys.setswitchinterval(previous_interval)
+    record_property(FAULT_PROPERTY, f"{len(errors)} engine calls failed")
+    assert errors == []
