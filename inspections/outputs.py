@@ -43,7 +43,8 @@ class WriteInterrupted(StackInspectionError):
 def held_signals() -> Iterator[Callable[[], bool]]:
     """Hold SIGINT and SIGTERM until the block ends; yields whether one arrived meanwhile.
 
-    Only the main thread can catch signals; elsewhere nothing is held.
+    Only the main thread can catch signals; elsewhere nothing is held. A signal the process
+    ignores (SIGINT in a background job) stays ignored.
     """
     if threading.current_thread() is not threading.main_thread():
         yield lambda: False
@@ -53,7 +54,11 @@ def held_signals() -> Iterator[Callable[[], bool]]:
     def hold(number: int, _frame: object) -> None:
         received.append(number)
 
-    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        number: signal.signal(number, hold)
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(number) is not signal.SIG_IGN
+    }
     try:
         yield lambda: bool(received)
     finally:

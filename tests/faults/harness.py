@@ -129,6 +129,15 @@ def wait_for_container(client: docker.DockerClient, process: subprocess.Popen[st
     raise AssertionError("no inspection container started within 60 s")
 
 
+def as_in_a_terminal() -> None:
+    """In a child before it runs pytest: Ctrl-C as a terminal delivers it.
+
+    A test suite started in the background (`make test &`) ignores SIGINT, and children
+    inherit that; pytest, rightly, keeps ignoring it then.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(root: Path, *args: str) -> subprocess.Popen[str]:
     """pytest on the stack under `root` in its own process group, not waited for."""
     return subprocess.Popen(
@@ -139,6 +148,7 @@ def start(root: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=as_in_a_terminal,
     )
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from inspections.record import read_record, verified_file
 from tests.conftest import FAULT_PROPERTY
-from tests.faults.harness import clean_environment, files_under, pytest_command
+from tests.faults.harness import as_in_a_terminal, clean_environment, files_under, pytest_command
 
 Record = Callable[[str, object], None]
 CHAIN = {"docker-stacks-foundation": "", "base-notebook": "docker-stacks-foundation"}
@@ -74,6 +74,7 @@ def session(root: Path, out: Path, generation: str, bulk: int) -> subprocess.Pop
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=as_in_a_terminal,
     )
 
 

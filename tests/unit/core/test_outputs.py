@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 
 from inspections import outputs
 from inspections.errors import StackInspectionError
-from inspections.outputs import WriteInterrupted, clean_output_folder, commit_run
+from inspections.outputs import WriteInterrupted, clean_output_folder, commit_run, held_signals
 from inspections.record import read_record, sha256_of, verified_file
 
 
@@ -266,3 +268,32 @@ def test_an_unreadable_record_backs_nothing(tmp_path: Path) -> None:
 
     assert sorted(snapshot(tmp_path)) == ["inspections.json"]
     assert json.loads((tmp_path / "inspections.json").read_text())["images"] == []
+
+
+@pytest.fixture
+def restored_signals() -> Iterator[None]:
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+
+
+@pytest.mark.usefixtures("restored_signals")
+def test_held_signals_are_delivered_as_arrived_and_handlers_restored() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with held_signals() as arrived:
+        assert not arrived()
+        os.kill(os.getpid(), signal.SIGTERM)  # held: the process does not end
+        assert arrived()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+@pytest.mark.usefixtures("restored_signals")
+def test_an_ignored_signal_stays_ignored_while_writing() -> None:
+    """A session started in the background ignores Ctrl-C; writing does not change that."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with held_signals() as arrived:
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        os.kill(os.getpid(), signal.SIGINT)
+        assert not arrived()
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
