@@ -15,12 +15,16 @@ setup:
 demo-images: setup
 	$(PYTHON) demo/build.py
 
+# A second `make demo` also reports what changed since the first (--compare-to its record).
 demo: demo-images
-	$(PYTHON) -m pytest --stack demo --emit-manifests $(OUT) -n $(WORKERS) -p no:cacheprovider -q
+	$(PYTHON) -m pytest --stack demo --emit-manifests $(OUT) -n $(WORKERS) -p no:cacheprovider -q \
+		$(if $(wildcard $(OUT)/inspections.json),--compare-to $(OUT))
 	@echo "tags:      $(OUT)/tags/"
 	@echo "manifests: $(OUT)/manifests/"
 	@echo "history:   $(OUT)/hist_lines/"
-	@echo "facts:     $(OUT)/inspections.json"
+	@echo "SBOMs:     $(OUT)/sbom/"
+	@echo "changes:   $(OUT)/changes/ (from the second run on)"
+	@echo "record:    $(OUT)/inspections.json"
 
 test:
 	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider

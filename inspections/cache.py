@@ -61,6 +61,8 @@ class CodeDigests:
             *(self._fingerprint(path) for path in _python_files(stack_folder)),
         )
         self._digests: dict[Callable[..., Any], str] = {}
+        # Per module: its fingerprint (None for the standard library) and the modules it names.
+        self._modules: dict[str, tuple[bytes | None, list[ModuleType]]] = {}
 
     @staticmethod
     def _fingerprint(path: Path) -> bytes:
@@ -84,19 +86,31 @@ class CodeDigests:
             if module.__name__ in seen:
                 continue
             seen.add(module.__name__)
-            origin = getattr(module, "__file__", None)
-            if not origin or not Path(origin).is_file():
-                continue
-            path = Path(origin).resolve()
-            if any(path.is_relative_to(root) for root in self._standard):
-                continue
-            if any(path.is_relative_to(root) for root in self._installed):
-                stat = path.stat()
-                parts.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-                continue
-            parts.append(self._fingerprint(path))
-            queue += _modules_named_by(module)
+            if module.__name__ not in self._modules:
+                self._modules[module.__name__] = self._module_facts(module)
+            fingerprint, named = self._modules[module.__name__]
+            if fingerprint is not None:
+                parts.append(fingerprint)
+            queue += named
         return sorted(parts)
+
+    def _module_facts(self, module: ModuleType) -> tuple[bytes | None, list[ModuleType]]:
+        """A module's fingerprint and, for a project module, the modules it names.
+
+        Project files count by content; third-party modules by path, size and modification
+        time (not followed further); the standard library not at all.
+        """
+        origin = getattr(module, "__file__", None)
+        if not origin or not Path(origin).is_file():
+            return None, []
+        path = Path(origin).resolve()
+        if any(path.is_relative_to(root) for root in self._standard):
+            return None, []
+        if any(path.is_relative_to(root) for root in self._installed):
+            stat = path.stat()
+            return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode(), []
+        digest = hashlib.sha256(self._fingerprint(path)).hexdigest()
+        return f"{path}\0{digest}".encode(), list(_modules_named_by(module))
 
 
 def _modules_named_by(module: ModuleType) -> Iterable[ModuleType]:

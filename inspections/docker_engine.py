@@ -12,12 +12,15 @@ The docker SDK is imported when the engine is first used, not when the plugin lo
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from inspections.errors import DockerUnavailableError, ImageNotAvailableError, InspectionError
 
@@ -39,6 +42,8 @@ MAX_OUTPUT_BYTES = 256 * 1024 * 1024
 DEFAULT_SOCKET = "/var/run/docker.sock"
 
 PLATFORMS = {"amd64": "x86_64", "arm64": "aarch64"}
+OK = 200
+NOT_FOUND = 404
 CONFLICT = 409  # the engine is already removing the container
 
 
@@ -172,21 +177,38 @@ class Engine:
             return self._client
 
     def resolve_image(self, name: str, reference: str, folder: str) -> ResolvedImage:
-        """Find `reference` locally; never pull. A missing image says how to build it."""
-        import docker.errors
+        """Find `reference` locally; never pull. A missing image says how to build it.
 
-        try:
-            found = self.client().images.get(reference)
-        except docker.errors.ImageNotFound as error:
-            raise ImageNotAvailableError(
-                f"image {reference} not found locally: build it first, "
-                f"e.g. docker build -t {reference} {folder}"
-            ) from error
-        attrs: dict[str, Any] = found.attrs
+        On an engine's unix socket the lookup is one request of our own, so that a session
+        served from the value cache never imports the docker SDK.
+        """
+        missing = ImageNotAvailableError(
+            f"image {reference} not found locally: build it first, "
+            f"e.g. docker build -t {reference} {folder}"
+        )
+        path = unix_socket_of(os.environ)
+        if path is not None:
+            status, body = _Dialer(path).get(f"/images/{quote(reference, safe='/:@')}/json")
+            if status == NOT_FOUND:
+                raise missing
+            if status != OK:
+                message = body.decode("utf-8", errors="replace").strip()
+                raise DockerUnavailableError(
+                    f"the Docker engine could not look up {reference} ({status}: {message}): "
+                    "check the engine's log"
+                )
+            attrs: dict[str, Any] = json.loads(body)
+        else:
+            import docker.errors
+
+            try:
+                attrs = self.client().images.get(reference).attrs
+            except docker.errors.ImageNotFound as error:
+                raise missing from error
         return ResolvedImage(
             name=name,
             reference=reference,
-            id=str(found.id),
+            id=str(attrs["Id"]),
             platform=platform_of(str(attrs.get("Architecture", ""))),
             size_bytes=int(attrs.get("Size", 0)),
             repo_digests=tuple(attrs.get("RepoDigests") or ()),
@@ -235,14 +257,9 @@ class Engine:
         return InspectionContainer(container_id, api, stdin, dialer)
 
     def _dialer(self) -> _Dialer | None:
-        """Own connections to the engine, when it listens on a unix socket without TLS."""
-        from docker.utils import kwargs_from_env
-
-        settings = kwargs_from_env()
-        address = str(settings.get("base_url") or f"unix://{DEFAULT_SOCKET}")
-        if not address.startswith(("unix://", "http+unix://")) or settings.get("tls"):
-            return None
-        return _Dialer(address.split("://", 1)[1], self.client().api.api_version)
+        """Own connections to the engine, when it listens on a unix socket."""
+        path = unix_socket_of(os.environ)
+        return None if path is None else _Dialer(path, self.client().api.api_version)
 
     def _attach_stdin(self, container_id: str, dialer: _Dialer | None) -> _Stdin:
         """The container's stdin, attached over a connection of its own (see `_Dialer`).
@@ -301,6 +318,15 @@ class Engine:
                 ) from error
 
 
+def unix_socket_of(environ: Mapping[str, str]) -> str | None:
+    """The engine's unix socket as the docker SDK finds it (`DOCKER_HOST`); None for TCP, SSH."""
+    host = environ.get("DOCKER_HOST", "").strip() or f"unix://{DEFAULT_SOCKET}"
+    for scheme in ("unix://", "http+unix://"):
+        if host.startswith(scheme):
+            return host.removeprefix(scheme)
+    return None
+
+
 @dataclass(frozen=True)
 class _Dialer:
     """Connections of their own to an engine's unix socket, outside any connection pool.
@@ -311,15 +337,48 @@ class _Dialer:
     """
 
     path: str
-    api_version: str
+    api_version: str = ""  # empty: the engine's own API version
 
-    def upgrade(self, path: str, body: bytes) -> socket.socket:
-        """A raw stream: `POST path` with `body`, upgraded."""
+    def _connect(self) -> socket.socket:
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             connection.connect(self.path)
+        except OSError as error:
+            connection.close()
+            raise DockerUnavailableError(
+                f"Docker engine not reachable at {self.path} ({error.strerror}): start dockerd "
+                "or set DOCKER_HOST"
+            ) from error
+        return connection
+
+    def _versioned(self, path: str) -> str:
+        return f"/v{self.api_version}{path}" if self.api_version else path
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """`GET path`: the status code and the whole body (HTTP/1.0: it ends with the body)."""
+        connection = self._connect()
+        try:
+            connection.sendall(
+                f"GET {self._versioned(path)} HTTP/1.0\r\nHost: docker\r\n\r\n".encode()
+            )
+            with connection.makefile("rb") as stream:
+                answer = stream.read()
+        finally:
+            connection.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        status = head.split(b" ", 2)[1:2]
+        if not status or not status[0].isdigit():
+            raise DockerUnavailableError(
+                f"the Docker engine at {self.path} gave no HTTP answer: check that it is one"
+            )
+        return int(status[0]), body
+
+    def upgrade(self, path: str, body: bytes) -> socket.socket:
+        """A raw stream: `POST path` with `body`, upgraded."""
+        connection = self._connect()
+        try:
             head = (
-                f"POST /v{self.api_version}{path} HTTP/1.1\r\nHost: docker\r\n"
+                f"POST {self._versioned(path)} HTTP/1.1\r\nHost: docker\r\n"
                 "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n"
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from packageurl import PackageURL
@@ -24,9 +25,12 @@ _PACKAGE_KEYS = frozenset({"ecosystem", "name", "version", "purl", "arch"})
 _REQUIRED_KEYS = ("ecosystem", "name", "version", "purl")
 
 
+_WHITESPACE = re.compile(r"\s")
+
+
 def _is_printable_token(text: str) -> bool:
     """True for text without whitespace or control characters (what every listing prints)."""
-    return all(character.isprintable() and not character.isspace() for character in text)
+    return text.isprintable() and not _WHITESPACE.search(text)
 
 
 @dataclass(frozen=True, order=True)
@@ -101,13 +105,21 @@ def _package_problem(package: Package) -> str:
         return "the name is empty"
     if len(package.purl) > _MAX_PURL:
         return f"the purl is longer than {_MAX_PURL} characters"
-    try:
-        parsed = PackageURL.from_string(package.purl)
-    except ValueError as error:
-        return f"purl {shown(package.purl)} is not a package URL ({error})"
-    if parsed.type != package.ecosystem:
-        return f"purl {shown(package.purl)} is of type {parsed.type!r}, not {package.ecosystem!r}"
+    purl_type, purl_problem = _purl_type(package.purl)
+    if purl_problem:
+        return f"purl {shown(package.purl)} is not a package URL ({purl_problem})"
+    if purl_type != package.ecosystem:
+        return f"purl {shown(package.purl)} is of type {purl_type!r}, not {package.ecosystem!r}"
     return ""
+
+
+@lru_cache(maxsize=65_536)
+def _purl_type(purl: str) -> tuple[str, str]:
+    """The purl's type, or why it is no package URL; remembered, as images share packages."""
+    try:
+        return PackageURL.from_string(purl).type, ""
+    except ValueError as error:
+        return "", str(error)
 
 
 @dataclass(frozen=True)

@@ -153,3 +153,21 @@ def test_an_unusable_cache_folder_is_one_line_before_any_container(
         f"ERROR: --cache-dir {pytester.path / 'cache'} is a file: pass a folder (it is created "
         "if missing)"
     ]
+
+
+def test_a_warm_run_never_imports_the_docker_sdk(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    make_stack({"root": StackImage(files={"inspect_root.py": INSPECTIONS})})
+    pytester.makeconftest(
+        """
+        import sys
+
+        def pytest_unconfigure(config):
+            print("docker SDK imported:", "docker" in sys.modules)
+        """
+    )
+    cold = pytester.runpytest_subprocess("--stack", "stack", "--cache-dir", "cache")
+    warm = pytester.runpytest_subprocess("--stack", "stack", "--cache-dir", "cache")
+    cold.stdout.fnmatch_lines(["docker SDK imported: True"])
+    warm.stdout.fnmatch_lines(["docker SDK imported: False"])
