@@ -143,8 +143,17 @@ class SessionRunner:
 
 
 def environment() -> dict[str, str]:
-    """This environment without pytest settings (PYTEST_ADDOPTS…) that change the command."""
-    return {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
+    """This environment without what changes the command or its start-up.
+
+    pytest settings (PYTEST_ADDOPTS…) change the command. PYTHONDONTWRITEBYTECODE, set on some
+    machines, makes every session compile each module again (and pytest rewrite each test
+    module); a user's Python keeps its bytecode, so the sessions do too.
+    """
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("PYTEST_") and name != "PYTHONDONTWRITEBYTECODE"
+    }
 
 
 def _wait(process: subprocess.Popen[bytes], cap_seconds: float | None) -> bool:
