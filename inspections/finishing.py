@@ -76,12 +76,13 @@ def apply_tags(stack: StackSession, verdict: ImageVerdict, image_id: str) -> Non
         verdict.inspected = None
 
 
-def rendered_files(image: InspectedImage) -> dict[str, str]:
-    """Relative output path -> content, for one passed image."""
+def rendered_files(image: InspectedImage, with_changes: bool = False) -> dict[str, str]:
+    """Relative output path -> content, for one passed image (`with_changes`: it has a
+    change report, which its history line links to)."""
     return {
         f"tags/{image.file_stem}.txt": tags_file(image),
         f"manifests/{image.manifest_stem}.md": manifest_markdown(image),
-        f"hist_lines/{image.manifest_stem}.txt": history_line(image),
+        f"hist_lines/{image.manifest_stem}.txt": history_line(image, with_changes),
     }
 
 
@@ -208,7 +209,8 @@ def _write(stack: StackSession, folder: Path, done: Finish) -> int:
         verdict = stack.verdicts[name]
         files: dict[str, str] = {}
         if verdict.passed and verdict.inspected is not None:
-            for relative, text in rendered_files(verdict.inspected).items():
+            reported = name in done.changes
+            for relative, text in rendered_files(verdict.inspected, reported).items():
                 contents[relative] = text.encode("utf-8")
                 files[relative] = sha256_of(contents[relative])
             for relative, text in _inventory_files(stack, result, verdict, done).items():

@@ -148,19 +148,23 @@ def manifest_markdown(image: InspectedImage) -> str:
     return "\n\n".join([*head, _build_info(image), *pieces]) + "\n"
 
 
-def history_line(image: InspectedImage) -> str:
+CHANGES_PAGE_SUFFIX = "-changes"
+
+
+def history_line(image: InspectedImage, with_changes: bool = False) -> str:
     """One row of the stack's build history table, without a final newline.
 
     Its cells: the build timestamp, every tag but `-latest` as a full reference, and links to
-    the commit, the Dockerfile and the manifest.
+    the commit, the Dockerfile and the manifest; `with_changes`, also to the change report
+    (`<manifest stem>-changes`, the page `stack-update-wiki` files it as).
     """
     sha = image.build.commit_sha()
     references = LINE_BREAK.join(inline_code(image.reference(tag)) for tag in image.tags)
-    links = LINE_BREAK.join(
-        [
-            f"[Git diff]({_commit_url(image)})",
-            f"[Dockerfile]({image.repository}/blob/{sha}/{image.dockerfile})",
-            f"[Build manifest](./{image.manifest_stem})",
-        ]
-    )
-    return f"| {inline_code(image.timestamp)} | {references} | {links} |"
+    links = [
+        f"[Git diff]({_commit_url(image)})",
+        f"[Dockerfile]({image.repository}/blob/{sha}/{image.dockerfile})",
+        f"[Build manifest](./{image.manifest_stem})",
+    ]
+    if with_changes:
+        links.append(f"[Changes](./{image.manifest_stem}{CHANGES_PAGE_SUFFIX})")
+    return f"| {inline_code(image.timestamp)} | {references} | {LINE_BREAK.join(links)} |"

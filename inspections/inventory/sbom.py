@@ -22,7 +22,7 @@ from typing import Any
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.model import Package
 
-SPEC_VERSION = "1.6"
+SPEC_VERSION = "1.7"
 SCHEMA_URL = f"http://cyclonedx.org/schema/bom-{SPEC_VERSION}.schema.json"
 TOOL_NAME = "stack-inspections"
 PROPERTY_PREFIX = "stack-inspections:"

@@ -279,7 +279,7 @@ def _update_wiki(arguments: argparse.Namespace) -> int:
         say(f"removed {relative}")
     say(
         f"wiki {arguments.wiki}: {update.rows_added} builds added, {len(update.written)} files "
-        f"written, {len(update.removed)} old manifests removed"
+        f"written, {len(update.removed)} old files removed"
     )
     return 0
 

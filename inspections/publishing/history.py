@@ -23,12 +23,14 @@ from inspections.record import RECORD_FILE, RecordedImage, RunRecord
 
 HISTORY_FOLDER = "hist_lines"
 MANIFESTS_FOLDER = "manifests"
+CHANGES_FOLDER = "changes"
 MANIFEST_TITLE = "# Build manifest for image: "
 
 _HISTORY_LINE = re.compile(
     r"\| `(?P<timestamp>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)` \| (?:`[^`|]+`(?:<br />`[^`|]+`)*)? "
     r"\| \[Git diff\]\((?P<repository>https?://[^\s()]+)/commit/[0-9a-f]{40}\)"
-    r"<br />\[Dockerfile\]\([^\s()]+\)<br />\[Build manifest\]\(\./(?P<stem>[^\s()/]+)\) \|"
+    r"<br />\[Dockerfile\]\([^\s()]+\)<br />\[Build manifest\]\(\./(?P<stem>[^\s()/]+)\)"
+    r"(?P<changes><br />\[Changes\]\(\./(?P=stem)-changes\))? \|"
 )
 
 
@@ -42,6 +44,7 @@ class BuildRecord:
     manifest_name: str  # <stem>.md
     manifest: str
     repository: str  # the repository URL the line links to
+    changes: str | None = None  # the change report the line links to, if any
 
     @property
     def month(self) -> str:
@@ -66,6 +69,10 @@ def _history_file(record: RunRecord, image: RecordedImage) -> str:
 
 def _manifest_file(history: str) -> str:
     return f"{MANIFESTS_FOLDER}/{PurePosixPath(history).stem}.md"
+
+
+def _changes_file(history: str) -> str:
+    return f"{CHANGES_FOLDER}/{PurePosixPath(history).stem}.md"
 
 
 def _build(record: RunRecord, image: RecordedImage, history_file: str) -> BuildRecord:
@@ -94,8 +101,22 @@ def _build(record: RunRecord, image: RecordedImage, history_file: str) -> BuildR
         raise PublishUsageError(
             f"{manifest} was built at {built}, its history line at {matched['timestamp']}: {RERUN}"
         )
+    changes = None
+    if matched["changes"]:
+        if _changes_file(history_file) not in image.files:
+            raise PublishUsageError(
+                f"{history} links a change report that {record.folder / RECORD_FILE} does not "
+                f"list ({_changes_file(history_file)}): {RERUN}"
+            )
+        changes = verified_text(record, image, _changes_file(history_file))
     return BuildRecord(
-        matched["timestamp"], line, history.name, manifest.name, text, matched["repository"]
+        matched["timestamp"],
+        line,
+        history.name,
+        manifest.name,
+        text,
+        matched["repository"],
+        changes,
     )
 
 

@@ -29,12 +29,14 @@ from inspections.publishing.wiki_home import (
     page_counts,
 )
 from inspections.publishing.wiki_pages import (
+    CHANGES_FOLDER,
     HOME,
     MANIFESTS_FOLDER,
     MONTH,
     MONTHLY_FOLDER,
     YEAR,
     WikiFormatError,
+    changes_path,
     manifest_path,
     manifest_timestamp,
     month_page_path,
@@ -196,17 +198,20 @@ def _manifest_changes(
     timestamps of the filed ones are kept in memory.
     """
     times = dict(filed)
-    texts = {}
+    texts: dict[PurePosixPath, str] = {}
     for record in records:
         path = manifest_path(record.timestamp, record.manifest_name)
         times[path], texts[path] = record.timestamp, record.manifest
+        if record.changes is not None:
+            texts[changes_path(path)] = record.changes
     changes: dict[PurePosixPath, str | None] = {}
     for path in _oldest_manifests(times, max_manifests):
-        texts.pop(path, None)
-        if path in filed:
-            changes[path] = None
+        for filed_path in (path, changes_path(path)):
+            texts.pop(filed_path, None)
+            if filed_path in filed or folder.read_text(filed_path) is not None:
+                changes[filed_path] = None
     for path, text in texts.items():
-        if path not in filed or folder.read_text(path) != text:
+        if folder.read_text(path) != text:
             changes[path] = text
     return changes
 
@@ -232,10 +237,11 @@ def _changes(
 
 
 def _remove_emptied_folders(folder: SafeFolder, removed: list[PurePosixPath]) -> None:
-    """Remove the month and year folders of `manifests/` that removing manifests emptied."""
+    """Remove the month and year folders that removing manifests and reports emptied."""
     for path in removed:
+        top = path.parents[-2]  # manifests/ or changes/
         for emptied in path.parents:
-            if emptied == MANIFESTS_FOLDER or not emptied.is_relative_to(MANIFESTS_FOLDER):
+            if emptied == top or top not in (MANIFESTS_FOLDER, CHANGES_FOLDER):
                 break
             if not folder.remove_if_empty(emptied):
                 break

@@ -13,6 +13,8 @@ from pathlib import PurePosixPath
 HOME = PurePosixPath("Home.md")
 MONTHLY_FOLDER = PurePosixPath("monthly-files")
 MANIFESTS_FOLDER = PurePosixPath("manifests")
+CHANGES_FOLDER = PurePosixPath("changes")
+CHANGES_SUFFIX = "-changes"
 
 YEAR = re.compile(r"\d{4}")
 MONTH = re.compile(r"(?P<year>\d{4})-(?:0[1-9]|1[0-2])")
@@ -32,6 +34,16 @@ def month_page_path(month: str) -> PurePosixPath:
 def manifest_path(timestamp: str, name: str) -> PurePosixPath:
     """Where a manifest built at `timestamp` is filed: `manifests/<year>/<year>-<month>/<name>`."""
     return MANIFESTS_FOLDER / timestamp[:4] / timestamp[:7] / name
+
+
+def changes_path(manifest: PurePosixPath) -> PurePosixPath:
+    """Where the change report of a filed manifest goes: `changes/…/<stem>-changes.md`.
+
+    A wiki's pages are reached by their name alone, so the report's page is its manifest's
+    name with `-changes`, the name its history line links to.
+    """
+    relative = manifest.relative_to(MANIFESTS_FOLDER)
+    return CHANGES_FOLDER / relative.parent / f"{relative.stem}{CHANGES_SUFFIX}.md"
 
 
 def month_page_header(month: str) -> str:

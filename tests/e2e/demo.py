@@ -100,9 +100,11 @@ def head_sha() -> str:
     ).stdout.strip()
 
 
-def run_pytest(*args: str, cwd: Path = REPOSITORY) -> subprocess.CompletedProcess[str]:
-    """pytest in a subprocess, as a user runs it, with the fixed build timestamp."""
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": str(FIXED_EPOCH)}
+def run_pytest(
+    *args: str, cwd: Path = REPOSITORY, epoch: int = FIXED_EPOCH
+) -> subprocess.CompletedProcess[str]:
+    """pytest in a subprocess, as a user runs it, with a fixed build timestamp."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
     environment.pop("PYTEST_XDIST_WORKER", None)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],

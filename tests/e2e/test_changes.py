@@ -21,8 +21,8 @@ import pytest
 
 from inspections.inventory.model import Inventory
 from inspections.inventory.sbom import SPEC_VERSION
-from inspections.publishing.cli import diff_main
-from tests.e2e.demo import record_of, run_pytest
+from inspections.publishing.cli import diff_main, update_wiki_main
+from tests.e2e.demo import FIXED_EPOCH, record_of, run_pytest
 
 PROBE_DOCKERFILE = r"""
 FROM localhost/demo/minimal-notebook:latest
@@ -141,6 +141,30 @@ def test_the_change_report_lists_exactly_what_changed(runs: Runs) -> None:
     assert "| added | `stack-extra` |  | `1.0` |" in report
     assert f"| removed | `nano-tiny` | `{runs.nano_tiny}` |  |" in report
     assert "| upgraded | `stack-probe` | `1.0` | `2.0` |" in report
+
+
+def test_the_build_history_wiki_tells_the_same(runs: Runs, probe: tuple[Path, str]) -> None:
+    """A CI job that keeps only the wiki: the first build filed there, the second compared."""
+    root, _ = probe
+    wiki = root / "wiki"
+    assert update_wiki_main(["--wiki", str(wiki), "--checkout", str(root), str(runs.one)]) == 0
+    a_day_later = FIXED_EPOCH + 86_400
+    third = run_pytest(
+        "--stack", "stack", "--emit-manifests", "three", "--compare-to", str(wiki),
+        cwd=root, epoch=a_day_later,
+    )  # fmt: skip
+    assert third.returncode == 0, third.stdout[-3000:]
+    from_wiki = record_of(root / "three")["probe"]["changes"]
+    assert from_wiki["packages"] == record_of(runs.two)["probe"]["changes"]["packages"]
+    # The new build's history line links its report, which the wiki files beside it.
+    line = next((root / "three/hist_lines").iterdir()).read_text()
+    stem = next((root / "three/changes").iterdir()).stem
+    assert line.endswith(f"<br />[Changes](./{stem}-changes) |")
+    assert (
+        update_wiki_main(["--wiki", str(wiki), "--checkout", str(root), str(root / "three")]) == 0
+    )
+    filed = (wiki / "changes").rglob(f"{stem}-changes.md")
+    assert [path.read_text() for path in filed] == [(root / f"three/changes/{stem}.md").read_text()]
 
 
 def test_stack_diff_tells_the_same(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:

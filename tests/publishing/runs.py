@@ -47,6 +47,7 @@ class Build:
     pieces: tuple[tuple[str, str], ...] = (
         ("Apt Packages", "`apt list --installed`:\n\n```text\nbash/now 5.2\n```"),
     )
+    changes: str | None = None  # its change report (as with --compare-to), if any
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,11 @@ def write_run(folder: Path, timestamp: datetime, commit: str, builds: list[Build
     for build in builds:
         files: dict[str, str] = {}
         if build.outcome == PASSED:
-            for relative, text in rendered_files(inspected(build, timestamp, commit)).items():
+            image = inspected(build, timestamp, commit)
+            rendered = rendered_files(image, with_changes=build.changes is not None)
+            if build.changes is not None:
+                rendered[f"changes/{image.manifest_stem}.md"] = build.changes
+            for relative, text in rendered.items():
                 contents[relative] = text.encode("utf-8")
                 files[relative] = sha256_of(contents[relative])
         entries.append(_entry(build, timestamp, commit, files))

@@ -219,7 +219,7 @@ def test_updating_twice_changes_nothing(
 
     assert snapshot(wiki) == before
     assert capsys.readouterr().out == (
-        f"wiki {wiki}: 0 builds added, 0 files written, 0 old manifests removed\n"
+        f"wiki {wiki}: 0 builds added, 0 files written, 0 old files removed\n"
     )
 
 
@@ -254,7 +254,7 @@ def test_the_command_line_says_what_it_did(
         f"wrote manifests/2026/2026-01/{stem(BASE, C_JAN)}.md\n"
         "wrote monthly-files/2026/2026-01.md\n"
         f"removed manifests/2025/2025-11/x86_64-default-base-notebook-{SHA_NOV[:12]}.md\n"
-        f"wiki {wiki}: 1 builds added, 3 files written, 1 old manifests removed\n"
+        f"wiki {wiki}: 1 builds added, 3 files written, 1 old files removed\n"
     )
 
 
@@ -555,3 +555,35 @@ def test_runs_without_builds_need_the_repository_named(
         "monthly-files/2025/2025-11.md",
         "monthly-files/2025/2025-12.md",
     ]
+
+
+def test_a_change_report_is_filed_and_linked_from_its_row(
+    wiki: Path, update: Update, tmp_path: Path
+) -> None:
+    report = "# Changes in base-notebook (x86_64, default)\n\n- Packages: +1 \u22120 ↑0 ↓0\n"
+    when = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
+    run = write_run(tmp_path / "run", when, C_JAN, [Build("base-notebook", changes=report)])
+    assert update(wiki, run, options=("--max-manifests", "10")) == 0
+    page = files(wiki)["monthly-files/2026/2026-01.md"]
+    expected_row = new_row("2026-01-02T09:00:00Z", BASE, C_JAN).removesuffix(" |")
+    assert f"{expected_row}<br />[Changes](./{stem(BASE, C_JAN)}-changes) |" in page
+    assert files(wiki)[f"changes/2026/2026-01/{stem(BASE, C_JAN)}-changes.md"] == report
+
+    # When its manifest goes (the newest two are kept), the report goes with it.
+    later = datetime(2026, 3, 1, tzinfo=UTC)
+    newer = write_run(tmp_path / "newer", later, C_JAN, [BASE, MINIMAL])
+    assert update(wiki, newer, options=("--max-manifests", "2")) == 0
+    assert not [path for path in files(wiki) if path.startswith("changes/")]
+    assert list((wiki / "changes").iterdir()) == []  # the month and year folders went too
+
+
+def test_a_linked_change_report_the_record_does_not_list_is_refused(
+    wiki: Path, update: Update, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    when = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
+    run = write_run(tmp_path / "run", when, C_JAN, [Build("base-notebook", changes="# c\n")])
+    edit_record(run, lambda entry: entry["files"].pop(f"changes/{stem(BASE, C_JAN)}.md"))
+    before = snapshot(wiki)
+    assert update(wiki, run) == 2
+    assert "links a change report that" in capsys.readouterr().err
+    assert snapshot(wiki) == before

@@ -333,6 +333,13 @@ def test_history_line_of_a_variant() -> None:
     assert history_line(inspected(variant="cuda12")) == expected
 
 
+def test_history_line_of_an_image_with_a_change_report_links_it_last() -> None:
+    expected = EXPECTED_HISTORY_LINE.removesuffix(" |") + (
+        "<br />[Changes](./x86_64-default-pyspark-notebook-0123456789ab-changes) |"
+    )
+    assert history_line(inspected(), with_changes=True) == expected
+
+
 def test_history_line_of_an_image_without_taggers_has_an_empty_tags_cell() -> None:
     assert history_line(inspected(tags=())).startswith("| `2024-01-02T03:04:05Z` |  | [Git diff](")
 

@@ -63,7 +63,7 @@ def test_sboms_validate_with_one_component_per_package(name: str) -> None:
     text = sbom_json(_facts(inventory), version="0.1.0")
     assert VALIDATOR.validate_str(text) is None
     document = json.loads(text)
-    assert document["specVersion"] == "1.6"
+    assert document["specVersion"] == "1.7"
     components = document.get("components", [])
     assert len(components) == len(inventory)
     assert sorted(c["purl"] for c in components) == sorted(p.purl for p in inventory.packages)
