@@ -3,6 +3,7 @@
 Home.md                                     the index: an intro, then one table per year
 monthly-files/<year>/<year>-<month>.md      a header, then one row per build, newest first
 manifests/<year>/<year>-<month>/<stem>.md   the manifests, filed by their build timestamp
+changes/<year>/<year>-<month>/<stem>-changes.md   their change reports, when runs had them
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from inspections.render import CHANGES_PAGE_SUFFIX
+
 HOME = PurePosixPath("Home.md")
 MONTHLY_FOLDER = PurePosixPath("monthly-files")
 MANIFESTS_FOLDER = PurePosixPath("manifests")
 CHANGES_FOLDER = PurePosixPath("changes")
-CHANGES_SUFFIX = "-changes"
 
 YEAR = re.compile(r"\d{4}")
 MONTH = re.compile(r"(?P<year>\d{4})-(?:0[1-9]|1[0-2])")
@@ -43,7 +45,7 @@ def changes_path(manifest: PurePosixPath) -> PurePosixPath:
     name with `-changes`, the name its history line links to.
     """
     relative = manifest.relative_to(MANIFESTS_FOLDER)
-    return CHANGES_FOLDER / relative.parent / f"{relative.stem}{CHANGES_SUFFIX}.md"
+    return CHANGES_FOLDER / relative.parent / f"{relative.stem}{CHANGES_PAGE_SUFFIX}.md"
 
 
 def month_page_header(month: str) -> str:
