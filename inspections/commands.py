@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from inspections.errors import InspectionError
-from inspections.markdown import quoted_command_output, tidy_output
+from inspections.markdown import quoted_command_output
 
 COMMAND_NOT_FOUND = 127
 
@@ -46,7 +46,7 @@ def quoted_output(host: Any, command: str, *, shown_as: str | None = None) -> st
     """
     shown = command if shown_as is None else shown_as
     output = output_of(host, command)
-    if not tidy_output(output):
+    if not output.strip():
         raise InspectionError(
             f"`{shown}` printed nothing: a manifest quotes real output; check the command "
             "in the image, or drop this piece"

@@ -158,10 +158,7 @@ def record_entry(
         },
         "tags": inspected.all_tags() if inspected else [],
         "references": tag_lines(inspected) if inspected else [],
-        "manifest_pieces": [
-            {"title": title, "markdown": markdown}
-            for title, markdown in (inspected.pieces if inspected else ())
-        ],
+        "manifest_pieces": [title for title, _ in (inspected.pieces if inspected else ())],
         "inspections": [
             {
                 "name": item.name,
