@@ -55,13 +55,13 @@ class CodeDigests:
 
     def __init__(self, stack_folder: Path) -> None:
         self._standard, self._installed = _library_roots()
-        self._base = _digest(
-            sys.version.encode(),
-            *(self._fingerprint(path) for path in _python_files(PACKAGE)),
-            *(self._fingerprint(path) for path in _python_files(stack_folder)),
-        )
+        files = [*_python_files(PACKAGE), *_python_files(stack_folder)]
+        self._base = _digest(sys.version.encode(), *(self._fingerprint(path) for path in files))
+        # Files already in the base: a module among them is followed, but not read again.
+        self._in_base = {path.resolve() for path in files}
         self._digests: dict[Callable[..., Any], str] = {}
-        # Per module: its fingerprint (None for the standard library) and the modules it names.
+        # Per module: its fingerprint (None when the base covers it, or for the standard
+        # library) and the modules it names.
         self._modules: dict[str, tuple[bytes | None, list[ModuleType]]] = {}
 
     @staticmethod
@@ -97,8 +97,9 @@ class CodeDigests:
     def _module_facts(self, module: ModuleType) -> tuple[bytes | None, list[ModuleType]]:
         """A module's fingerprint and, for a project module, the modules it names.
 
-        Project files count by content; third-party modules by path, size and modification
-        time (not followed further); the standard library not at all.
+        Project files count by content (those of the base already do); third-party modules
+        by path, size and modification time (not followed further); the standard library
+        not at all.
         """
         origin = getattr(module, "__file__", None)
         if not origin or not Path(origin).is_file():
@@ -109,8 +110,11 @@ class CodeDigests:
         if any(path.is_relative_to(root) for root in self._installed):
             stat = path.stat()
             return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode(), []
+        named = list(_modules_named_by(module))
+        if path in self._in_base:
+            return None, named
         digest = hashlib.sha256(self._fingerprint(path)).hexdigest()
-        return f"{path}\0{digest}".encode(), list(_modules_named_by(module))
+        return f"{path}\0{digest}".encode(), named
 
 
 def _modules_named_by(module: ModuleType) -> Iterable[ModuleType]:

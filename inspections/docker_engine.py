@@ -132,18 +132,11 @@ class InspectionContainer:
 
     def remove(self) -> None:
         """Remove the container with its anonymous volumes; one already gone is fine."""
-        import docker.errors
-
         if self._removed:
             return
         self._removed = True
         try:
-            self.api.remove_container(self.id, force=True, v=True)
-        except docker.errors.NotFound:
-            pass
-        except docker.errors.APIError as error:
-            if error.status_code != CONFLICT:
-                raise
+            _remove_quietly(self.api, self.id)
         finally:
             self.stdin.close()
 

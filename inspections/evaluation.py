@@ -77,8 +77,9 @@ def _compute(
     inspection: Inspection, image_id: str, argument: ArgumentSource, cache: ValueCache | None
 ) -> tuple[Value, bool]:
     """The inspection's checked value, and whether it came from the cache."""
-    use_cache = cache is not None and inspection.cacheable
-    if use_cache and cache is not None:
+    if not inspection.cacheable:
+        cache = None
+    if cache is not None:
         cached = cache.get(image_id, inspection.key, inspection.function)
         if cached is not None:
             return check_value(inspection.kind, cached), True
@@ -87,7 +88,7 @@ def _compute(
     arguments = {name: argument(name) for name in inspection.arguments}
     with inspecting(arguments.get("host")):
         value = check_value(inspection.kind, inspection.function(**arguments))
-    if use_cache and cache is not None:
+    if cache is not None:
         # A cache that cannot be written only means the next run computes the value again.
         with contextlib.suppress(OSError):
             cache.put(image_id, inspection.key, inspection.function, value)

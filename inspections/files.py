@@ -92,6 +92,14 @@ class UnsafePathError(StackInspectionError):
     """A path leaves its folder or passes through a symbolic link."""
 
 
+def _link_refused(path: Path) -> UnsafePathError:
+    """The error for a symbolic link met at `path`."""
+    return UnsafePathError(
+        f"{path} is a symbolic link: links are not followed here; replace it with a real file "
+        "or folder"
+    )
+
+
 def is_safe_relative(relative: str) -> bool:
     """Whether `relative` is a plain relative path that stays inside its folder."""
     path = PurePosixPath(relative)
@@ -110,10 +118,7 @@ def read_contained(root: Path, relative: str) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise UnsafePathError(
-                f"{path} is a symbolic link: links are not followed here; replace it with a "
-                "real file or folder"
-            ) from error
+            raise _link_refused(path) from error
         raise
     with os.fdopen(descriptor, "rb") as stream:
         return stream.read()
@@ -129,8 +134,5 @@ def contained(root: Path, relative: str) -> Path:
     for part in PurePosixPath(relative).parts:
         path = path / part
         if path.is_symlink():
-            raise UnsafePathError(
-                f"{path} is a symbolic link: links are not followed here; replace it with a "
-                "real file or folder"
-            )
+            raise _link_refused(path)
     return path

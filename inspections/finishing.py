@@ -27,7 +27,7 @@ from inspections.render import (
 from inspections.reporting import write_github_files
 from inspections.results import ImageResult
 from inspections.text import one_line
-from inspections.verdicts import ImageVerdict, judge
+from inspections.verdicts import ImageVerdict
 
 if TYPE_CHECKING:
     from inspections.inventory.builds import BuildFacts
@@ -104,7 +104,7 @@ def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict)
         tags=tuple(inspected.all_tags()),
         size=ImageSize(inspected.size_bytes),
         inventory=verdict.inventory or Inventory(),
-        reference=f"{inspected.registry}/{inspected.owner}/{inspected.name}",
+        reference=inspected.repository_image,
         image_id=str(result.facts.get("id", "")),
     )
 
@@ -206,11 +206,11 @@ def _write(stack: StackSession, folder: Path, done: Finish) -> int:
         verdict = stack.verdicts[name]
         files: dict[str, str] = {}
         if verdict.passed and verdict.inspected is not None:
-            reported = name in done.changes
-            for relative, text in rendered_files(verdict.inspected, reported).items():
-                contents[relative] = text.encode("utf-8")
-                files[relative] = sha256_of(contents[relative])
-            for relative, text in _inventory_files(stack, result, verdict, done).items():
+            rendered = {
+                **rendered_files(verdict.inspected, name in done.changes),
+                **_inventory_files(stack, result, verdict, done),
+            }
+            for relative, text in rendered.items():
                 contents[relative] = text.encode("utf-8")
                 files[relative] = sha256_of(contents[relative])
             done.written[name] = list(files)
@@ -242,12 +242,9 @@ def finish(stack: StackSession, session: pytest.Session, exitstatus: int) -> Fin
     done = stack.finish = Finish()
     if stack.collector is None or stack.config.option.collectonly:
         return done
-    strict = stack.options.emit_dir is not None or stack.options.apply_tags
     for name, result in stack.collector.images.items():
-        if name not in stack.verdicts and (result.reported or strict):
-            stack.verdicts[name] = judge(
-                result, stack.options, stack.build, stack.dockerfile_path(name)
-            )
+        if name not in stack.verdicts and (verdict := stack.judge_image(result)) is not None:
+            stack.verdicts[name] = verdict
     folder = stack.options.emit_dir
     if exitstatus == pytest.ExitCode.INTERRUPTED:
         if folder is not None:

@@ -147,6 +147,6 @@ def annotate(
         report.longrepr = f"{image}: {item.name}: {message}"
     elif report.failed and report.longrepr is not None:
         shown = str(report.longrepr)
-        if printable(shown) != shown:
-            report.longrepr = printable(shown)
+        if (cleaned := printable(shown)) != shown:
+            report.longrepr = cleaned
     report.sections = [(title, printable(content)) for title, content in report.sections]

@@ -15,7 +15,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -92,8 +92,13 @@ def _backed(folder: Path, entry: dict[str, Any]) -> bool:
     return True
 
 
-def _current_entries(folder: Path) -> tuple[list[dict[str, Any]], bool]:
-    """The entries of the folder's record whose files are intact, and whether any was dropped."""
+def _current_entries(
+    folder: Path, decided: Collection[tuple[str, str]] = ()
+) -> tuple[list[dict[str, Any]], bool]:
+    """The entries of the folder's record whose files are intact, and whether any was dropped.
+
+    Entries of the (image, variant) pairs in `decided` are left out unread: they are replaced.
+    """
     path = folder / RECORD_FILE
     if path.is_symlink() or not path.is_file():
         return [], path.is_symlink()
@@ -101,8 +106,9 @@ def _current_entries(folder: Path) -> tuple[list[dict[str, Any]], bool]:
         record = parse_record(folder, path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return [], True
-    intact = [image.entry for image in record.images if _backed(folder, image.entry)]
-    return intact, len(intact) != len(record.images)
+    entries = [image.entry for image in record.images if _entry_key(image.entry) not in decided]
+    intact = [entry for entry in entries if _backed(folder, entry)]
+    return intact, len(intact) != len(entries)
 
 
 def _remove_unbacked(folder: Path, entries: list[dict[str, Any]]) -> list[str]:
@@ -160,6 +166,12 @@ def _entry_key(entry: dict[str, Any]) -> tuple[str, str]:
     return (str(entry.get("image", "")), str(entry.get("variant", "")))
 
 
+def _stop_if(interrupted: Callable[[], bool], folder: Path) -> None:
+    """Raise WriteInterrupted when a signal arrived while `folder`'s files were staged."""
+    if interrupted():
+        raise WriteInterrupted(f"interrupted while writing {folder}: left as it was")
+
+
 def commit_run(
     folder: Path,
     decided: set[tuple[str, str]],
@@ -174,23 +186,20 @@ def commit_run(
     """
     with folder_lock(folder):
         _managed_files(folder)  # refuses links in place of the output folders
-        current, _ = _current_entries(folder)
-        kept = [entry for entry in current if _entry_key(entry) not in decided]
+        kept, _ = _current_entries(folder, decided)
         final = sorted(
             [*kept, *entries], key=lambda entry: (*_entry_key(entry), str(entry.get("platform")))
         )
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
         try:
             for relative, data in files.items():
-                if interrupted():
-                    raise WriteInterrupted(f"interrupted while writing {folder}: left as it was")
+                _stop_if(interrupted, folder)
                 _stage(staging / relative, data)
             _stage(staging / _WITHDRAWN, record_document(kept).encode())
             _stage(staging / _FINAL, record_document(final).encode())
             for relative in files:
                 (folder / relative).parent.mkdir(exist_ok=True)
-            if interrupted():
-                raise WriteInterrupted(f"interrupted while writing {folder}: left as it was")
+            _stop_if(interrupted, folder)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -17,6 +17,7 @@ from inspections.values import check_tag
 SHA_LENGTH = 12
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 LINE_BREAK = "<br />"
+CHANGES_PAGE_SUFFIX = "-changes"  # a change report's wiki page: `<manifest stem>-changes`
 # Docker's own size units (go-units), as `docker images` prints them.
 _DECIMAL_UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
 
@@ -146,9 +147,6 @@ def manifest_markdown(image: InspectedImage) -> str:
     warning = modified_tree_warning(image)
     head = [title] if warning is None else [title, warning]
     return "\n\n".join([*head, _build_info(image), *pieces]) + "\n"
-
-
-CHANGES_PAGE_SUFFIX = "-changes"
 
 
 def history_line(image: InspectedImage, with_changes: bool = False) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from inspections.inventory.report_markdown import render_change_report
 from inspections.markdown import inline_code
+from inspections.render import tag_lines
 from inspections.text import one_line, printable
 
 if TYPE_CHECKING:
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 
 
 def _tags_of(stack: StackSession, name: str) -> list[str]:
-    from inspections.render import tag_lines
-
     verdict = stack.verdicts[name]
     return tag_lines(verdict.inspected) if verdict.passed and verdict.inspected else []
 

@@ -26,9 +26,9 @@ from inspections.items import annotate, batches_of, in_run_order, run_inspection
 from inspections.nodeids import NodeIdImages
 from inspections.options import RunOptions
 from inspections.plan import INSPECTION_FILE_GLOB, InspectionPlan, inspection_key
-from inspections.results import ResultsCollector
+from inspections.results import ImageResult, ResultsCollector
 from inspections.stack import Stack
-from inspections.verdicts import ImageVerdict, judge, report_verdict
+from inspections.verdicts import IMAGE_PROPERTY, ImageVerdict, judge, report_verdict
 
 if TYPE_CHECKING:
     import testinfra.host
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 SESSION = pytest.StashKey["StackSession"]()
 INSPECTION_MARKER = "inspection"
-IMAGE_PROPERTY = "stack_image"
 
 
 class StackSession:
@@ -333,23 +332,35 @@ class StackSession:
             self._report_verdicts()
         return result
 
+    @property
+    def strict(self) -> bool:
+        """Whether outputs were asked for: then every selected image gets a verdict, and an
+        incomplete one fails."""
+        return self.options.emit_dir is not None or self.options.apply_tags
+
+    def judge_image(self, result: ImageResult) -> ImageVerdict | None:
+        """The verdict on `result`'s image; None when it needs none (nothing of it ran, and
+        no outputs were asked for)."""
+        if not (result.reported or self.strict):
+            return None
+        return judge(result, self.options, self.build, self.dockerfile_path(result.name))
+
     def _report_verdicts(self) -> None:
         assert self.collector is not None, "set at session start"
-        strict = self.options.emit_dir is not None or self.options.apply_tags
         # The verdicts come after the items pytest counted: no percentages past 100 for them.
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None and hasattr(terminal, "_show_progress_info"):
             terminal._show_progress_info = False
         for name, result in self.collector.images.items():
-            if not (result.reported or strict):
+            verdict = self.judge_image(result)
+            if verdict is None:
                 continue
-            verdict = judge(result, self.options, self.build, self.dockerfile_path(name))
             if verdict.passed and self.options.apply_tags:
                 from inspections.finishing import apply_tags
 
                 apply_tags(self, verdict, str(result.facts.get("id", "")))
             self.verdicts[name] = verdict
-            report_verdict(self.config, verdict, self.location_of(name), strict)
+            report_verdict(self.config, verdict, self.location_of(name), self.strict)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """On the controller, fold every report into the results."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from inspections.inventory.model import Inventory
 
 VERDICT_NAME = "image_verdict"
+IMAGE_PROPERTY = "stack_image"  # the user property naming the image of a stack item
 PASSED, FAILED, INCOMPLETE = "passed", "failed", "incomplete"
 
 
@@ -155,7 +156,7 @@ def report_verdict(
         )
     tags = verdict.inspected.all_tags() if verdict.inspected and verdict.passed else []
     properties = [
-        ("stack_image", verdict.name),
+        (IMAGE_PROPERTY, verdict.name),
         ("stack_outcome", verdict.status),
         ("stack_tags", " ".join(tags)),
         ("stack_reasons", "; ".join(verdict.reasons)),
