@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspections.inventory.errors import InventoryError, shown
-from inspections.inventory.model import Inventory
+from inspections.inventory.model import MAX_FIELD, Inventory, is_printable_token
 from inspections.inventory.sizes import ImageSize
+from inspections.values import TAG_PATTERN
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _COMMIT = re.compile(r"[0-9a-f]{7,64}")
-_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _TEXT_KEYS = ("image", "platform", "variant", "commit", "timestamp", "reference", "image_id")
 
@@ -96,10 +96,10 @@ def _facts_problem(facts: BuildFacts) -> str:
     if not _TIMESTAMP.fullmatch(facts.timestamp):
         return f"timestamp {shown(facts.timestamp)} is not like 2026-11-27T14:50:46Z"
     for tag in facts.tags:
-        if not _TAG.fullmatch(tag):
+        if not TAG_PATTERN.fullmatch(tag):
             return f"tag {shown(tag)} is not a Docker tag"
     for name in ("reference", "image_id"):
         value = getattr(facts, name)
-        if len(value) > 512 or any(not c.isprintable() or c.isspace() for c in value):
+        if len(value) > MAX_FIELD or not is_printable_token(value):
             return f"{name} {shown(value)} has whitespace or control characters"
     return ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -10,13 +9,13 @@ from typing import Any
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory, Package
+from inspections.inventory.purls import normalize_pypi_name
 from inspections.inventory.sizes import ImageSize
 from inspections.inventory.versions import compare_versions
 
 KINDS = ("added", "removed", "upgraded", "downgraded", "changed")
 MINUS = "\N{MINUS SIGN}"
 _SYMBOLS = {"added": "+", "removed": MINUS, "upgraded": "↑", "downgraded": "↓", "changed": "~"}
-_PYPI_SEPARATORS = re.compile(r"[-_.]+")
 
 
 @dataclass(frozen=True, order=True)
@@ -144,7 +143,7 @@ def compare_builds(previous: BuildFacts, current: BuildFacts) -> ChangeReport:
 def _identity(package: Package) -> tuple[str, str]:
     """What makes two listings' entries the same package: pypi names compare normalized."""
     if package.ecosystem == "pypi":
-        return package.ecosystem, _PYPI_SEPARATORS.sub("-", package.name).lower()
+        return package.ecosystem, normalize_pypi_name(package.name)
     return package.ecosystem, package.name
 
 

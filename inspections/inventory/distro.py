@@ -9,7 +9,8 @@ from inspections.inventory.errors import InventoryError, shown
 
 OS_RELEASE_COMMAND = "cat /etc/os-release"
 
-_ASSIGNMENT = re.compile(r"^(?P<key>[A-Z_][A-Z0-9_]*)=(?P<value>.*)$")
+_ASSIGNMENT = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
+_BACKSLASH_ESCAPE = re.compile(r"\\(.)")
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _VERSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 # An OS tag as the library's os_tag tagger makes it, possibly behind platform/variant prefixes.
@@ -29,21 +30,28 @@ class Distro:
         return f"{self.id}-{self.version_id}" if self.version_id else ""
 
 
-def _unquoted(raw: str) -> str:
-    """An os-release value without its shell quotes."""
+def _unquote(raw: str) -> str:
+    """A value as the shell would read it: outer quotes removed, backslash escapes resolved."""
     raw = raw.strip()
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
-        return raw[1:-1]
-    return raw
+        inner = raw[1:-1]
+        return _BACKSLASH_ESCAPE.sub(r"\1", inner) if raw[0] == '"' else inner
+    return _BACKSLASH_ESCAPE.sub(r"\1", raw)
 
 
-def parse_os_release(text: str) -> Distro:
-    """The Distro of an `/etc/os-release` file (the output of `cat /etc/os-release`)."""
+def os_release_fields(text: str) -> dict[str, str]:
+    """The KEY=value assignments of an os-release file; comments and other lines are skipped."""
     fields: dict[str, str] = {}
     for line in text.splitlines():
         match = _ASSIGNMENT.match(line.strip())
         if match:
-            fields[match["key"]] = _unquoted(match["value"])
+            fields[match["key"]] = _unquote(match["value"])
+    return fields
+
+
+def parse_os_release(text: str) -> Distro:
+    """The Distro of an `/etc/os-release` file (the output of `cat /etc/os-release`)."""
+    fields = os_release_fields(text)
     distro_id = fields.get("ID", "")
     if not _ID.fullmatch(distro_id):
         raise InventoryError(

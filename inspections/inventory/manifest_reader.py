@@ -15,7 +15,7 @@ from inspections.inventory.distro import Distro
 from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import APT_LIST_COMMAND, guess_distro
-from inspections.inventory.parsers.registry import LISTING_PARSERS
+from inspections.inventory.parsers.registry import inventory_of
 
 _TITLE = re.compile(r"^# Build manifest for image: (?P<image>[^\s:]+)(?::(?P<tag>\S+))?$")
 _PIECE = re.compile(r"^## (?P<title>.+)$")
@@ -66,14 +66,14 @@ class BuildManifest:
             distro = guess_distro(self.output_of(APT_LIST_COMMAND) or "")
         found = []
         for quoted in self.outputs:
-            parser = LISTING_PARSERS.get(quoted.command)
-            if parser:
-                try:
-                    found.append(parser.parse(quoted.output, distro))
-                except InventoryError as error:
-                    raise InventoryError(
-                        f"build manifest of {self.image}, piece {quoted.piece!r}: {error}"
-                    ) from None
+            try:
+                inventory = inventory_of(quoted.command, quoted.output, distro)
+            except InventoryError as error:
+                raise InventoryError(
+                    f"build manifest of {self.image}, piece {quoted.piece!r}: {error}"
+                ) from None
+            if inventory is not None:
+                found.append(inventory)
         return Inventory.merged(*found)
 
 

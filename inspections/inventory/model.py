@@ -19,7 +19,7 @@ from inspections.inventory.errors import InventoryError, shown
 
 # An ecosystem is the purl type of its packages: deb, pypi, conda, cran, julia, npm...
 _ECOSYSTEM = re.compile(r"[a-z][a-z0-9.+-]{0,31}")
-_MAX_FIELD = 512
+MAX_FIELD = 512
 _MAX_PURL = 2048
 _PACKAGE_KEYS = frozenset({"ecosystem", "name", "version", "purl", "arch"})
 _REQUIRED_KEYS = ("ecosystem", "name", "version", "purl")
@@ -28,7 +28,7 @@ _REQUIRED_KEYS = ("ecosystem", "name", "version", "purl")
 _WHITESPACE = re.compile(r"\s")
 
 
-def _is_printable_token(text: str) -> bool:
+def is_printable_token(text: str) -> bool:
     """True for text without whitespace or control characters (what every listing prints)."""
     return text.isprintable() and not _WHITESPACE.search(text)
 
@@ -97,9 +97,9 @@ def _package_problem(package: Package) -> str:
         return f"ecosystem {shown(package.ecosystem)} is not a purl type like 'deb' or 'pypi'"
     for field_name in ("name", "version", "arch"):
         value: str = getattr(package, field_name)
-        if len(value) > _MAX_FIELD:
-            return f"{field_name} is longer than {_MAX_FIELD} characters"
-        if not _is_printable_token(value):
+        if len(value) > MAX_FIELD:
+            return f"{field_name} is longer than {MAX_FIELD} characters"
+        if not is_printable_token(value):
             return f"{field_name} {shown(value)} has whitespace or control characters"
     if not package.name:
         return "the name is empty"

@@ -10,10 +10,19 @@
 
 from __future__ import annotations
 
+import re
+
 from packageurl import PackageURL
 
 from inspections.inventory.distro import Distro
 from inspections.inventory.model import Package
+
+_PYPI_NAME_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def normalize_pypi_name(name: str) -> str:
+    """A distribution name normalized per PEP 503, e.g. `jupyter-server` for `Jupyter_Server`."""
+    return _PYPI_NAME_SEPARATORS.sub("-", name).lower()
 
 
 def _purl(

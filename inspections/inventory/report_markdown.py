@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from inspections.inventory.changes import MINUS, ChangeReport, SizeChange
-from inspections.inventory.markdown import cell, code, table
+from inspections.inventory.markdown import cell, table
 from inspections.inventory.sizes import human_size
+from inspections.markdown import inline_code
 
 _ECOSYSTEM_TITLES = {
     "deb": "Debian packages (deb)",
@@ -28,7 +29,7 @@ def _size_line(size: SizeChange | None) -> str:
     before, after = human_size(size.previous.bytes), human_size(size.current.bytes)
     line = f"- Size: {before} → {after} ({change})"
     rounded = [
-        f"the {side} build's {code(part.shown)}"
+        f"the {side} build's {inline_code(part.shown)}"
         for side, part in (("previous", size.previous), ("current", size.current))
         if not part.exact
     ]
@@ -52,11 +53,13 @@ def _package_section(report: ChangeReport, ecosystem: str) -> str:
 def render_change_report(report: ChangeReport) -> str:
     """The report as a Markdown document."""
     current, previous = report.current, report.previous
+    old_commit = inline_code(previous.commit[:_SHORT_SHA])
+    new_commit = inline_code(current.commit[:_SHORT_SHA])
     lines = [
         f"# Changes in {current.image} ({current.platform}, {current.variant})",
         "",
-        f"From the build of {previous.timestamp} (commit {code(previous.commit[:_SHORT_SHA])}) "
-        f"to the build of {current.timestamp} (commit {code(current.commit[:_SHORT_SHA])}).",
+        f"From the build of {previous.timestamp} (commit {old_commit}) "
+        f"to the build of {current.timestamp} (commit {new_commit}).",
         "",
         f"- Packages: {report.summary()} (added, removed, upgraded, downgraded"
         + (", other version changes)" if report.counts()["changed"] else ")"),

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from inspections import manifest, output_of, packages
-from inspections.inventory.distro import parse_os_release
+from inspections.inventory.distro import OS_RELEASE_COMMAND, parse_os_release
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import APT_LIST_COMMAND, parse_apt_list
 from inspections.library.pieces import combined_output, quoted_combined
 from inspections.library.protocols import Host
-from inspections.library.system import OS_RELEASE_COMMAND
 
 __all__ = ["APT_LIST_COMMAND", "apt_inventory", "apt_packages_manifest"]
-
-# apt warns on stderr that its CLI is unstable; the Jupyter manifests show that line too.
 
 
 @manifest("Apt Packages")
 def apt_packages_manifest(host: Host) -> str:
     """Every installed Debian package with its version and architecture."""
+    # apt warns on stderr that its CLI is unstable; the Jupyter manifests show that line too.
     return quoted_combined(host, APT_LIST_COMMAND)
 
 

@@ -7,19 +7,12 @@ Every tagger of a Python package reads the same listing, so the command runs onc
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 
 from inspections import InspectionError, output_of
 from inspections.inventory.parsers.pip import DISTRIBUTIONS_COMMAND
+from inspections.inventory.purls import normalize_pypi_name as normalize_name
 from inspections.library.protocols import Host
-
-_NAME_SEPARATORS = re.compile(r"[-_.]+")
-
-
-def normalize_name(name: str) -> str:
-    """A distribution name normalized per PEP 503, e.g. `jupyter-server` for `Jupyter_Server`."""
-    return _NAME_SEPARATORS.sub("-", name).lower()
 
 
 def parse_distributions(output: str) -> dict[str, str]:

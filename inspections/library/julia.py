@@ -8,7 +8,7 @@ from inspections import manifest, output_of, packages, tagger
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.julia import JULIA_PACKAGES_COMMAND, parse_julia_status
 from inspections.library.parsing import search_version
-from inspections.library.pieces import quoted_outputs
+from inspections.library.pieces import combined_output, quoted_outputs
 from inspections.library.protocols import Host
 
 JULIA_VERSION_COMMAND = "julia --version"
@@ -39,4 +39,4 @@ def julia_packages_manifest(host: Host) -> str:
 @packages
 def julia_inventory(host: Host) -> Inventory:
     """The packages of Julia's default environment as data: `pkg:julia/<name>@<version>`."""
-    return parse_julia_status(output_of(host, JULIA_PACKAGES_COMMAND))
+    return parse_julia_status(combined_output(host, JULIA_PACKAGES_COMMAND))

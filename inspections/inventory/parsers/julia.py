@@ -3,7 +3,9 @@
 Lines look like `  [7073ff75] IJulia v1.34.4`, possibly marked in front (`⌃`, `⌅`, `→`) and
 annotated after the version (a path in backticks, `⚲`, `[loaded: v1.2.3]`). A standard
 library shows no version. `Pkg.status` prints only the first 8 digits of each uuid, so the
-purls carry no uuid qualifier.
+purls carry no uuid qualifier. The output is read with stderr folded in (the manifest piece
+quotes both streams, and the command runs once), so Julia's log messages (`[ Info: …`, or a
+box of `┌`, `│`, `└` lines) may stand between the rows: they are skipped.
 """
 
 from __future__ import annotations
@@ -23,8 +25,14 @@ _PACKAGE = re.compile(
 _STATUS = re.compile(r"^\s*Status `.*`(?: \(empty project\))?$")
 _PROJECT = re.compile(r"^\s*Project \S+ v\S+$")
 _INFO = re.compile(r"^\s*Info ")
+_LOG = re.compile(r"^(?:\[ |[┌│└])")  # Julia's logging: `[ Info: …`, or a box of lines
 _RETURN_VALUE = "nothing"  # what `julia -E` prints for Pkg.status()'s return value
 _EXPECTED = "lines like '  [7073ff75] IJulia v1.34.4' after a 'Status `...`' line"
+
+
+def _skipped(line: str) -> bool:
+    """A line that is no package row: the project line, a Pkg note or a log message."""
+    return any(pattern.match(line) for pattern in (_PROJECT, _INFO, _LOG))
 
 
 def parse_julia_status(output: str) -> Inventory:
@@ -35,7 +43,7 @@ def parse_julia_status(output: str) -> Inventory:
         if _STATUS.match(line):
             seen_status = True
             continue
-        if not line.strip() or line == _RETURN_VALUE or _PROJECT.match(line) or _INFO.match(line):
+        if not line.strip() or line == _RETURN_VALUE or _skipped(line):
             continue
         match = _PACKAGE.match(line)
         if match is None:

@@ -31,8 +31,3 @@ def compare_versions(ecosystem: str, a: str, b: str) -> int | None:
     """-1, 0 or 1 as `a` is older than, equal to or newer than `b`; None when undecidable."""
     comparison = ORDERINGS.get(ecosystem)
     return comparison(a, b) if comparison else None
-
-
-def sign(number: int) -> int:
-    """-1, 0 or 1."""
-    return (number > 0) - (number < 0)

@@ -60,3 +60,19 @@ def test_unreadable_output_names_the_command(output: str, fragment: str) -> None
         parse_julia_status(output)
     assert str(raised.value).startswith("`julia -E 'import Pkg; Pkg.status()'` ")
     assert fragment in str(raised.value)
+
+
+def test_log_messages_between_the_rows_are_skipped() -> None:
+    text = recorded("julia-pkg-status-project.txt")
+    status, rows = text.split("\n", 1)
+    logged = "\n".join(
+        [
+            "[ Info: Precompiling IJulia",
+            status,
+            "┌ Warning: a package is not installed",
+            "│   name = Foo",
+            "└ @ Pkg.Operations",
+            rows,
+        ]
+    )
+    assert parse_julia_status(logged) == parse_julia_status(text)

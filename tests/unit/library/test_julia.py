@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inspections import InspectionError
+from inspections import InspectionError, with_stderr
 from inspections.library import julia
 
 from .support import FakeHost, assert_quoted, combined, recorded
@@ -38,3 +38,20 @@ def test_manifest_quotes_versioninfo_and_pkg_status() -> None:
     markdown = julia.julia_packages_manifest(host)
     assert_quoted(markdown, julia.JULIA_VERSIONINFO_COMMAND, recorded("julia-versioninfo.txt"))
     assert_quoted(markdown, julia.JULIA_PACKAGES_COMMAND, recorded("julia-pkg-status.txt"))
+
+
+def test_the_inventory_reads_the_listing_the_manifest_runs() -> None:
+    host = FakeHost.printing(
+        combined(
+            {
+                julia.JULIA_VERSIONINFO_COMMAND: recorded("julia-versioninfo.txt"),
+                julia.JULIA_PACKAGES_COMMAND: recorded("julia-pkg-status-project.txt"),
+            }
+        )
+    )
+    julia.julia_packages_manifest(host)
+    assert len(julia.julia_inventory(host)) > 0
+    assert set(host.commands) == {
+        with_stderr(julia.JULIA_VERSIONINFO_COMMAND),
+        with_stderr(julia.JULIA_PACKAGES_COMMAND),
+    }

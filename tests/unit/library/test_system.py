@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inspections import InspectionError
+from inspections.inventory.distro import os_release_fields
 from inspections.library import system
 
 from .support import FakeHost, recorded
@@ -19,7 +20,7 @@ def test_recorded_os_release_files(name: str, tag: str) -> None:
 
 
 def test_parse_os_release_reads_quoted_and_bare_values() -> None:
-    fields = system.parse_os_release(recorded("os-release-debian-12.txt"))
+    fields = os_release_fields(recorded("os-release-debian-12.txt"))
     assert fields["PRETTY_NAME"] == "Debian GNU/Linux 12 (bookworm)"
     assert fields["VERSION_CODENAME"] == "bookworm"
     assert fields["ID"] == "debian"
@@ -29,7 +30,7 @@ def test_parse_os_release_skips_comments_and_blank_lines_and_unescapes() -> None
     text = "\n".join(
         ["# vendor note", "", "ID='alpine'", "  VERSION_ID=3.20.3", r'NAME="say \"hi\""', "junk"]
     )
-    assert system.parse_os_release(text) == {
+    assert os_release_fields(text) == {
         "ID": "alpine",
         "VERSION_ID": "3.20.3",
         "NAME": 'say "hi"',
