@@ -18,6 +18,7 @@ from inspections.errors import StackInspectionError
 from inspections.stack import (
     DEFAULT_VARIANT,
     NAME_PATTERN,
+    REPOSITORY_URL,
     STACK_DECLARATION,
     StackSettings,
     inspected_tag,
@@ -25,8 +26,6 @@ from inspections.stack import (
 
 DEFAULT_STACK = "images"
 DEFAULT_INSPECTION_TIMEOUT = 300.0
-# Links go into Markdown table cells and link targets: no spaces, pipes, brackets or quotes.
-REPOSITORY_URL = re.compile(r"https?://[^\s|<>()\[\]`'\"]+")
 # Docker's reference grammar: a registry host (optionally with a port), then path components.
 REGISTRY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*(?::\d+)?")
 OWNER = re.compile(

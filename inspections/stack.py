@@ -17,6 +17,8 @@ DEFAULT_VARIANT = "default"
 
 # Image and variant names become path components and parts of Docker references.
 NAME_PATTERN = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
+# Links go into Markdown table cells and link targets: no spaces, pipes, brackets or quotes.
+REPOSITORY_URL = re.compile(r"https?://[^\s|<>()\[\]`'\"]+")
 
 
 def tag_prefix(platform: str, variant: str) -> str:
@@ -165,18 +167,16 @@ def _check_parents(specs: dict[str, ImageSpec]) -> None:
                 f'{choices} "" for a root'
             )
     for spec in specs.values():
-        seen = [spec.name]
-        visited = {spec.name}
+        seen = {spec.name: None}  # in order, with set-speed lookups
         current = spec.parent
         while current:
-            if current in visited:
+            if current in seen:
                 cycle = " -> ".join([*seen, current])
                 raise StackError(
                     f"{spec.folder / IMAGE_DECLARATION}: parent cycle {cycle}: "
                     "one image of the cycle needs another parent"
                 )
-            seen.append(current)
-            visited.add(current)
+            seen[current] = None
             current = specs[current].parent
 
 

@@ -38,18 +38,16 @@ from inspections.publishing.run_folders import (
     passed_images,
     read_run,
     read_run_tags,
-    tags_file_argument,
-    unpublished,
+    tags_file_arguments,
 )
 from inspections.publishing.tagging import apply_tags, check_inspected
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from inspections.publishing.wiki import WikiSettings, update_wiki
-from inspections.stack import NAME_PATTERN
+from inspections.stack import NAME_PATTERN, REPOSITORY_URL
 from inspections.text import one_line
 
 DEFAULT_MAX_MANIFESTS = 4500  # as the Jupyter Docker Stacks keep (a limit of GitHub's wikis)
 BRANCH = re.compile(r"[A-Za-z0-9._/-]+")
-REPOSITORY_URL = re.compile(r"https?://[^\s|<>()\[\]`'\"]+")
 RUNS_HELP = "a folder written by pytest --emit-manifests (one per run or platform)"
 TAGS_FILE_HELP = "a <run folder>/tags/*.txt file, checked against the run's inspections.json"
 
@@ -86,7 +84,7 @@ def _run(parser: argparse.ArgumentParser, action: Action, argv: Sequence[str] | 
 
 def _tags_files(paths: list[Path]) -> list[TagsFile]:
     """The verified tags files, each once, in the order given."""
-    return list(dict.fromkeys(tags_file_argument(path) for path in paths))
+    return tags_file_arguments(dict.fromkeys(paths))
 
 
 @contextmanager
@@ -107,6 +105,16 @@ def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--json", type=Path, metavar="FILE", help=f"also write {what} to FILE, as JSON"
     )
+
+
+def _tags_files_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "tags_files", nargs="+", type=Path, metavar="TAGS_FILE", help=TAGS_FILE_HELP
+    )
+
+
+def _runs_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help=RUNS_HELP)
 
 
 def _apply(arguments: argparse.Namespace) -> int:
@@ -134,9 +142,7 @@ def apply_tags_main(argv: Sequence[str] | None = None) -> int:
         "inspections.json) with every tag of the file. Refuses a file the record does not "
         "back, an image that did not pass, and an image id no longer in the local engine.",
     )
-    parser.add_argument(
-        "tags_files", nargs="+", type=Path, metavar="TAGS_FILE", help=TAGS_FILE_HELP
-    )
+    _tags_files_arguments(parser)
     _json_option(parser, "every tag applied, with its image id")
     return _run(parser, _apply, argv)
 
@@ -163,9 +169,7 @@ def push_tags_main(argv: Sequence[str] | None = None) -> int:
         "registry, with the credentials of docker login. Nothing is pushed unless every tag "
         "names, in the local engine, the image id the run inspected.",
     )
-    parser.add_argument(
-        "tags_files", nargs="+", type=Path, metavar="TAGS_FILE", help=TAGS_FILE_HELP
-    )
+    _tags_files_arguments(parser)
     _json_option(parser, "every image pushed: its tags, digest and repository@digest")
     return _run(parser, _push, argv)
 
@@ -180,7 +184,8 @@ def _report_outcome(outcome: MergeOutcome, push: bool) -> None:
 
 
 def _merge(arguments: argparse.Namespace) -> int:
-    groups = group_tags_files(read_run_tags(arguments.runs, warn))
+    passed, unpublished = read_run_tags(arguments.runs, warn)
+    groups = group_tags_files(passed)
     chosen = {
         key: tags_files
         for key, tags_files in groups.items()
@@ -189,7 +194,7 @@ def _merge(arguments: argparse.Namespace) -> int:
     }
     # A platform that did not pass would be missing from the merged tags, which could replace
     # a tag of every platform with one of fewer: such an image is not merged at all.
-    incomplete = sorted(unpublished(arguments.runs) & set(chosen))
+    incomplete = sorted(unpublished & set(chosen))
     for image, variant in incomplete:
         warn(
             f"failed {image} ({variant}): a platform's run of it did not pass; merge it once "
@@ -235,7 +240,7 @@ def merge_tags_main(argv: Sequence[str] | None = None) -> int:
         "A dry run unless --push; a merged tag is pushed only when each of its platforms is "
         "in the registry as the image id its run inspected.",
     )
-    parser.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help=RUNS_HELP)
+    _runs_arguments(parser)
     parser.add_argument(
         "--image", action="append", metavar="NAME", help="merge this image only (repeatable)"
     )
@@ -294,7 +299,7 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
         "nothing. Run it in the stack's git checkout (or pass --checkout): the Home page "
         "counts the commits of each month there.",
     )
-    parser.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help=RUNS_HELP)
+    _runs_arguments(parser)
     parser.add_argument(
         "--wiki", required=True, type=Path, metavar="DIR", help="the wiki's folder (a checkout)"
     )

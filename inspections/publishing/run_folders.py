@@ -16,6 +16,7 @@ from pathlib import Path
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.references import is_image_id
 from inspections.publishing.tags_files import (
+    RERUN,
     TAGS_FOLDER,
     TagsFile,
     parse_tags_file,
@@ -33,7 +34,6 @@ from inspections.stack import NAME_PATTERN
 
 Notify = Callable[[str], None]
 
-RERUN = "run pytest --emit-manifests into its folder again"
 _PLATFORM = re.compile(r"[a-z0-9_]+")
 
 
@@ -106,14 +106,32 @@ def run_tags_file(record: RunRecord, image: RecordedImage) -> TagsFile:
     return parse_tags_file(record.folder / relative, verified_text(record, image, relative), image)
 
 
+def tags_file_arguments(paths: Iterable[Path]) -> list[TagsFile]:
+    """The tags files `paths`, each given as `<run folder>/tags/<name>.txt` and verified by the
+    record of its run, which is read once per run folder."""
+    records: dict[Path, RunRecord] = {}
+    tags_files = []
+    for path in paths:
+        if path.parent.name != TAGS_FOLDER:
+            raise PublishUsageError(
+                f"{path} is not in the {TAGS_FOLDER} folder of a run folder: pass "
+                f"<folder>/{TAGS_FOLDER}/<file>.txt as pytest --emit-manifests wrote it"
+            )
+        folder = path.parent.parent
+        if folder not in records:
+            records[folder] = read_run(folder)
+        tags_files.append(_listed_tags_file(records[folder], path))
+    return tags_files
+
+
 def tags_file_argument(path: Path) -> TagsFile:
     """The tags file `path`, given as `<run folder>/tags/<name>.txt`, verified by its record."""
-    if path.parent.name != TAGS_FOLDER:
-        raise PublishUsageError(
-            f"{path} is not in the {TAGS_FOLDER} folder of a run folder: pass "
-            f"<folder>/{TAGS_FOLDER}/<file>.txt as pytest --emit-manifests wrote it"
-        )
-    record = read_run(path.parent.parent)
+    [tags_file] = tags_file_arguments([path])
+    return tags_file
+
+
+def _listed_tags_file(record: RunRecord, path: Path) -> TagsFile:
+    """The tags file `path` of the run `record`, which must list it for a passed image."""
     relative = f"{TAGS_FOLDER}/{path.name}"
     image = next((image for image in record.images if tags_file_name(image) == relative), None)
     if image is None:
@@ -130,20 +148,15 @@ def tags_file_argument(path: Path) -> TagsFile:
     return run_tags_file(record, image)
 
 
-def unpublished(run_folders: Iterable[Path]) -> set[tuple[str, str]]:
-    """(image, variant) of every entry of the runs whose outcome is not `passed`."""
-    return {
-        (image.image, image.variant)
-        for folder in run_folders
-        for image in read_run(folder).images
-        if not image.passed
-    }
-
-
-def read_run_tags(run_folders: Iterable[Path], on_skip: Notify) -> list[TagsFile]:
-    """The verified tags files of every passed image of the runs; `on_skip` hears of the rest."""
-    tags_files = []
+def read_run_tags(
+    run_folders: Iterable[Path], on_skip: Notify
+) -> tuple[list[TagsFile], set[tuple[str, str]]]:
+    """The verified tags files of every passed image of the runs, and (image, variant) of every
+    entry that did not pass, which `on_skip` hears of; each record is read once."""
+    tags_files: list[TagsFile] = []
+    unpublished: set[tuple[str, str]] = set()
     for folder in run_folders:
         record = read_run(folder)
         tags_files += [run_tags_file(record, image) for image in passed_images(record, on_skip)]
-    return tags_files
+        unpublished |= {(image.image, image.variant) for image in record.images if not image.passed}
+    return tags_files, unpublished

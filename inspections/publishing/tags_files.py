@@ -23,7 +23,7 @@ from inspections.record import RECORD_FILE, RecordedImage
 from inspections.stack import tag_prefix
 
 TAGS_FOLDER = "tags"
-_RERUN = "run pytest --emit-manifests into its folder again"
+RERUN = "run pytest --emit-manifests into its folder again"
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def parse_tags_file(path: Path, text: str, recorded: RecordedImage) -> TagsFile:
     """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
-        raise PublishUsageError(f"{path} is empty: {_RERUN}")
+        raise PublishUsageError(f"{path} is empty: {RERUN}")
     tags_file = TagsFile(
         path, recorded.platform, recorded.variant, recorded.image_id, _references(path, lines)
     )
@@ -84,7 +84,7 @@ def parse_tags_file(path: Path, text: str, recorded: RecordedImage) -> TagsFile:
     if lines != list(recorded.references):
         raise PublishUsageError(
             f"{path} does not hold the references {RECORD_FILE} records for {recorded.label}: "
-            f"{_RERUN}"
+            f"{RERUN}"
         )
     return tags_file
 
@@ -93,7 +93,7 @@ def _check_consistent(tags_file: TagsFile, image: str) -> None:
     path, prefix = tags_file.path, tags_file.prefix
     first = tags_file.references[0]
     if first.tag != f"{prefix}-latest" or first.image != image:
-        raise PublishUsageError(f"{path}:1: should be the {prefix}-latest tag of {image}: {_RERUN}")
+        raise PublishUsageError(f"{path}:1: should be the {prefix}-latest tag of {image}: {RERUN}")
     seen: dict[Reference, int] = {}
     for number, reference in enumerate(tags_file.references, start=1):
         if reference.repository != first.repository:

@@ -1,4 +1,4 @@
-"""Fixtures of the publishing tests: a real registry on 127.0.0.1 and tiny real images.
+"""Fixtures of the publishing tests: a real registry on 127.0.0.1, tiny real images, a checkout.
 
 The registry is Debian's `docker-registry` (see REGISTRY_APT_PACKAGES), started per test
 session on a free port and stopped at its end. The images are `FROM scratch` with one file,
@@ -17,7 +17,9 @@ import docker
 import docker.errors
 import pytest
 
+from tests.publishing.jupyter_wiki import write_checkout
 from tests.publishing.registry import start_registry, stop_registry
+from tests.publishing.runs import Build
 
 ARCHITECTURES = {"x86_64": "linux/amd64", "aarch64": "linux/arm64"}
 
@@ -69,6 +71,22 @@ def tiny_images(
         docker_client.images.remove(f"localhost/tiny-{run}:{platform}")
 
 
+RegistryBuild = Callable[..., Build]
+
+
+@pytest.fixture
+def registry_build(tiny_images: dict[str, str], owner: str, registry: str) -> RegistryBuild:
+    """`registry_build(image, platform="x86_64")`: a Build of `image` in the test's registry
+    and owner, whose image id is the tiny image of its platform."""
+
+    def build(image: str, platform: str = "x86_64") -> Build:
+        return Build(
+            image, platform, registry=registry, owner=owner, image_id=tiny_images[platform]
+        )
+
+    return build
+
+
 ImageBuilder = Callable[[str], str]
 
 
@@ -111,6 +129,12 @@ def owner(docker_client: docker.DockerClient) -> Iterator[str]:
         for tag in image.tags:
             if f"/{name}/" in tag:
                 docker_client.images.remove(tag, noprune=True)
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A git checkout of the stack whose history has jupyter_wiki.COMMITS_PER_MONTH."""
+    return write_checkout(tmp_path / "checkout")
 
 
 @pytest.fixture

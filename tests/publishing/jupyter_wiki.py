@@ -42,14 +42,25 @@ def header(month: str) -> str:
     return f"# Images built during {month}\n\n| Date | Image | Links |\n| - | - | - |\n"
 
 
-def row(timestamp: str, platform: str, image: str, sha: str, tags: tuple[str, ...]) -> str:
-    """A row as their tools write it, for a build of `image` on `platform` from `sha`."""
-    references = "<br />".join(f"`localhost/demo/{image}:{platform}-{tag}`" for tag in tags)
+def row(
+    timestamp: str,
+    platform: str,
+    image: str,
+    sha: str,
+    tags: tuple[str, ...],
+    variant: str = "default",
+) -> str:
+    """A row as their tools write it, for a build of `image` on `platform` from `sha`.
+
+    The tags of a variant other than the default are prefixed with it after the platform.
+    """
+    prefix = platform if variant == "default" else f"{platform}-{variant}"
+    references = "<br />".join(f"`localhost/demo/{image}:{prefix}-{tag}`" for tag in tags)
     links = "<br />".join(
         [
             f"[Git diff]({REPOSITORY}/commit/{sha})",
             f"[Dockerfile]({REPOSITORY}/blob/{sha}/images/{image}/Dockerfile)",
-            f"[Build manifest](./{platform}-default-{image}-{sha[:12]})",
+            f"[Build manifest](./{platform}-{variant}-{image}-{sha[:12]})",
         ]
     )
     return f"| `{timestamp}` | {references} | {links} |"

@@ -6,10 +6,11 @@ The files come from `finishing.rendered_files`, the record entries from
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from inspections.session import StackSession
 
 REPOSITORY_URL = "https://github.com/jupyter/docker-stacks"
+# When, and from which commit, the runs of most tests were made.
+WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
+COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
 # The id of an image no engine has: for runs that are only read, never tagged or pushed.
 UNKNOWN_IMAGE_ID = "sha256:" + "0" * 64
 FAILURE = "image test tests/test_python.py::test_python_version failed"
@@ -130,6 +134,20 @@ def write_run(folder: Path, timestamp: datetime, commit: str, builds: list[Build
     decided = {(build.image, build.variant) for build in builds}
     commit_run(folder, decided, entries, contents, interrupted=lambda: False)
     return folder
+
+
+def fail_and_restore(folder: Path, timestamp: datetime, commit: str, build: Build) -> None:
+    """Run `build` again in `folder`, failed this time, then put its old files back.
+
+    The plugin removes the files of an image that failed; a copy of the old folder (a CI
+    cache, or by hand) brings them back, and the record must still say it failed.
+    """
+    pattern = f"*/*{build.image}*"
+    old = {path: path.read_bytes() for path in folder.glob(pattern)}
+    write_run(folder, timestamp, commit, [dataclasses.replace(build, outcome="failed")])
+    assert not list(folder.glob(pattern))  # the plugin removed them
+    for path, content in old.items():
+        path.write_bytes(content)
 
 
 def tags_of(build: Build, timestamp: datetime, commit: str) -> list[str]:

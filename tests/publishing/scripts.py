@@ -1,4 +1,5 @@
-"""Running a publishing command in a new Python whose stdout nobody reads, as `| head -1` does."""
+"""Running a publishing command in a new Python: with its stdout closed as `| head -1` leaves
+it, under a resource limit, or killed at a chosen step."""
 
 from __future__ import annotations
 
@@ -6,9 +7,25 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_SECONDS = 300
+
+
+def run_python(code: str, arguments: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+    """Run `python -c code arguments` with this checkout importable; never raises on its status.
+
+    `options` go to subprocess.run (where stdout and stderr go).
+    """
+    return subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+        **options,
+    )
 
 
 def run_with_closed_stdout(main: str, arguments: list[str]) -> subprocess.CompletedProcess[str]:
@@ -22,16 +39,7 @@ def run_with_closed_stdout(main: str, arguments: list[str]) -> subprocess.Comple
     code = (
         f"import sys; from inspections.publishing.cli import {main}; sys.exit({main}(sys.argv[1:]))"
     )
-    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
-        return subprocess.run(
-            [sys.executable, "-c", code, *arguments],
-            stdout=writer,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=environment,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
+        return run_python(code, arguments, stdout=writer, stderr=subprocess.PIPE)
     finally:
         os.close(writer)

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import docker
-import docker.errors
 import pytest
 
 from inspections.publishing import PublishError, PublishUsageError, apply_tags
 from inspections.publishing.cli import apply_tags_main
+from inspections.publishing.tagging import local_id
 from tests.publishing.conftest import ImageBuilder
-from tests.publishing.runs import Build, tags_file, tags_of, write_run
-
-WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
-COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
-
-
-def _image_of(client: docker.DockerClient, reference: str) -> str | None:
-    try:
-        return str(client.images.get(reference).id)
-    except docker.errors.ImageNotFound:
-        return None
+from tests.publishing.runs import COMMIT, WHEN, Build, tags_file, tags_of, write_run
 
 
 def test_apply_tags_tags_every_reference(
@@ -31,7 +20,7 @@ def test_apply_tags_tags_every_reference(
 ) -> None:
     references = tags_of(Build("base-notebook", owner=owner), WHEN, COMMIT)
     assert apply_tags(docker_client, tiny_images["x86_64"], references) == references
-    assert [_image_of(docker_client, r) for r in references] == [tiny_images["x86_64"]] * 3
+    assert [local_id(docker_client, r) for r in references] == [tiny_images["x86_64"]] * 3
 
 
 def test_a_bad_reference_tags_nothing(
@@ -40,14 +29,14 @@ def test_a_bad_reference_tags_nothing(
     good = f"localhost/{owner}/base-notebook:x86_64-latest"
     with pytest.raises(PublishUsageError, match="invalid tag"):
         apply_tags(docker_client, tiny_images["x86_64"], [good, f"localhost/{owner}/b:.bad"])
-    assert _image_of(docker_client, good) is None
+    assert local_id(docker_client, good) is None
 
 
 def test_a_missing_image_tags_nothing(docker_client: docker.DockerClient, owner: str) -> None:
     reference = f"localhost/{owner}/base-notebook:x86_64-latest"
     with pytest.raises(PublishError, match="not found in the local engine"):
         apply_tags(docker_client, f"localhost/{owner}/base-notebook:latest", [reference])
-    assert _image_of(docker_client, reference) is None
+    assert local_id(docker_client, reference) is None
 
 
 @pytest.mark.parametrize(
@@ -67,7 +56,7 @@ def test_command_tags_the_recorded_image_id(
     report = tmp_path / "applied.json"
     assert apply_tags_main([str(tags_file(tmp_path, build)), "--json", str(report)]) == 0
     references = tags_of(build, WHEN, COMMIT)
-    assert [_image_of(docker_client, r) for r in references] == [image_id] * len(references)
+    assert [local_id(docker_client, r) for r in references] == [image_id] * len(references)
     assert capsys.readouterr().out.splitlines() == [f"tagged {r} <- {image_id}" for r in references]
     assert json.loads(report.read_text()) == {
         "command": "stack-apply-tags",
@@ -99,10 +88,10 @@ def test_a_rebuild_of_latest_after_the_run_is_not_tagged(
     build = Build("base-notebook", owner=owner, image_id=inspected)
     write_run(tmp_path, WHEN, COMMIT, [build])
     rebuilt = build_image(latest)  # `latest` now names another image, e.g. with Python 2.7
-    assert _image_of(docker_client, latest) == rebuilt != inspected
+    assert local_id(docker_client, latest) == rebuilt != inspected
     assert apply_tags_main([str(tags_file(tmp_path, build))]) == 0
     references = tags_of(build, WHEN, COMMIT)
-    assert [_image_of(docker_client, r) for r in references] == [inspected] * len(references)
+    assert [local_id(docker_client, r) for r in references] == [inspected] * len(references)
     capsys.readouterr()
 
     docker_client.images.remove(inspected, force=True)  # and now the inspected image is gone
@@ -115,7 +104,7 @@ def test_a_rebuild_of_latest_after_the_run_is_not_tagged(
         "or its tag rebuilt and the old image pruned): build the image and run pytest "
         "--emit-manifests again\n"
     )
-    assert [_image_of(docker_client, r) for r in references] == [None] * len(references)
+    assert [local_id(docker_client, r) for r in references] == [None] * len(references)
 
 
 def test_nothing_is_tagged_unless_every_image_is_there(
@@ -132,7 +121,7 @@ def test_nothing_is_tagged_unless_every_image_is_there(
     arguments = [str(tags_file(tmp_path, present)), str(tags_file(tmp_path, gone))]
     assert apply_tags_main([*arguments, "--json", str(report)]) == 1
     assert "image eeeeeeeeeeee, which the run inspected" in capsys.readouterr().err
-    assert _image_of(docker_client, tags_of(present, WHEN, COMMIT)[0]) is None
+    assert local_id(docker_client, tags_of(present, WHEN, COMMIT)[0]) is None
     assert json.loads(report.read_text())["complete"] is False
     assert json.loads(report.read_text())["images"] == []
 
@@ -150,7 +139,7 @@ def test_command_refuses_an_image_of_another_platform(
     assert apply_tags_main([str(path)]) == 1
     error = capsys.readouterr().err
     assert f"is a x86_64 image but {path} holds aarch64 tags" in error
-    assert _image_of(docker_client, f"localhost/{owner}/base-notebook:aarch64-latest") is None
+    assert local_id(docker_client, f"localhost/{owner}/base-notebook:aarch64-latest") is None
 
 
 def test_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

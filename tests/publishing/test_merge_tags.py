@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import docker
@@ -13,13 +12,11 @@ import pytest
 from inspections.publishing import PushedTag, apply_tags, push_tags
 from inspections.publishing.cli import merge_tags_main
 from inspections.publishing.run_folders import tags_file_argument
-from tests.publishing.conftest import ImageBuilder
+from tests.publishing.conftest import ImageBuilder, RegistryBuild
 from tests.publishing.registry import registry_manifest, registry_tags
-from tests.publishing.runs import Build, tags_file, tags_of, write_run
+from tests.publishing.runs import COMMIT, WHEN, Build, tags_file, tags_of, write_run
 from tests.publishing.scripts import run_with_closed_stdout
 
-WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
-COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
 ARCHITECTURE = {"x86_64": "amd64", "aarch64": "arm64"}
 TAGS = ("latest", "python-3.11.2", "lab-4.6.6")
 
@@ -57,22 +54,14 @@ def _platforms(registry: str, path: str, tag: str) -> dict[str, str]:
     }
 
 
-def _build(platform: str, registry: str, owner: str, image_id: str) -> Build:
-    return Build("base-notebook", platform, registry=registry, owner=owner, image_id=image_id)
-
-
 @pytest.fixture
 def two_platforms(
-    docker_client: docker.DockerClient,
-    tiny_images: dict[str, str],
-    owner: str,
-    registry: str,
-    tmp_path: Path,
+    docker_client: docker.DockerClient, registry_build: RegistryBuild, tmp_path: Path
 ) -> tuple[list[Path], dict[str, str]]:
     """Both platforms of base-notebook pushed: the run folders, and digest by reference."""
     folders, digests = [], {}
     for platform in ("x86_64", "aarch64"):
-        build = _build(platform, registry, owner, tiny_images[platform])
+        build = registry_build("base-notebook", platform)
         folder, pushed = _run(docker_client, tmp_path / platform, build)
         folders.append(folder)
         digests.update(pushed)
@@ -158,14 +147,14 @@ def test_dry_run_pushes_nothing(
 
 def test_a_platform_missing_from_the_registry_pushes_nothing_for_its_tag(
     docker_client: docker.DockerClient,
-    tiny_images: dict[str, str],
+    registry_build: RegistryBuild,
     owner: str,
     registry: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    x86 = _build("x86_64", registry, owner, tiny_images["x86_64"])
-    arm = _build("aarch64", registry, owner, tiny_images["aarch64"])
+    x86 = registry_build("base-notebook", "x86_64")
+    arm = registry_build("base-notebook", "aarch64")
     x86_run, _ = _run(docker_client, tmp_path / "x86", x86)
     arm_run, _ = _run(docker_client, tmp_path / "arm", arm, pushed=2)
     report = tmp_path / "merged.json"
@@ -189,18 +178,15 @@ def test_a_platform_missing_from_the_registry_pushes_nothing_for_its_tag(
 
 
 def test_another_image_under_a_platform_tag_is_refused(
+    two_platforms: tuple[list[Path], dict[str, str]],
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
     build_image: ImageBuilder,
     owner: str,
     registry: str,
-    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    x86 = _build("x86_64", registry, owner, tiny_images["x86_64"])
-    arm = _build("aarch64", registry, owner, tiny_images["aarch64"])
-    x86_run, _ = _run(docker_client, tmp_path / "x86", x86)
-    arm_run, _ = _run(docker_client, tmp_path / "arm", arm)
+    (x86_run, arm_run), _ = two_platforms
     # Someone pushes another x86_64 image under one of the platform tags.
     repository = f"{registry}/{owner}/base-notebook"
     other = build_image(f"{repository}:x86_64-lab-4.6.6")
@@ -221,14 +207,14 @@ def test_another_image_under_a_platform_tag_is_refused(
 def test_an_image_of_the_wrong_platform_is_refused(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
+    registry_build: RegistryBuild,
     owner: str,
     registry: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    x86 = _build("x86_64", registry, owner, tiny_images["x86_64"])
-    arm = _build("aarch64", registry, owner, tiny_images["aarch64"])
-    x86_run, _ = _run(docker_client, tmp_path / "x86", x86)
+    arm = registry_build("base-notebook", "aarch64")
+    x86_run, _ = _run(docker_client, tmp_path / "x86", registry_build("base-notebook", "x86_64"))
     write_run(tmp_path / "arm", WHEN, COMMIT, [arm])
     # The x86_64 image pushed under the aarch64 tags, with docker itself.
     repository = f"{registry}/{owner}/base-notebook"
@@ -275,18 +261,13 @@ def test_a_variant_keeps_its_prefix(
 
 
 def test_an_image_whose_platform_failed_is_not_merged(
-    docker_client: docker.DockerClient,
-    tiny_images: dict[str, str],
+    two_platforms: tuple[list[Path], dict[str, str]],
     owner: str,
     registry: str,
-    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    x86 = _build("x86_64", registry, owner, tiny_images["x86_64"])
-    arm = _build("aarch64", registry, owner, tiny_images["aarch64"])
-    x86_run, _ = _run(docker_client, tmp_path / "x86", x86)
-    arm_run, _ = _run(docker_client, tmp_path / "arm", arm)
-    failed = Build(arm.image, arm.platform, registry=registry, owner=owner, outcome="failed")
+    (x86_run, arm_run), _ = two_platforms
+    failed = Build("base-notebook", "aarch64", registry=registry, owner=owner, outcome="failed")
     write_run(arm_run, WHEN, COMMIT, [failed])  # the next aarch64 run failed
     # Merged from x86_64 alone, `latest` would lose its aarch64 image: nothing is merged.
     assert merge_tags_main(["--insecure", str(x86_run), str(arm_run)]) == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -15,12 +14,10 @@ from docker.models.images import Image, ImageCollection
 from inspections.publishing import PublishError, PushedTag, apply_tags, push_tags
 from inspections.publishing.cli import push_tags_main
 from inspections.publishing.run_folders import tags_file_argument
+from tests.publishing.conftest import RegistryBuild
 from tests.publishing.registry import registry_manifest, registry_tags
-from tests.publishing.runs import Build, tags_file, tags_of, write_run
+from tests.publishing.runs import COMMIT, WHEN, Build, tags_file, tags_of, write_run
 from tests.publishing.scripts import run_with_closed_stdout
-
-WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
-COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
 
 
 def _applied(client: docker.DockerClient, folder: Path, builds: list[Build]) -> list[Path]:
@@ -34,11 +31,12 @@ def _applied(client: docker.DockerClient, folder: Path, builds: list[Build]) -> 
 def test_push_tags_pushes_every_reference_as_the_inspected_image(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
+    registry_build: RegistryBuild,
     owner: str,
     registry: str,
     tmp_path: Path,
 ) -> None:
-    build = Build("base-notebook", registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+    build = registry_build("base-notebook")
     [path] = _applied(docker_client, tmp_path, [build])
     pushed: list[PushedTag] = []
     push_tags(docker_client, [tags_file_argument(path)], lambda _, tag: pushed.append(tag))
@@ -55,12 +53,12 @@ def test_push_tags_pushes_every_reference_as_the_inspected_image(
 
 def test_nothing_is_pushed_when_a_tag_is_not_applied(
     docker_client: docker.DockerClient,
-    tiny_images: dict[str, str],
+    registry_build: RegistryBuild,
     owner: str,
     registry: str,
     tmp_path: Path,
 ) -> None:
-    build = Build("base-notebook", registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+    build = registry_build("base-notebook")
     write_run(tmp_path, WHEN, COMMIT, [build])
     references = tags_of(build, WHEN, COMMIT)
     apply_tags(docker_client, build.image_id, references[:-1])
@@ -77,15 +75,13 @@ def test_nothing_is_pushed_when_a_tag_is_not_applied(
 def test_a_tag_moved_to_another_image_after_applying_pushes_nothing(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
+    registry_build: RegistryBuild,
     owner: str,
     registry: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    builds = [
-        Build(image, registry=registry, owner=owner, image_id=tiny_images["x86_64"])
-        for image in ("one", "two")
-    ]
+    builds = [registry_build("one"), registry_build("two")]
     paths = _applied(docker_client, tmp_path, builds)
     moved = tags_of(builds[1], WHEN, COMMIT)[1]
     apply_tags(docker_client, tiny_images["aarch64"], [moved])  # e.g. a rebuild, tagged by hand
@@ -112,16 +108,13 @@ def test_a_tag_moved_to_another_image_after_applying_pushes_nothing(
 
 def test_command_reports_real_digests_as_json(
     docker_client: docker.DockerClient,
-    tiny_images: dict[str, str],
+    registry_build: RegistryBuild,
     owner: str,
     registry: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    builds = [
-        Build("one", registry=registry, owner=owner, image_id=tiny_images["x86_64"]),
-        Build("two", "aarch64", registry=registry, owner=owner, image_id=tiny_images["aarch64"]),
-    ]
+    builds = [registry_build("one"), registry_build("two", "aarch64")]
     paths = _applied(docker_client, tmp_path, builds)
     report = tmp_path / "pushed.json"
     assert push_tags_main([*map(str, paths), "--json", str(report)]) == 0
@@ -178,12 +171,12 @@ def test_command_fails_when_the_registry_does_not_answer(
 
 def test_a_closed_stdout_stops_the_printing_not_the_pushing(
     docker_client: docker.DockerClient,
-    tiny_images: dict[str, str],
+    registry_build: RegistryBuild,
     owner: str,
     registry: str,
     tmp_path: Path,
 ) -> None:
-    build = Build("base-notebook", registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+    build = registry_build("base-notebook")
     [path] = _applied(docker_client, tmp_path, [build])
     report = tmp_path / "pushed.json"
     completed = run_with_closed_stdout("push_tags_main", [str(path), "--json", str(report)])
@@ -218,11 +211,12 @@ class _Client:
 def test_a_tag_moved_during_the_push_is_reported(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
+    registry_build: RegistryBuild,
     owner: str,
     registry: str,
     tmp_path: Path,
 ) -> None:
-    build = Build("base-notebook", registry=registry, owner=owner, image_id=tiny_images["x86_64"])
+    build = registry_build("base-notebook")
     [path] = _applied(docker_client, tmp_path, [build])
     client = _Client(_MovingImages(docker_client.images, tiny_images["aarch64"]))
     pushed: list[PushedTag] = []

@@ -15,11 +15,17 @@ from inspections.publishing.cli import (
     update_wiki_main,
 )
 from inspections.record import RECORD_FILE, sha256_of
-from tests.publishing.runs import Build, edit_record, tags_file, write_run
+from tests.publishing.runs import (
+    COMMIT,
+    WHEN,
+    Build,
+    edit_record,
+    fail_and_restore,
+    tags_file,
+    write_run,
+)
 
-WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
 LATER = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
-COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
 BUILD = Build("base-notebook")
 SECRET = "root:$y$j9T$SECRETSECRET:19000:0:99999:7:::"
 
@@ -130,11 +136,7 @@ def test_a_link_to_a_secret_file_is_refused_without_showing_it(
 def _stale_run(folder: Path) -> Path:
     """A run whose image passed, then failed in the next run, with its old files put back."""
     write_run(folder, WHEN, COMMIT, [BUILD])
-    old = {path: path.read_bytes() for path in folder.glob("*/*base-notebook*")}
-    write_run(folder, LATER, COMMIT, [Build(BUILD.image, outcome="failed")])
-    assert not list(folder.glob("*/*base-notebook*"))  # the plugin removed them
-    for path, content in old.items():  # a copy of the old folder, a CI cache, by hand
-        path.write_bytes(content)
+    fail_and_restore(folder, LATER, COMMIT, BUILD)
     return folder
 
 

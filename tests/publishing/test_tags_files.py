@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,11 @@ from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.merging import group_tags_files, plan_merge
 from inspections.publishing.references import Reference, parse_reference
 from inspections.publishing.run_folders import read_run_tags, tags_file_argument
-from inspections.publishing.tags_files import check_one_image_per_reference
+from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from tests.publishing.runs import (
+    COMMIT,
     UNKNOWN_IMAGE_ID,
+    WHEN,
     Build,
     edit_record,
     rewrite_backed,
@@ -22,14 +23,14 @@ from tests.publishing.runs import (
     write_run,
 )
 
-WHEN = datetime(2026, 11, 27, 11, 38, 14, tzinfo=UTC)
-COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
 OTHER_ID = "sha256:" + "1" * 64
 SECRET = "root:$y$j9T$SECRETSECRET:19000:0:99999:7:::"
 
 
-def _ignore(_note: str) -> None:
-    """Skipped images are not what these tests are about."""
+def _passed_tags_files(runs: list[Path]) -> list[TagsFile]:
+    """The tags files of the runs' passed images; these tests are not about skipped ones."""
+    tags_files, _ = read_run_tags(runs, lambda _note: None)
+    return tags_files
 
 
 def test_default_variant_tags_file(tmp_path: Path) -> None:
@@ -140,7 +141,7 @@ def test_a_passed_entry_must_be_complete(tmp_path: Path, edit: Any, problem: str
     write_run(tmp_path, WHEN, COMMIT, [Build("img")])
     edit_record(tmp_path, edit)
     with pytest.raises(PublishUsageError, match=problem):
-        read_run_tags([tmp_path], _ignore)
+        _passed_tags_files([tmp_path])
 
 
 def test_a_tags_file_must_be_in_the_tags_folder_of_a_run(tmp_path: Path) -> None:
@@ -163,7 +164,7 @@ def test_merge_plan_strips_the_platform_and_lists_the_declaring_platforms(tmp_pa
     x86_build = Build("img", "x86_64", tags=("a", "x86"), image_id=OTHER_ID)
     x86 = write_run(tmp_path / "x86", WHEN, COMMIT, [x86_build])
     arm = write_run(tmp_path / "arm", WHEN, COMMIT, [Build("img", "aarch64", tags=("a",))])
-    groups = group_tags_files(read_run_tags([x86, arm], _ignore))
+    groups = group_tags_files(_passed_tags_files([x86, arm]))
     assert list(groups) == [("img", "default")]
     plan = plan_merge(groups[("img", "default")])
     assert [
@@ -191,14 +192,14 @@ def test_merge_plan_strips_the_platform_and_lists_the_declaring_platforms(tmp_pa
 def test_two_files_of_one_platform_are_refused(tmp_path: Path) -> None:
     run = write_run(tmp_path, WHEN, COMMIT, [Build("img")])
     with pytest.raises(PublishUsageError, match="both hold the x86_64 tags of img"):
-        group_tags_files(read_run_tags([run, run], _ignore))
+        group_tags_files(_passed_tags_files([run, run]))
 
 
 def test_platforms_in_different_repositories_are_refused(tmp_path: Path) -> None:
     x86 = write_run(tmp_path / "x86", WHEN, COMMIT, [Build("img", "x86_64", owner="one")])
     arm = write_run(tmp_path / "arm", WHEN, COMMIT, [Build("img", "aarch64", owner="two")])
     with pytest.raises(PublishUsageError, match="name different repositories"):
-        group_tags_files(read_run_tags([x86, arm], _ignore))
+        group_tags_files(_passed_tags_files([x86, arm]))
 
 
 def test_one_reference_for_two_images_is_refused(tmp_path: Path) -> None:

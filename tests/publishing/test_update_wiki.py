@@ -29,10 +29,9 @@ from tests.publishing.jupyter_wiki import (
     TEMPLATE,
     header,
     row,
-    write_checkout,
     write_wiki,
 )
-from tests.publishing.runs import Build, edit_record, rewrite_backed, write_run
+from tests.publishing.runs import Build, edit_record, fail_and_restore, rewrite_backed, write_run
 from tests.publishing.scripts import run_with_closed_stdout
 
 C_DEC, C_JAN = "c" * 40, "d" * 40
@@ -54,16 +53,8 @@ def stem(build: Build, commit: str) -> str:
 
 
 def new_row(timestamp: str, build: Build, commit: str) -> str:
-    prefix = build.platform if build.variant == "default" else f"{build.platform}-{build.variant}"
-    references = "<br />".join(f"`localhost/demo/{build.image}:{prefix}-{tag}`" for tag in TAGS)
-    links = "<br />".join(
-        [
-            f"[Git diff]({REPOSITORY}/commit/{commit})",
-            f"[Dockerfile]({REPOSITORY}/blob/{commit}/images/{build.image}/Dockerfile)",
-            f"[Build manifest](./{stem(build, commit)})",
-        ]
-    )
-    return f"| `{timestamp}` | {references} | {links} |"
+    """The row of `build` in a run at `timestamp` of `commit`, as their tools would write it."""
+    return row(timestamp, build.platform, build.image, commit, TAGS, build.variant)
 
 
 def commits(count: int, since: str, until: str) -> str:
@@ -119,11 +110,6 @@ def runs(tmp_path: Path) -> dict[str, Path]:
         name: write_run(tmp_path / "runs" / name, when, commit, builds)
         for name, (when, commit, builds) in RUNS.items()
     }
-
-
-@pytest.fixture
-def checkout(tmp_path: Path) -> Path:
-    return write_checkout(tmp_path / "checkout")
 
 
 @pytest.fixture
@@ -384,14 +370,8 @@ def test_bad_runs_change_nothing(
 def test_a_failed_image_is_skipped_even_with_its_old_files_back(
     tmp_path: Path, wiki: Path, update: Update, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run = tmp_path / "run"
-    write_run(run, RUNS["dec"][0], C_DEC, [BASE, MINIMAL])
-    old = {path: path.read_bytes() for path in run.glob("*/*minimal-notebook*")}
-    failed = Build(MINIMAL.image, outcome="failed")
-    write_run(run, datetime(2025, 12, 31, 0, 0, 0, tzinfo=UTC), C_DEC, [failed])
-    assert not list(run.glob("*/*minimal-notebook*"))  # the plugin removed them
-    for path, content in old.items():  # restored by hand, or by a CI cache
-        path.write_bytes(content)
+    run = write_run(tmp_path / "run", RUNS["dec"][0], C_DEC, [BASE, MINIMAL])
+    fail_and_restore(run, datetime(2025, 12, 31, 0, 0, 0, tzinfo=UTC), C_DEC, MINIMAL)
     assert update(wiki, run) == 0
     assert capsys.readouterr().err == (
         f"skipped minimal-notebook (x86_64, default) in {run}: inspections.json says its "

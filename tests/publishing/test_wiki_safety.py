@@ -12,7 +12,6 @@ import fcntl
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -23,10 +22,10 @@ import pytest
 from inspections.publishing.cli import update_wiki_main
 from inspections.publishing.safe_folder import SafeFolder
 from inspections.publishing.staged_update import STAGING, recover
-from tests.publishing.jupyter_wiki import write_checkout, write_wiki
+from tests.publishing.jupyter_wiki import write_wiki
 from tests.publishing.runs import Build, write_run
+from tests.publishing.scripts import run_python
 
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 JANUARY = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
 BIG_PIECE = (("Apt Packages", "`apt list --installed`:\n\n```text\n" + "x" * 40_000 + "\n```"),)
 
@@ -45,11 +44,6 @@ def tree(folder: Path) -> dict[str, object]:
             else:
                 found[relative] = path.read_bytes()
     return found
-
-
-@pytest.fixture
-def checkout(tmp_path: Path) -> Path:
-    return write_checkout(tmp_path / "checkout")
 
 
 @pytest.fixture
@@ -207,13 +201,7 @@ def test_a_file_size_limit_leaves_the_wiki_as_it_was(tmp_path: Path, checkout: P
         sys.exit(update_wiki_main(sys.argv[1:]))
         """
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script, *arguments(wiki, checkout, run)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPOSITORY_ROOT)},
-    )
+    completed = run_python(script, arguments(wiki, checkout, run), capture_output=True)
     assert completed.returncode == 1, completed.stderr
     assert completed.stderr.count("\n") == 1
     assert "(File too large): nothing was changed" in completed.stderr
@@ -296,18 +284,10 @@ def test_an_update_killed_at_any_step_is_undone_by_the_next_run(
     for crash_at in range(1, renames + 1):
         wiki = write_wiki(tmp_path / f"wiki-{crash_at}")
         before = tree(wiki)
-        killed = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                CRASHING,
-                str(crash_at),
-                *arguments(wiki, checkout, january, max_manifests=2),
-            ],
+        killed = run_python(
+            CRASHING,
+            [str(crash_at), *arguments(wiki, checkout, january, max_manifests=2)],
             capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "PYTHONPATH": str(REPOSITORY_ROOT)},
         )
         assert killed.returncode == 9, killed.stderr
         assert (wiki / STAGING).is_dir()
