@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -10,7 +9,6 @@ import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 DEMO = REPOSITORY / "demo"
@@ -114,9 +112,3 @@ def run_pytest(
         text=True,
         timeout=900,
     )
-
-
-def record_of(out: Path) -> dict[str, dict[str, Any]]:
-    """The run record of the output folder `out`, one entry per image name."""
-    document = json.loads((out / "inspections.json").read_text(encoding="utf-8"))
-    return {entry["image"]: entry for entry in document["images"]}

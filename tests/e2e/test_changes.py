@@ -22,7 +22,8 @@ import pytest
 from inspections.inventory.model import Inventory
 from inspections.inventory.sbom import SPEC_VERSION
 from inspections.publishing.cli import diff_main, update_wiki_main
-from tests.e2e.demo import FIXED_EPOCH, record_of, run_pytest
+from tests.e2e.demo import FIXED_EPOCH, run_pytest
+from tests.plugin.stacks import commit_all, record_of, remove_tags_of
 
 PROBE_DOCKERFILE = r"""
 FROM localhost/demo/minimal-notebook:latest
@@ -72,19 +73,10 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]
         f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/probe"\n'
     )
     (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "probe"]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
-            cwd=root,
-            check=True,
-        )
+    commit_all(root, "probe")
     reference = f"localhost/{owner}/probe:latest"
     yield root, reference
-    client = docker.from_env()
-    for image in client.images.list(name=f"localhost/{owner}/*"):
-        for tag in image.tags:
-            if tag.startswith(f"localhost/{owner}/"):
-                client.images.remove(tag)
+    remove_tags_of(docker.from_env(), owner, noprune=False)
 
 
 def build(root: Path, reference: str, stage: str) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.demo import DEMO, EXPECTED, PARENTS, expected_for, head_sha, record_of, run_pytest
+from tests.e2e.demo import DEMO, EXPECTED, PARENTS, expected_for, head_sha, run_pytest
+from tests.plugin.stacks import commit_all, record_of
 
 IMAGES = list(PARENTS)
 
@@ -201,12 +202,7 @@ def test_a_failing_inspection_leaves_no_files_for_its_image(tmp_path: Path) -> N
         "def broken_tag(host):\n"
         '    return "broken-" + output_of(host, "R --no-such-option")\n'
     )
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "broken"]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
-            cwd=tmp_path,
-            check=True,
-        )
+    commit_all(tmp_path, "broken")
     out = tmp_path / "out"
     completed = run_pytest(
         "--stack",

@@ -7,7 +7,6 @@ line that explains it, the files on disk and the containers left behind.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import docker
+
+from tests.plugin.stacks import commit_all, record_of
 
 ROOT_IMAGE = "docker-stacks-foundation"
 PID_LABEL = "org.stack-inspections.controller-pid"
@@ -39,22 +40,22 @@ def write_stack(
     stack = root / "stack"
     image = stack / ROOT_IMAGE
     image.mkdir(parents=True)
-    (stack / "stack.toml").write_text(
-        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/faults"\n'
-    )
     (image / "image.toml").write_text(declaration)
     if inspections:
         (image / "inspect_faults.py").write_text(textwrap.dedent(inspections))
     for name, code in (files or {}).items():
         (image / name).write_text(textwrap.dedent(code))
-    (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "faults"]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
-            cwd=root,
-            check=True,
-        )
+    commit_project(root, owner, "faults")
     return stack
+
+
+def commit_project(root: Path, owner: str, message: str) -> None:
+    """Write the stack's `stack.toml` (for `owner`) and an ini file; commit all under `root`."""
+    (root / "stack/stack.toml").write_text(
+        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/faults"\n'
+    )
+    (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
+    commit_all(root, message)
 
 
 def pytest_command(*args: str) -> list[str]:
@@ -138,12 +139,14 @@ def as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def start(root: Path, *args: str) -> subprocess.Popen[str]:
+def start(
+    root: Path, *args: str, environment: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     """pytest on the stack under `root` in its own process group, not waited for."""
     return subprocess.Popen(
         pytest_command(*args),
         cwd=root,
-        env=clean_environment(),
+        env=environment or clean_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -164,6 +167,4 @@ def interrupt(process: subprocess.Popen[str], whole_group: bool) -> str:
 
 def record_entry(out: Path, image: str = ROOT_IMAGE) -> dict[str, Any]:
     """The run record's entry for `image` in the output folder `out`."""
-    document = json.loads((out / "inspections.json").read_text(encoding="utf-8"))
-    entries: dict[str, dict[str, Any]] = {entry["image"]: entry for entry in document["images"]}
-    return entries[image]
+    return record_of(out)[image]

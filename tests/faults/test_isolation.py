@@ -29,10 +29,9 @@ from tests.faults.harness import (
     start,
     write_stack,
 )
+from tests.plugin.stacks import BASE_IMAGE, IMAGE_LABEL, remove_tags_of, tag_images
 
 Record = Callable[[str, object], None]
-BASE = "localhost/demo/bookworm-minbase:latest"
-IMAGE_LABEL = "org.stack-inspections.image"
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +44,7 @@ def owner(client: docker.DockerClient) -> Iterator[str]:
     """An owner for images built by the test; its tags are removed afterwards."""
     name = f"faults-{uuid.uuid4().hex[:8]}"
     yield name
-    for image in client.images.list(name=f"localhost/{name}/*"):
-        for tag in image.tags:
-            if tag.startswith(f"localhost/{name}/"):  # never another tag of the same image
-                client.images.remove(tag, noprune=False)
+    remove_tags_of(client, name, noprune=False)
 
 
 def build(client: docker.DockerClient, owner: str, folder: Path, dockerfile: str) -> str:
@@ -200,7 +196,7 @@ def test_one_container_per_image_even_with_constant_thread_switches(
     tmp_path: Path, client: docker.DockerClient, owner: str, record_property: Record
 ) -> None:
     """Eight inspections asking for the container at once, five sessions: one start each."""
-    client.images.get(BASE).tag(f"localhost/{owner}/{ROOT_IMAGE}", "latest")
+    tag_images(client, owner, [ROOT_IMAGE])
     write_stack(tmp_path, MANY_COMMANDS, owner=owner)
     (tmp_path / "conftest.py").write_text(textwrap.dedent(SWITCHING))
     starts: list[dict[str, str]] = []
@@ -232,7 +228,7 @@ def test_one_container_per_image_even_with_constant_thread_switches(
 def test_anonymous_volumes_go_with_their_container(
     tmp_path: Path, client: docker.DockerClient, owner: str, record_property: Record
 ) -> None:
-    build(client, owner, tmp_path / "image", f"FROM {BASE}\nVOLUME /data\n")
+    build(client, owner, tmp_path / "image", f"FROM {BASE_IMAGE}\nVOLUME /data\n")
     write_stack(tmp_path / "run", MANY_COMMANDS, owner=owner)
     volumes_before = {volume.id for volume in client.volumes.list()}
     observed = run(tmp_path / "run", "--stack", "stack")
@@ -251,7 +247,7 @@ def test_an_image_without_sleep_is_inspected(
         client,
         owner,
         tmp_path / "image",
-        f"FROM {BASE}\nRUN rm /bin/sleep /usr/bin/sleep 2>/dev/null; ! command -v sleep\n",
+        f"FROM {BASE_IMAGE}\nRUN rm /bin/sleep /usr/bin/sleep 2>/dev/null; ! command -v sleep\n",
     )
     write_stack(tmp_path / "run", MANY_COMMANDS, owner=owner)
     observed = run(tmp_path / "run", "--stack", "stack")
@@ -321,7 +317,7 @@ def test_a_session_in_another_pid_namespace_keeps_its_containers(
     tmp_path: Path, client: docker.DockerClient, owner: str, record_property: Record
 ) -> None:
     """Another session's sweep, which cannot see this session's process, leaves it be."""
-    client.images.get(BASE).tag(f"localhost/{owner}/{ROOT_IMAGE}", "latest")
+    tag_images(client, owner, [ROOT_IMAGE])
     write_stack(tmp_path / "isolated", SLOW, owner=owner)
     unshared = ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-m", "pytest"]
     isolated = subprocess.Popen(

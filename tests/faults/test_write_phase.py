@@ -20,7 +20,7 @@ import pytest
 
 from inspections.record import read_record, verified_file
 from tests.conftest import FAULT_PROPERTY
-from tests.faults.harness import as_in_a_terminal, clean_environment, files_under, pytest_command
+from tests.faults.harness import clean_environment, commit_project, files_under, start
 
 Record = Callable[[str, object], None]
 CHAIN = {"docker-stacks-foundation": "", "base-notebook": "docker-stacks-foundation"}
@@ -51,31 +51,13 @@ def write_chain(root: Path) -> None:
         (stack / image).mkdir(parents=True)
         (stack / image / "image.toml").write_text(f'parent = "{parent}"\n')
     (stack / "docker-stacks-foundation/inspect_chain.py").write_text(textwrap.dedent(INSPECTIONS))
-    (stack / "stack.toml").write_text(
-        'registry = "localhost"\nowner = "demo"\nrepository = "https://example.org/faults"\n'
-    )
-    (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "chain"]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
-            cwd=root,
-            check=True,
-        )
+    commit_project(root, "demo", "chain")
 
 
 def session(root: Path, out: Path, generation: str, bulk: int) -> subprocess.Popen[str]:
     """pytest writing generation `generation` of the chain's outputs into `out`."""
     environment = clean_environment(GENERATION=generation, BULK_BYTES=str(bulk))
-    return subprocess.Popen(
-        pytest_command("--stack", "stack", "--emit-manifests", str(out)),
-        cwd=root,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=as_in_a_terminal,
-    )
+    return start(root, "--stack", "stack", "--emit-manifests", str(out), environment=environment)
 
 
 def finished(process: subprocess.Popen[str]) -> str:

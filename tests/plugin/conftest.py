@@ -13,7 +13,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.plugin.stacks import MakeStack, StackImage, tag_images, write_stack
+from tests.plugin.stacks import MakeStack, StackImage, remove_tags_of, tag_images, write_stack
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +28,7 @@ def owner(docker_client: docker.DockerClient) -> Iterator[str]:
     """A registry owner unique to the test; its image tags are removed afterwards."""
     name = f"plugin-test-{uuid.uuid4().hex[:8]}"
     yield name
-    for image in docker_client.images.list(name=f"localhost/{name}/*"):
-        for tag in image.tags:
-            if tag.startswith(f"localhost/{name}/"):
-                docker_client.images.remove(tag, noprune=True)
+    remove_tags_of(docker_client, name, noprune=True)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Throwaway stacks for plugin tests: declarations written into pytester's folder."""
+"""Throwaway stacks for plugin tests (their git and image helpers serve faults and e2e too)."""
 
 from __future__ import annotations
 
@@ -58,13 +58,18 @@ def write_stack(root: Path, owner: str, images: dict[str, StackImage]) -> Path:
     (root / "pytest.ini").write_text(
         "[pytest]\naddopts = --import-mode=importlib -p no:cacheprovider\n"
     )
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Stack for a test"]):
+    commit_all(root, "Stack for a test")
+    return stack
+
+
+def commit_all(folder: Path, message: str) -> None:
+    """Make `folder` a git repository holding one commit of everything in it."""
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", message]):
         subprocess.run(
             ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
-            cwd=root,
+            cwd=folder,
             check=True,
         )
-    return stack
 
 
 def tag_images(client: docker.DockerClient, owner: str, names: list[str]) -> None:
@@ -72,6 +77,14 @@ def tag_images(client: docker.DockerClient, owner: str, names: list[str]) -> Non
     base = client.images.get(BASE_IMAGE)
     for name in names:
         base.tag(f"localhost/{owner}/{name}", "latest")
+
+
+def remove_tags_of(client: docker.DockerClient, owner: str, *, noprune: bool) -> None:
+    """Remove the `localhost/<owner>/...` tags, never another tag of the same image."""
+    for image in client.images.list(name=f"localhost/{owner}/*"):
+        for tag in image.tags:
+            if tag.startswith(f"localhost/{owner}/"):
+                client.images.remove(tag, noprune=noprune)
 
 
 def labelled_containers(client: docker.DockerClient, owner: str) -> list[str]:

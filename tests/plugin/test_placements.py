@@ -18,7 +18,7 @@ import docker
 import pytest
 
 from benchmarks.container_starts import watching_container_starts
-from tests.plugin.stacks import MakeStack
+from tests.plugin.stacks import MakeStack, commit_all
 from tests.plugin.test_session import three_images
 
 # name -> (working directory, --stack argument), given the project and a copy of its stack
@@ -36,12 +36,7 @@ PLACEMENTS: dict[str, Placement] = {
 def _commit_copy(stack: Path, copy: Path) -> None:
     """Copy the stack folder to `copy` as a git repository of its own, without an ini file."""
     shutil.copytree(stack, copy)
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "The stack, elsewhere"]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
-            cwd=copy,
-            check=True,
-        )
+    commit_all(copy, "The stack, elsewhere")
 
 
 @pytest.mark.parametrize("placement", sorted(PLACEMENTS))
