@@ -16,6 +16,7 @@ from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import APT_LIST_COMMAND, guess_distro
 from inspections.inventory.parsers.registry import inventory_of
+from inspections.text import lines_of
 
 _TITLE = re.compile(r"^# Build manifest for image: (?P<image>[^\s:]+)(?::(?P<tag>\S+))?$")
 _PIECE = re.compile(r"^## (?P<title>.+)$")
@@ -93,7 +94,7 @@ def read_build_manifest(text: str) -> BuildManifest:
     """The facts and quoted outputs of a build manifest in the Jupyter Docker Stacks' format."""
     if len(text) > _MAX_CHARS or "\x00" in text:
         raise InventoryError("build manifest: not a text file of a sensible size")
-    lines = text.splitlines()
+    lines = lines_of(text)
     title = _TITLE.match(lines[0]) if lines else None
     if title is None:
         first = lines[0] if lines else ""
