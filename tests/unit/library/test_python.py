@@ -71,3 +71,11 @@ def test_the_bare_version_line_must_be_a_version(output: str) -> None:
 def test_a_missing_python_is_a_clear_error() -> None:
     with pytest.raises(InspectionError, match="not found in the image"):
         python.python_version_tag(FakeHost({}))
+
+
+def test_the_inventory_reads_pips_json_listing() -> None:
+    command = python.PIP_JSON_COMMAND
+    host = FakeHost.printing({command: recorded("pip-list-json-scipy-notebook.txt")})
+    inventory = python.pip_inventory(host)
+    assert host.commands == [command]
+    assert "pkg:pypi/numpy@" in " ".join(package.purl for package in inventory.packages)
