@@ -58,8 +58,9 @@ class BuildManifest:
         """The output quoted for `command`, or None when no piece quotes it."""
         return next((q.output for q in self.outputs if q.command == command), None)
 
-    def inventory(self, distro: Distro | None = None) -> Inventory:
-        """The packages of every listing the manifest quotes, read by the same parsers.
+    def inventory(self, distro: Distro | None = None) -> Inventory | None:
+        """The packages of every listing the manifest quotes, read by the same parsers; None
+        when it quotes no package listing.
 
         Without `distro`, deb purls get a namespace guessed from the apt listing.
         """
@@ -75,7 +76,7 @@ class BuildManifest:
                 ) from None
             if inventory is not None:
                 found.append(inventory)
-        return Inventory.merged(*found)
+        return Inventory.merged(*found) if found else None
 
 
 def _fenced_block(lines: list[str], start: int) -> tuple[str, int]:
@@ -145,3 +146,8 @@ def read_build_manifest(text: str) -> BuildManifest:
         outputs=tuple(outputs),
         modified=bool(info["modified"]),
     )
+
+
+def quoted_commands(text: str) -> list[str]:
+    """The commands a build manifest quotes the output of, in order."""
+    return [quoted.command for quoted in read_build_manifest(text).outputs]
