@@ -14,7 +14,9 @@ from inspections.library.protocols import Host
 PYTHON_VERSION_COMMAND = "python --version"
 
 _PYTHON_VERSION = re.compile(r"^Python (?P<version>\d+\.\d+\.\d+\S*)\s*$", re.MULTILINE)
-_VERSION_LINE = re.compile(r"Python \d+\.\d+\.\d+\S*")
+# As `python --version` prints it: 3.11.7, 3.13.0rc1, a development build's 3.14.0a1+. The line
+# is Markdown text in the manifest, so nothing else may follow.
+_VERSION_LINE = re.compile(r"Python \d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?\+?")
 _MAJOR_MINOR = re.compile(r"\d+\.\d+")
 
 
