@@ -132,5 +132,6 @@ def parse_distributions(output: str) -> Inventory:
             )
         name, version = pair
         if isinstance(name, str) and isinstance(version, str) and name and version:
-            packages.append(pypi_package(name, version))
+            where = f"item {index}"
+            packages.append(in_listing(DISTRIBUTIONS_COMMAND, where, pypi_package, name, version))
     return Inventory.of(packages)

@@ -19,7 +19,7 @@ from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import parse_apt_list, parse_dpkg_query
 from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status
-from inspections.inventory.parsers.pip import parse_pip_json, parse_pip_list
+from inspections.inventory.parsers.pip import parse_distributions, parse_pip_json, parse_pip_list
 from inspections.inventory.parsers.r import parse_r_packages, parse_r_table
 
 from .manifests import manifest, quoted
@@ -50,6 +50,10 @@ PARSERS: dict[str, tuple[Parse, Callable[[str, str], str]]] = {
     "pip table": (
         parse_pip_list,
         lambda name, version: pip_table(("pip", "26.3"), (name, version)),
+    ),
+    "python distributions": (
+        parse_distributions,
+        lambda name, version: json.dumps([["pip", "26.3"], [name, version]]),
     ),
     "pip json": (
         parse_pip_json,
