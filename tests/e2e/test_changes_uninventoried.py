@@ -19,7 +19,7 @@ import pytest
 
 from inspections.publishing.cli import diff_main
 from tests.e2e.demo import run_pytest
-from tests.plugin.stacks import commit_all, record_of, remove_tags_of
+from tests.plugin.stacks import LIBRARY_PIECES, commit_all, record_of, remove_tags_of
 
 pytestmark = pytest.mark.docker
 
@@ -37,13 +37,6 @@ RUN set -e; \
     dpkg-deb --build /tmp/extra /tmp/extra.deb; dpkg -i /tmp/extra.deb; rm -rf /tmp/extra*
 USER 1000
 """
-PIECES_ONLY = """
-    from inspections.library import apt, python, system
-
-    os_tag = system.os_tag
-    pip_packages_manifest = python.pip_packages_manifest
-    apt_packages_manifest = apt.apt_packages_manifest
-"""
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +44,10 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The root of a one-image stack inspected twice: `one` (the demo root image as it is) and
     `two` (with a package added by each package manager), compared with `one`."""
     root = tmp_path_factory.mktemp("uninventoried")
-    owner = f"i20-inventory-bare-{uuid.uuid4().hex[:8]}"
+    owner = f"bare-{uuid.uuid4().hex[:8]}"
     (root / "stack/bare").mkdir(parents=True)
     (root / "stack/bare/image.toml").write_text('parent = ""\n')
-    (root / "stack/bare/inspect_bare.py").write_text(textwrap.dedent(PIECES_ONLY))
+    (root / "stack/bare/inspect_bare.py").write_text(textwrap.dedent(LIBRARY_PIECES))
     (root / "stack/stack.toml").write_text(
         f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/bare"\n'
     )
@@ -66,7 +59,9 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         client.images.get("localhost/demo/docker-stacks-foundation:latest").tag(reference)
         first = run_pytest("--stack", "stack", "--emit-manifests", "one", cwd=root)
         assert first.returncode == 0, first.stdout[-3000:]
-        client.images.build(fileobj=BytesIO(DOCKERFILE.encode()), tag=reference, rm=True)
+        # No layer cache: another test's clean-up must not remove a layer this build uses.
+        build = BytesIO(DOCKERFILE.encode())
+        client.images.build(fileobj=build, tag=reference, rm=True, nocache=True)
         second = run_pytest(
             "--stack", "stack", "--emit-manifests", "two", "--compare-to", "one", cwd=root
         )
@@ -85,8 +80,8 @@ def test_the_report_says_packages_were_not_compared_and_what_to_declare(
     assert "- Packages: not compared: neither build's packages are inventoried" in report
     assert (
         "Neither build's packages are inventoried, so none were compared: to compare them, "
-        "declare `pip_inventory` next to `pip_packages_manifest`, `apt_inventory` next to "
-        "`apt_packages_manifest` (from `inspections.library`) in the image's inspections."
+        "declare `apt_inventory` next to `apt_packages_manifest`, `pip_inventory` next to "
+        "`pip_packages_manifest` (from `inspections.library`) in the image's inspections."
     ) in report
     # The manifests do list what changed: the report only declines to count it.
     manifest = next((two_builds / "two/manifests").iterdir()).read_text()
@@ -100,8 +95,8 @@ def test_the_run_record_says_so_too(two_builds: Path) -> None:
     assert changes["counts"] is None and changes["packages"] == []
     assert changes["summary"] == "packages not compared"
     assert changes["inventories_to_declare"] == [
-        {"inventory": "pip_inventory", "next_to": "pip_packages_manifest"},
         {"inventory": "apt_inventory", "next_to": "apt_packages_manifest"},
+        {"inventory": "pip_inventory", "next_to": "pip_packages_manifest"},
     ]
 
 
@@ -109,4 +104,4 @@ def test_stack_diff_says_so_too(two_builds: Path, capsys: pytest.CaptureFixture[
     assert diff_main([str(two_builds / "one"), str(two_builds / "two"), "--summary"]) == 0
     assert capsys.readouterr().out == "bare (x86_64, default): packages not compared\n"
     assert diff_main([str(two_builds / "one"), str(two_builds / "two")]) == 0
-    assert "declare `pip_inventory` next to `pip_packages_manifest`" in capsys.readouterr().out
+    assert "`pip_inventory` next to `pip_packages_manifest`" in capsys.readouterr().out

@@ -18,21 +18,12 @@ import pytest
 
 from tests.conftest import FAULT_PROPERTY
 from tests.faults.harness import ROOT_IMAGE, record_entry, run, write_stack
-from tests.plugin.stacks import remove_tags_of
+from tests.plugin.stacks import LIBRARY_INVENTORIES, remove_tags_of
 
 pytestmark = pytest.mark.docker
 
 Record = Callable[[str, object], None]
 SITE = "/opt/venv/lib/python3.11/site-packages"
-INSPECTIONS = """
-    from inspections.library import apt, python, system
-
-    os_tag = system.os_tag
-    pip_packages_manifest = python.pip_packages_manifest
-    apt_packages_manifest = apt.apt_packages_manifest
-    pip_inventory = python.pip_inventory
-    apt_inventory = apt.apt_inventory
-"""
 
 
 def printf_text(text: str) -> str:
@@ -114,14 +105,14 @@ FORGERIES = [
 def forged_image(request: pytest.FixtureRequest) -> Iterator[tuple[str, Forgery]]:
     """The demo root image with the forgery built in, under an owner of its own."""
     forgery: Forgery = request.param
-    owner = f"i20-inventory-forged-{uuid.uuid4().hex[:8]}"
+    owner = f"forged-{uuid.uuid4().hex[:8]}"
     dockerfile = (
         f"FROM localhost/demo/{ROOT_IMAGE}:latest\nUSER root\nRUN {forgery.shell}\nUSER 1000\n"
     )
     client = docker.from_env()
-    client.images.build(
-        fileobj=BytesIO(dockerfile.encode()), tag=f"localhost/{owner}/{ROOT_IMAGE}:latest", rm=True
-    )
+    # No layer cache: another scenario's clean-up must not remove a layer this build uses.
+    reference = f"localhost/{owner}/{ROOT_IMAGE}:latest"
+    client.images.build(fileobj=BytesIO(dockerfile.encode()), tag=reference, rm=True, nocache=True)
     try:
         yield owner, forgery
     finally:
@@ -135,7 +126,7 @@ def test_a_forged_package_fails_its_inventory_and_no_sbom_is_written(
     tmp_path: Path, record_property: Record, forged_image: tuple[str, Forgery]
 ) -> None:
     owner, forgery = forged_image
-    write_stack(tmp_path, INSPECTIONS, owner=owner)
+    write_stack(tmp_path, LIBRARY_INVENTORIES, owner=owner)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     entry = record_entry(tmp_path / "out")
     reasons = [reason for reason in entry["reasons"] if forgery.inventory in reason]
