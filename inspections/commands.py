@@ -25,11 +25,11 @@ def output_of(host: Any, command: str) -> str:
         )
     if result.rc != 0:
         said = result.stderr.strip() or result.stdout.strip()
-        raise InspectionError(f"`{command}` exited with {result.rc}: {last_message(said)}")
+        raise InspectionError(f"`{command}` exited with {result.rc}: {_last_message(said)}")
     return str(result.stdout).rstrip("\r\n")
 
 
-def last_message(said: str) -> str:
+def _last_message(said: str) -> str:
     """The last message of a command's output as one line, with the indented lines that
     continue it (dpkg names the package on one line and the problem on the next)."""
     lines = [line for line in lines_of(said) if line.strip()]
