@@ -6,6 +6,7 @@ from typing import Any
 
 from inspections.errors import InspectionError
 from inspections.markdown import quoted_command_output
+from inspections.text import lines_of
 
 COMMAND_NOT_FOUND = 127
 
@@ -24,9 +25,20 @@ def output_of(host: Any, command: str) -> str:
         )
     if result.rc != 0:
         said = result.stderr.strip() or result.stdout.strip()
-        detail = (said.splitlines() or ["no output"])[-1]
-        raise InspectionError(f"`{command}` exited with {result.rc}: {detail}")
+        raise InspectionError(f"`{command}` exited with {result.rc}: {_last_message(said)}")
     return str(result.stdout).rstrip("\r\n")
+
+
+def _last_message(said: str) -> str:
+    """The last message of a command's output as one line, with the indented lines that
+    continue it (dpkg names the package on one line and the problem on the next)."""
+    lines = [line for line in lines_of(said) if line.strip()]
+    if not lines:
+        return "no output"
+    start = len(lines) - 1
+    while start > 0 and lines[start][:1].isspace():
+        start -= 1
+    return " ".join(line.strip() for line in lines[start:])
 
 
 def with_stderr(command: str) -> str:

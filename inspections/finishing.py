@@ -89,7 +89,6 @@ def rendered_files(image: InspectedImage, with_changes: bool = False) -> dict[st
 def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict) -> BuildFacts:
     """The facts of a passed image's build, as SBOMs and change reports take them."""
     from inspections.inventory.builds import BuildFacts
-    from inspections.inventory.model import Inventory
     from inspections.inventory.previous import zulu
     from inspections.inventory.sizes import ImageSize
 
@@ -103,15 +102,16 @@ def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict)
         timestamp=zulu(stack.build.timestamp.isoformat()),
         tags=tuple(inspected.all_tags()),
         size=ImageSize(inspected.size_bytes),
-        inventory=verdict.inventory or Inventory(),
+        inventory=verdict.inventory,
         reference=inspected.repository_image,
         image_id=str(result.facts.get("id", "")),
     )
 
 
-def compare(stack: StackSession, facts: BuildFacts, done: Finish) -> None:
+def compare(stack: StackSession, facts: BuildFacts, image: InspectedImage, done: Finish) -> None:
     """With --compare-to, what changed since the image's previous build (noted in `done`)."""
     from inspections.inventory.changes import compare_builds
+    from inspections.inventory.manifest_reader import quoted_commands
     from inspections.inventory.previous import previous_build
 
     source = stack.options.compare_to
@@ -119,13 +119,15 @@ def compare(stack: StackSession, facts: BuildFacts, done: Finish) -> None:
         return
     try:
         previous = previous_build(source, facts.image, facts.platform, facts.variant, facts)
+        # Without an inventory, the report names those that would read the listings quoted.
+        listings = quoted_commands(manifest_markdown(image)) if facts.inventory is None else []
     except StackInspectionError as error:
         done.notes.append(f"{facts.image}: no change report: {one_line(str(error))}")
         return
     if previous is None:
         done.notes.append(f"{facts.image}: no change report: {source} has no earlier build of it")
         return
-    done.changes[facts.image] = compare_builds(previous, facts)
+    done.changes[facts.image] = compare_builds(previous, facts, listings)
 
 
 def record_entry(
@@ -173,7 +175,9 @@ def record_entry(
         ],
         "tests": {"passed": result.passed_tests, "failed": result.failed_tests},
         "timing": result.timing_summary(),
-        "inventory": verdict.inventory.to_json() if inspected and verdict.inventory else {},
+        "inventory": verdict.inventory.to_json()
+        if inspected and verdict.inventory is not None
+        else {},
         "changes": changes.to_json() if changes else None,
         "files": files,
     }
@@ -251,8 +255,9 @@ def finish(stack: StackSession, session: pytest.Session, exitstatus: int) -> Fin
             done.notes.append(f"the session was interrupted: {folder} is as it was")
         return done
     for name, verdict in stack.verdicts.items():
-        if verdict.passed and stack.options.compare_to is not None:
-            compare(stack, build_facts(stack, stack.collector.images[name], verdict), done)
+        if verdict.passed and verdict.inspected and stack.options.compare_to is not None:
+            facts = build_facts(stack, stack.collector.images[name], verdict)
+            compare(stack, facts, verdict.inspected, done)
     if folder is not None:
         status = _write(stack, folder, done)
         if status and session.exitstatus in (0, pytest.ExitCode.TESTS_FAILED):

@@ -8,14 +8,15 @@
 
 from __future__ import annotations
 
+import html
 import json
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspections.inventory.markdown import cell
 from inspections.inventory.report_markdown import render_change_report
-from inspections.markdown import inline_code
 from inspections.render import tag_lines
 from inspections.text import one_line, printable
 
@@ -81,12 +82,14 @@ def _changes(stack: StackSession, name: str) -> str:
     return report.summary() if report is not None else "-"
 
 
-def _cell(text: str) -> str:
-    return one_line(text).replace("|", "\\|")
+def _code(text: str) -> str:
+    """Text from an image or a reason as one line of code in a table cell: never Markdown,
+    HTML or a link, and never the end of its cell or row."""
+    return cell(one_line(text))
 
 
 def step_summary(stack: StackSession) -> str:
-    """The session's table as GitHub-flavoured Markdown."""
+    """The session's table as GitHub-flavoured Markdown; every name, tag and reason is code."""
     lines = [
         "### stack inspections",
         "",
@@ -94,16 +97,17 @@ def step_summary(stack: StackSession) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for name, verdict in stack.verdicts.items():
-        tags = "<br>".join(inline_code(tag) for tag in _tags_of(stack, name))
-        reasons = "<br>".join(_cell(reason) for reason in verdict.reasons)
+        tags = "<br>".join(_code(tag) for tag in _tags_of(stack, name))
+        reasons = "<br>".join(_code(reason) for reason in verdict.reasons)
         changes = _changes(stack, name)
-        lines.append(f"| {_cell(name)} | {verdict.status} | {changes} | {tags} | {reasons} |")
+        lines.append(f"| {_code(name)} | {verdict.status} | {changes} | {tags} | {reasons} |")
     for name, report in stack.finish.changes.items() if stack.finish else ():
-        lines += ["", f"<details><summary>{_cell(name)}: {report.summary()}</summary>", ""]
+        title = f"{html.escape(name)}: {html.escape(report.summary())}"
+        lines += ["", f"<details><summary>{title}</summary>", ""]
         lines += [render_change_report(report).strip(), "", "</details>"]
     note = modified_tree_note(stack)
     if note:
-        lines += ["", f"> {_cell(note)}"]
+        lines += ["", f"> {_code(note)}"]
     return "\n".join(lines) + "\n"
 
 

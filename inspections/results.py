@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from inspections.plan import InspectionPlan
-from inspections.text import one_line
+from inspections.text import lines_of, one_line
 from inspections.values import Value
 
 IMAGE_ATTRIBUTE = "stack_image"  # dict of image facts, at least {"name": ...}
@@ -127,7 +127,7 @@ def failure_message(report: pytest.TestReport) -> str:
     longrepr = report.longrepr
     crash = getattr(longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(longrepr or "failed")
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in lines_of(text) if line.strip()]
     return one_line(lines[0]) if lines else "failed"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from inspections.inventory.errors import InventoryError, shown
@@ -25,6 +25,8 @@ class BuildFacts:
     `tags` are tag names without repository (`x86_64-python-3.12`), `-latest` ones left out
     (the build history does not list them); `reference` is the repository without tag
     (`quay.io/jupyter/base-notebook`) and `image_id` the engine's id, both empty when unknown.
+    `inventory` is None when the build's packages were not inventoried (the image declared
+    no inventory, or its manifest quotes no package listing).
     """
 
     image: str
@@ -34,7 +36,7 @@ class BuildFacts:
     timestamp: str
     tags: tuple[str, ...] = ()
     size: ImageSize | None = None
-    inventory: Inventory = field(default_factory=Inventory)
+    inventory: Inventory | None = None
     reference: str = ""
     image_id: str = ""
 
@@ -55,7 +57,7 @@ class BuildFacts:
             "timestamp": self.timestamp,
             "tags": list(self.tags),
             "size": self.size.to_json() if self.size else None,
-            "inventory": self.inventory.to_json(),
+            "inventory": None if self.inventory is None else self.inventory.to_json(),
             "reference": self.reference,
             "image_id": self.image_id,
         }
@@ -77,7 +79,7 @@ class BuildFacts:
             **{key: data[key] for key in _TEXT_KEYS},
             tags=tuple(tags),
             size=None if data["size"] is None else ImageSize.from_json(data["size"]),
-            inventory=Inventory.from_json(data["inventory"]),
+            inventory=None if data["inventory"] is None else Inventory.from_json(data["inventory"]),
         )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory, Package
+from inspections.inventory.parsers.registry import library_inventories
 from inspections.inventory.purls import normalize_pypi_name
 from inspections.inventory.sizes import ImageSize
 from inspections.inventory.versions import compare_versions
@@ -16,6 +18,7 @@ from inspections.inventory.versions import compare_versions
 KINDS = ("added", "removed", "upgraded", "downgraded", "changed")
 MINUS = "\N{MINUS SIGN}"
 _SYMBOLS = {"added": "+", "removed": MINUS, "upgraded": "↑", "downgraded": "↓", "changed": "~"}
+NOT_COMPARED = "packages not compared"
 
 
 @dataclass(frozen=True, order=True)
@@ -73,7 +76,12 @@ class SizeChange:
 
 @dataclass(frozen=True)
 class ChangeReport:
-    """The changes of one image (platform, variant) from a previous build to the current one."""
+    """The changes of one image (platform, variant) from a previous build to the current one.
+
+    Packages are compared only when both builds were inventoried: `not_inventoried` names the
+    builds (`previous`, `current`) that were not, and `to_declare` the library's inventories
+    (with the manifest piece each goes next to) that would inventory the current build.
+    """
 
     previous: BuildFacts
     current: BuildFacts
@@ -81,6 +89,12 @@ class ChangeReport:
     tags_gained: tuple[str, ...]
     tags_lost: tuple[str, ...]
     size: SizeChange | None
+    not_inventoried: tuple[str, ...] = ()
+    to_declare: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def packages_compared(self) -> bool:
+        return not self.not_inventoried
 
     def counts(self, ecosystem: str | None = None) -> dict[str, int]:
         """How many packages were added, removed, upgraded, downgraded, changed."""
@@ -95,7 +109,10 @@ class ChangeReport:
 
     def summary(self) -> str:
         """Counts for a terminal table: `+3 \N{MINUS SIGN}1 ↑12 ↓0` (added, removed, upgraded,
-        downgraded), then `~2` when some versions changed in an order the rules cannot tell."""
+        downgraded), then `~2` when some versions changed in an order the rules cannot tell;
+        `packages not compared` when a build was not inventoried."""
+        if not self.packages_compared:
+            return NOT_COMPARED
         counts = self.counts()
         shown = [f"{_SYMBOLS[kind]}{counts[kind]}" for kind in KINDS[:4]]
         if counts["changed"]:
@@ -103,7 +120,8 @@ class ChangeReport:
         return " ".join(shown)
 
     def to_json(self) -> dict[str, Any]:
-        """The report as plain JSON built-ins (for inspections.json)."""
+        """The report as plain JSON built-ins (for inspections.json); `counts` is null when
+        packages were not compared."""
         return {
             "image": self.current.image,
             "platform": self.current.platform,
@@ -111,15 +129,26 @@ class ChangeReport:
             "previous": {"commit": self.previous.commit, "timestamp": self.previous.timestamp},
             "current": {"commit": self.current.commit, "timestamp": self.current.timestamp},
             "summary": self.summary(),
-            "counts": self.counts(),
+            "packages_compared": self.packages_compared,
+            "not_inventoried": list(self.not_inventoried),
+            "inventories_to_declare": [
+                {"inventory": inventory, "next_to": piece} for inventory, piece in self.to_declare
+            ],
+            "counts": self.counts() if self.packages_compared else None,
             "packages": [change.to_json() for change in self.packages],
             "tags": {"gained": list(self.tags_gained), "lost": list(self.tags_lost)},
             "size": self.size.to_json() if self.size else None,
         }
 
 
-def compare_builds(previous: BuildFacts, current: BuildFacts) -> ChangeReport:
-    """The changes from `previous` to `current`, two builds of the same image and platform."""
+def compare_builds(
+    previous: BuildFacts, current: BuildFacts, listings: Iterable[str] = ()
+) -> ChangeReport:
+    """The changes from `previous` to `current`, two builds of the same image and platform.
+
+    `listings` are the commands the current build's manifest quotes: when it was not
+    inventoried, the report names the library's inventories of those listings.
+    """
     for attribute in ("image", "platform", "variant"):
         before, after = getattr(previous, attribute), getattr(current, attribute)
         if before != after:
@@ -130,13 +159,20 @@ def compare_builds(previous: BuildFacts, current: BuildFacts) -> ChangeReport:
             )
     previous_tags, current_tags = set(previous.tags), set(current.tags)
     size = SizeChange(previous.size, current.size) if previous.size and current.size else None
+    sides = (("previous", previous.inventory), ("current", current.inventory))
+    not_inventoried = tuple(side for side, inventory in sides if inventory is None)
+    changes: tuple[PackageChange, ...] = ()
+    if previous.inventory is not None and current.inventory is not None:
+        changes = package_changes(previous.inventory, current.inventory)
     return ChangeReport(
         previous=previous,
         current=current,
-        packages=package_changes(previous.inventory, current.inventory),
+        packages=changes,
         tags_gained=tuple(sorted(current_tags - previous_tags)),
         tags_lost=tuple(sorted(previous_tags - current_tags)),
         size=size,
+        not_inventoried=not_inventoried,
+        to_declare=library_inventories(listings) if current.inventory is None else (),
     )
 
 

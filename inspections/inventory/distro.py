@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from inspections.inventory.errors import InventoryError, shown
+from inspections.text import lines_of
 
 OS_RELEASE_COMMAND = "cat /etc/os-release"
 
@@ -42,7 +43,7 @@ def _unquote(raw: str) -> str:
 def os_release_fields(text: str) -> dict[str, str]:
     """The KEY=value assignments of an os-release file; comments and other lines are skipped."""
     fields: dict[str, str] = {}
-    for line in text.splitlines():
+    for line in lines_of(text):
         match = _ASSIGNMENT.match(line.strip())
         if match:
             fields[match["key"]] = _unquote(match["value"])

@@ -20,6 +20,7 @@ from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.manifest_reader import read_build_manifest
 from inspections.inventory.sizes import parse_human_size
+from inspections.text import lines_of
 
 _ROW = re.compile(r"^\| (?P<date>[^|]+) \| (?P<images>[^|]+) \| (?P<links>.+) \|$")
 _ISO = re.compile(r"`?(?P<value>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)`?")
@@ -96,7 +97,7 @@ def _rows_for(folder: Path, file_prefix: str) -> list[HistoryRow]:
     files = sorted(folder.glob("monthly-files/**/*.md")) + sorted(folder.glob("hist_lines/*.txt"))
     rows = []
     for path in files:
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in lines_of(path.read_text(encoding="utf-8", errors="replace")):
             if needle in line:
                 rows.append(parse_history_row(line))
     return rows

@@ -16,6 +16,7 @@ from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import APT_LIST_COMMAND, guess_distro
 from inspections.inventory.parsers.registry import inventory_of
+from inspections.text import lines_of
 
 _TITLE = re.compile(r"^# Build manifest for image: (?P<image>[^\s:]+)(?::(?P<tag>\S+))?$")
 _PIECE = re.compile(r"^## (?P<title>.+)$")
@@ -57,8 +58,9 @@ class BuildManifest:
         """The output quoted for `command`, or None when no piece quotes it."""
         return next((q.output for q in self.outputs if q.command == command), None)
 
-    def inventory(self, distro: Distro | None = None) -> Inventory:
-        """The packages of every listing the manifest quotes, read by the same parsers.
+    def inventory(self, distro: Distro | None = None) -> Inventory | None:
+        """The packages of every listing the manifest quotes, read by the same parsers; None
+        when it quotes no package listing.
 
         Without `distro`, deb purls get a namespace guessed from the apt listing.
         """
@@ -74,7 +76,7 @@ class BuildManifest:
                 ) from None
             if inventory is not None:
                 found.append(inventory)
-        return Inventory.merged(*found)
+        return Inventory.merged(*found) if found else None
 
 
 def _fenced_block(lines: list[str], start: int) -> tuple[str, int]:
@@ -93,7 +95,7 @@ def read_build_manifest(text: str) -> BuildManifest:
     """The facts and quoted outputs of a build manifest in the Jupyter Docker Stacks' format."""
     if len(text) > _MAX_CHARS or "\x00" in text:
         raise InventoryError("build manifest: not a text file of a sensible size")
-    lines = text.splitlines()
+    lines = lines_of(text)
     title = _TITLE.match(lines[0]) if lines else None
     if title is None:
         first = lines[0] if lines else ""
@@ -144,3 +146,8 @@ def read_build_manifest(text: str) -> BuildManifest:
         outputs=tuple(outputs),
         modified=bool(info["modified"]),
     )
+
+
+def quoted_commands(text: str) -> list[str]:
+    """The commands a build manifest quotes the output of, in order."""
+    return [quoted.command for quoted in read_build_manifest(text).outputs]

@@ -37,7 +37,7 @@ def facts_of_entry(entry: dict[str, Any]) -> BuildFacts:
         timestamp=zulu(str(build.get("timestamp", ""))),
         tags=tuple(entry.get("tags", [])),
         size=ImageSize(size) if isinstance(size, int) and not isinstance(size, bool) else None,
-        inventory=Inventory.from_json(entry.get("inventory") or {"packages": []}),
+        inventory=Inventory.from_json(inventory) if (inventory := entry.get("inventory")) else None,
         reference=reference.rsplit(":", 1)[0] if ":" in reference.rsplit("/", 1)[-1] else reference,
         image_id=str(entry.get("image_id", "")),
     )

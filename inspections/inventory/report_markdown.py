@@ -50,19 +50,56 @@ def _package_section(report: ChangeReport, ecosystem: str) -> str:
     return heading + "\n\n" + table(["change", "package", "previous", "current"], rows)
 
 
+def _uninventoried(sides: tuple[str, ...]) -> str:
+    """What a report says of the builds (`previous`, `current`) that were not inventoried."""
+    if len(sides) == 2:
+        return "neither build's packages are inventoried"
+    return f"the {sides[0]} build's packages are not inventoried"
+
+
+def _not_compared(report: ChangeReport) -> str:
+    """Why packages were not compared, and how the current build gets inventoried."""
+    why = _uninventoried(report.not_inventoried).capitalize()
+    if report.not_inventoried == ("previous",):
+        return (
+            f"{why} (its run record holds no inventory, or its manifest quotes no package "
+            "listing), so none were compared: the next build is compared with this one."
+        )
+    if not report.to_declare:
+        advice = (
+            "declare an inventory (`@packages`) for the packages each manifest piece lists, "
+            "e.g. `apt_inventory` from `inspections.library.apt` next to `apt_packages_manifest`"
+        )
+    else:
+        advice = "declare " + ", ".join(
+            f"{inline_code(inventory)} next to {inline_code(piece)}"
+            for inventory, piece in report.to_declare
+        )
+        advice += " (from `inspections.library`) in the image's inspections"
+    return f"{why}, so none were compared: to compare them, {advice}."
+
+
 def render_change_report(report: ChangeReport) -> str:
-    """The report as a Markdown document."""
+    """The report as a Markdown document; names from the image are shown as code."""
     current, previous = report.current, report.previous
     old_commit = inline_code(previous.commit[:_SHORT_SHA])
     new_commit = inline_code(current.commit[:_SHORT_SHA])
+    image, platform, variant = (
+        inline_code(part) for part in (current.image, current.platform, current.variant)
+    )
+    if report.packages_compared:
+        packages = f"{report.summary()} (added, removed, upgraded, downgraded" + (
+            ", other version changes)" if report.counts()["changed"] else ")"
+        )
+    else:
+        packages = f"not compared: {_uninventoried(report.not_inventoried)}"
     lines = [
-        f"# Changes in {current.image} ({current.platform}, {current.variant})",
+        f"# Changes in {image} ({platform}, {variant})",
         "",
         f"From the build of {previous.timestamp} (commit {old_commit}) "
         f"to the build of {current.timestamp} (commit {new_commit}).",
         "",
-        f"- Packages: {report.summary()} (added, removed, upgraded, downgraded"
-        + (", other version changes)" if report.counts()["changed"] else ")"),
+        f"- Packages: {packages}",
         f"- Tags: {len(report.tags_gained)} gained, {len(report.tags_lost)} lost",
         _size_line(report.size),
     ]
@@ -71,7 +108,9 @@ def render_change_report(report: ChangeReport) -> str:
         rows += [["lost", cell(tag)] for tag in report.tags_lost]
         lines += ["", "## Tags", "", table(["change", "tag"], rows)]
     lines += ["", "## Packages", ""]
-    if report.packages:
+    if not report.packages_compared:
+        lines.append(_not_compared(report))
+    elif report.packages:
         lines.append("\n\n".join(_package_section(report, e) for e in report.ecosystems()))
     else:
         lines.append("No package was added, removed or changed.")

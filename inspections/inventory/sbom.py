@@ -79,7 +79,8 @@ def _serial_number(facts: BuildFacts, version: str) -> uuid.UUID:
 def sbom_document(facts: BuildFacts, version: str | None = None) -> dict[str, Any]:
     """The image's SBOM as a CycloneDX JSON document of plain built-ins."""
     version = version or tool_version()
-    purls = [package.purl for package in facts.inventory.packages]
+    packages = facts.inventory.packages if facts.inventory is not None else ()
+    purls = [package.purl for package in packages]
     return {
         "$schema": SCHEMA_URL,
         "bomFormat": "CycloneDX",
@@ -93,7 +94,7 @@ def sbom_document(facts: BuildFacts, version: str | None = None) -> dict[str, An
             },
             "component": _image_component(facts),
         },
-        "components": [_package_component(package) for package in facts.inventory.packages],
+        "components": [_package_component(package) for package in packages],
         "dependencies": [
             {"ref": IMAGE_REF, "dependsOn": purls},
             *({"ref": purl} for purl in purls),

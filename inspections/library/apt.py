@@ -5,11 +5,11 @@ from __future__ import annotations
 from inspections import manifest, output_of, packages
 from inspections.inventory.distro import OS_RELEASE_COMMAND, parse_os_release
 from inspections.inventory.model import Inventory
-from inspections.inventory.parsers.apt import APT_LIST_COMMAND, parse_apt_list
-from inspections.library.pieces import combined_output, quoted_combined
+from inspections.inventory.parsers.apt import APT_LIST_COMMAND, DPKG_QUERY_COMMAND, parse_dpkg_query
+from inspections.library.pieces import quoted_combined
 from inspections.library.protocols import Host
 
-__all__ = ["APT_LIST_COMMAND", "apt_inventory", "apt_packages_manifest"]
+__all__ = ["APT_LIST_COMMAND", "DPKG_QUERY_COMMAND", "apt_inventory", "apt_packages_manifest"]
 
 
 @manifest("Apt Packages")
@@ -21,6 +21,7 @@ def apt_packages_manifest(host: Host) -> str:
 
 @packages
 def apt_inventory(host: Host) -> Inventory:
-    """The same listing as data: `pkg:deb/<distro>/<name>@<version>?arch=...` per package."""
+    """The same packages as data, read from dpkg's database (`dpkg-query`, tab-separated):
+    `pkg:deb/<distro>/<name>@<version>?arch=...` per package."""
     distro = parse_os_release(output_of(host, OS_RELEASE_COMMAND))
-    return parse_apt_list(combined_output(host, APT_LIST_COMMAND), distro)
+    return parse_dpkg_query(output_of(host, DPKG_QUERY_COMMAND), distro)

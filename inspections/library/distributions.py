@@ -13,6 +13,7 @@ from inspections import InspectionError, output_of
 from inspections.inventory.parsers.pip import DISTRIBUTIONS_COMMAND
 from inspections.inventory.purls import normalize_pypi_name as normalize_name
 from inspections.library.protocols import Host
+from inspections.text import lines_of
 
 
 def parse_distributions(output: str) -> dict[str, str]:
@@ -21,7 +22,7 @@ def parse_distributions(output: str) -> dict[str, str]:
     Pairs come in `sys.path` order; when two distributions share a name the first wins, as it
     is the one Python imports. Entries with broken metadata (no name or version) are skipped.
     """
-    listing = next((line for line in reversed(output.splitlines()) if line.startswith("[")), None)
+    listing = next((line for line in reversed(lines_of(output)) if line.startswith("[")), None)
     if listing is None:
         raise InspectionError(
             "the Python distributions listing printed no JSON list; expected "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from inspections import InspectionError
+from inspections.text import lines_of
 
 _SHOWN_CHARS = 80
 
@@ -16,7 +17,7 @@ def search_version(pattern: re.Pattern[str], output: str, command: str, expected
     """
     match = pattern.search(output)
     if match is None:
-        first_line = next((line.strip() for line in output.splitlines() if line.strip()), "")
+        first_line = next((line.strip() for line in lines_of(output) if line.strip()), "")
         shown = repr(first_line[:_SHOWN_CHARS]) if first_line else "nothing"
         raise InspectionError(f"`{command}` printed {shown}; expected {expected}")
     return match.group("version")

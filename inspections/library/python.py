@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from inspections import InspectionError, manifest, packages, tagger
+from inspections import InspectionError, manifest, output_of, packages, tagger
 from inspections.inventory.model import Inventory
-from inspections.inventory.parsers.pip import PIP_LIST_COMMAND, parse_pip_list
+from inspections.inventory.parsers.pip import PIP_JSON_COMMAND, PIP_LIST_COMMAND, parse_pip_json
 from inspections.library.parsing import search_version
 from inspections.library.pieces import combined_output, quoted_combined
 from inspections.library.protocols import Host
@@ -14,7 +14,9 @@ from inspections.library.protocols import Host
 PYTHON_VERSION_COMMAND = "python --version"
 
 _PYTHON_VERSION = re.compile(r"^Python (?P<version>\d+\.\d+\.\d+\S*)\s*$", re.MULTILINE)
-_VERSION_LINE = re.compile(r"Python \d+\.\d+\.\d+\S*")
+# As `python --version` prints it: 3.11.7, 3.13.0rc1, a development build's 3.14.0a1+. The line
+# is Markdown text in the manifest, so nothing else may follow.
+_VERSION_LINE = re.compile(r"Python \d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?\+?")
 _MAJOR_MINOR = re.compile(r"\d+\.\d+")
 
 
@@ -68,5 +70,6 @@ def pip_packages_manifest(host: Host) -> str:
 
 @packages
 def pip_inventory(host: Host) -> Inventory:
-    """The pip packages of the manifest piece as data: `pkg:pypi/<name>@<version>`."""
-    return parse_pip_list(combined_output(host, PIP_LIST_COMMAND))
+    """The pip packages of the manifest piece as data, read from pip's JSON listing:
+    `pkg:pypi/<name>@<version>`."""
+    return parse_pip_json(output_of(host, PIP_JSON_COMMAND))

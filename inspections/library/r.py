@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-from inspections import manifest, packages, tagger
+from inspections import manifest, output_of, packages, tagger
 from inspections.inventory.model import Inventory
-from inspections.inventory.parsers.r import R_PACKAGES_COMMAND, parse_r_packages
+from inspections.inventory.parsers.r import (
+    R_PACKAGES_COMMAND,
+    R_PACKAGES_TABLE_COMMAND,
+    parse_r_table,
+)
 from inspections.library.parsing import search_version
 from inspections.library.pieces import combined_output, quoted_outputs
 from inspections.library.protocols import Host
@@ -37,5 +41,6 @@ def r_packages_manifest(host: Host) -> str:
 
 @packages
 def r_inventory(host: Host) -> Inventory:
-    """The packages of the manifest piece as data: `pkg:cran/<name>@<version>`."""
-    return parse_r_packages(combined_output(host, R_PACKAGES_COMMAND))
+    """The packages of the manifest piece as data, read from a tab-separated table of the
+    same library: `pkg:cran/<name>@<version>`."""
+    return parse_r_table(output_of(host, R_PACKAGES_TABLE_COMMAND))

@@ -35,6 +35,7 @@ from inspections.publishing.reports import (
     write_report,
 )
 from inspections.publishing.run_folders import (
+    manifest_text,
     passed_images,
     read_run,
     read_run_tags,
@@ -350,6 +351,7 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
 
 def _diff(arguments: argparse.Namespace) -> int:
     from inspections.inventory.changes import compare_builds
+    from inspections.inventory.manifest_reader import quoted_commands
     from inspections.inventory.previous import check_comparison_source, facts_of_entry
     from inspections.inventory.previous import previous_build as build_before
     from inspections.inventory.report_markdown import render_change_report
@@ -365,7 +367,9 @@ def _diff(arguments: argparse.Namespace) -> int:
         if previous is None:
             warn(f"no earlier build of {image.label} in {arguments.old}: nothing to compare")
             continue
-        report = compare_builds(previous, current)
+        # Without an inventory, the report names those that would read the listings quoted.
+        manifest = manifest_text(new, image) if current.inventory is None else ""
+        report = compare_builds(previous, current, quoted_commands(manifest) if manifest else [])
         compared += 1
         if arguments.summary:
             say(f"{image.label}: {report.summary()}")

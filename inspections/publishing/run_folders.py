@@ -100,6 +100,17 @@ def verified_text(record: RunRecord, image: RecordedImage, relative: str) -> str
         raise PublishUsageError(f"{record.folder / relative} is not UTF-8 text: {RERUN}") from error
 
 
+def manifest_text(record: RunRecord, image: RecordedImage) -> str:
+    """The verified build manifest of a passed entry."""
+    listed = [name for name in image.files if name.startswith("manifests/")]
+    if len(listed) != 1:
+        raise PublishUsageError(
+            f"{record.folder / RECORD_FILE} lists {len(listed)} manifests for {image.label}, "
+            f"not one: {RERUN}"
+        )
+    return verified_text(record, image, listed[0])
+
+
 def run_tags_file(record: RunRecord, image: RecordedImage) -> TagsFile:
     """The verified tags file of a passed entry."""
     relative = tags_file_name(image)

@@ -21,6 +21,7 @@ from inspections.publishing.references import (
 )
 from inspections.record import RECORD_FILE, RecordedImage
 from inspections.stack import tag_prefix
+from inspections.text import lines_of
 
 TAGS_FOLDER = "tags"
 RERUN = "run pytest --emit-manifests into its folder again"
@@ -74,7 +75,7 @@ def parse_tags_file(path: Path, text: str, recorded: RecordedImage) -> TagsFile:
     Its lines must be the references the record lists for the image; PublishUsageError names
     the file and the problem.
     """
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in lines_of(text) if line.strip()]
     if not lines:
         raise PublishUsageError(f"{path} is empty: {RERUN}")
     tags_file = TagsFile(

@@ -23,7 +23,7 @@ from inspections.inventory.model import Inventory
 from inspections.inventory.sbom import SPEC_VERSION
 from inspections.publishing.cli import diff_main, update_wiki_main
 from tests.e2e.demo import FIXED_EPOCH, run_pytest
-from tests.plugin.stacks import commit_all, record_of, remove_tags_of
+from tests.plugin.stacks import LIBRARY_INVENTORIES, commit_all, record_of, remove_tags_of
 
 PROBE_DOCKERFILE = r"""
 FROM localhost/demo/minimal-notebook:latest
@@ -49,15 +49,6 @@ RUN set -e; \
     fi
 USER 1000
 """
-INSPECTIONS = """
-    from inspections.library import apt, python, system
-
-    os_tag = system.os_tag
-    apt_packages_manifest = apt.apt_packages_manifest
-    pip_packages_manifest = python.pip_packages_manifest
-    apt_inventory = apt.apt_inventory
-    pip_inventory = python.pip_inventory
-"""
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +58,7 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]
     owner = f"changes-{uuid.uuid4().hex[:8]}"
     (root / "stack/probe").mkdir(parents=True)
     (root / "stack/probe/image.toml").write_text('parent = ""\n')
-    (root / "stack/probe/inspect_probe.py").write_text(textwrap.dedent(INSPECTIONS))
+    (root / "stack/probe/inspect_probe.py").write_text(textwrap.dedent(LIBRARY_INVENTORIES))
     (root / "stack/probe/Dockerfile").write_text(PROBE_DOCKERFILE)
     (root / "stack/stack.toml").write_text(
         f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/probe"\n'
@@ -112,7 +103,9 @@ def runs(probe: tuple[Path, str]) -> Runs:
     nano_tiny = installed(reference, "dpkg-query -W -f '${Version}' nano-tiny")
     first = run_pytest("--stack", "stack", "--emit-manifests", "one", cwd=root)
     assert first.returncode == 0, first.stdout[-3000:]
+    first_build = docker.from_env().images.get(reference).id
     build(root, reference, "two")
+    docker.from_env().images.remove(first_build)  # untagged by the second build
     second = run_pytest(
         "--stack", "stack", "--emit-manifests", "two", "--compare-to", "one", cwd=root
     )

@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.demo import DEMO, EXPECTED, PARENTS, expected_for, head_sha, run_pytest
+from inspections.inventory.distro import distro_from_tags
+from inspections.inventory.manifest_reader import read_build_manifest
+from inspections.inventory.model import Inventory
+from tests.e2e.demo import DEMO, EXPECTED, PARENTS, expected_for, head_sha, lineage, run_pytest
 from tests.plugin.stacks import commit_all, record_of
 
 IMAGES = list(PARENTS)
@@ -54,6 +57,20 @@ def test_values_declared_below_an_image_are_absent_from_it(whole_stack: Path) ->
 
 def manifest_of(outputs: Path, image: str) -> str:
     return (outputs / f"manifests/x86_64-default-{image}-{head_sha()[:12]}.md").read_text()
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("image", IMAGES)
+def test_the_inventory_is_the_packages_its_manifest_lists(whole_stack: Path, image: str) -> None:
+    """Inventories read dpkg-query, pip's JSON and R's table; a change report may compare one
+    with an inventory read back from an older manifest's apt, pip and R listings, so both
+    must give every package the same ecosystem, name, version, architecture and purl."""
+    entry = record_of(whole_stack)[image]
+    inventory = Inventory.from_json(entry["inventory"])
+    manifest = read_build_manifest(manifest_of(whole_stack, image))
+    assert manifest.inventory(distro_from_tags(entry["tags"])) == inventory
+    expected = ["cran", "deb", "pypi"] if "r-notebook" in lineage(image) else ["deb", "pypi"]
+    assert inventory.ecosystems() == expected
 
 
 def test_the_spark_manifest_piece_quotes_spark_submit_as_the_jupyter_one(whole_stack: Path) -> None:

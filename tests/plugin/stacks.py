@@ -32,6 +32,23 @@ OS_INSPECTIONS = """
 """
 
 
+# The library's OS tag and Debian image listings: its apt and pip pieces and inventories.
+LIBRARY_PIECES = """
+    from inspections.library import apt, python, system
+
+    os_tag = system.os_tag
+    apt_packages_manifest = apt.apt_packages_manifest
+    pip_packages_manifest = python.pip_packages_manifest
+"""
+LIBRARY_INVENTORIES = (
+    LIBRARY_PIECES
+    + """
+    apt_inventory = apt.apt_inventory
+    pip_inventory = python.pip_inventory
+"""
+)
+
+
 @dataclass
 class StackImage:
     """One image of a throwaway stack: its parent and the Python files in its folder."""

@@ -132,7 +132,7 @@ def test_github_step_summary_and_outputs(
     rows = [line.split(" | ") for line in summary.read_text().splitlines() if line.startswith("|")]
     assert rows[0] == ["| image", "outcome", "changes", "tags", "reasons |"]
     image, outcome, changes, tags_cell, _ = rows[2]
-    assert (image, outcome, changes) == ("| root", "passed", "-")
+    assert (image, outcome, changes) == ("| `root`", "passed", "-")
     assert (
         tags_cell
         == f"`localhost/{owner}/root:x86_64-latest`<br>`localhost/{owner}/root:x86_64-debian-12`"

@@ -46,7 +46,7 @@ def library_sbom(facts: BuildFacts, serial_number: str, version: str) -> dict[st
             purl=PackageURL.from_string(package.purl),
             bom_ref=BomRef(package.purl),
         )
-        for package in facts.inventory.packages
+        for package in (facts.inventory.packages if facts.inventory is not None else ())
     ]
     bom = Bom(serial_number=UUID(serial_number.removeprefix("urn:uuid:")), components=packages)
     bom.metadata.timestamp = datetime.fromisoformat(facts.timestamp.replace("Z", "+00:00"))

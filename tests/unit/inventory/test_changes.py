@@ -10,6 +10,7 @@ from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import ChangeReport, compare_builds, package_changes
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory
+from inspections.inventory.previous import facts_of_entry
 from inspections.inventory.purls import deb_package, pypi_package
 from inspections.inventory.sizes import ImageSize, parse_human_size
 
@@ -168,3 +169,14 @@ def test_build_facts_survive_json_and_refuse_hostile_documents() -> None:
     ]:
         with pytest.raises(InventoryError, match=fragment):
             BuildFacts.from_json({**document, key: value})
+
+
+def test_a_build_without_inventory_stays_without_one() -> None:
+    """A run record's entry of an image that declares no inventory holds `{}`: not data."""
+    facts = BuildFacts("bare", "x86_64", "default", "c" * 40, "2026-11-27T10:00:00Z")
+    assert facts.inventory is None
+    assert BuildFacts.from_json(json.loads(json.dumps(facts.to_json()))) == facts
+    entry = {"image": "bare", "platform": "x86_64", "variant": "default", "inventory": {}}
+    entry["build"] = {"git_commit": "c" * 40, "timestamp": "2026-11-27T10:00:00+00:00"}
+    assert facts_of_entry(entry).inventory is None
+    assert facts_of_entry({**entry, "inventory": {"packages": []}}).inventory == Inventory()

@@ -111,7 +111,8 @@ def test_a_run_folder_works_the_same(tmp_path: Path) -> None:
         minimal_notebook_manifest(False, OLD, "2026-11-20T10:00:00Z", "649MB")
     )
     found = previous_build(tmp_path, "minimal-notebook", "x86_64", "default")
-    assert found is not None and found.inventory.ecosystems() == ["deb", "pypi"]
+    assert found is not None and found.inventory is not None
+    assert found.inventory.ecosystems() == ["deb", "pypi"]
     deb = next(p for p in found.inventory.packages if p.ecosystem == "deb")
     assert Distro("debian").id in deb.purl and "distro=" not in deb.purl  # no OS tag: guessed
 

@@ -115,7 +115,9 @@ def test_fences_inside_outputs_and_messages_do_not_end_sections() -> None:
         {"Apt Packages": [quoted("apt list --installed", recorded("apt-list-installed.txt"))]},
         message,
     )
-    names = {p.name for p in read_build_manifest(clean).inventory().packages}
+    inventory = read_build_manifest(clean).inventory()
+    assert inventory is not None
+    names = {p.name for p in inventory.packages}
     assert "evil" not in names and "adduser" in names
 
 

@@ -25,7 +25,7 @@ def test_report_of_the_recorded_next_build() -> None:
         minimal_notebook_build(True, ("x86_64-python-3.12",), ImageSize(655_123_456)),
     )
     markdown = render_change_report(report)
-    assert markdown.startswith("# Changes in minimal-notebook (x86_64, default)\n")
+    assert markdown.startswith("# Changes in `minimal-notebook` (`x86_64`, `default`)\n")
     assert f"- Packages: {report.summary()}" in markdown
     assert "| upgraded | `curl` | `7.88.1-10+deb12u15` | `8.14.1-2+deb13u2~bpo13+1` |" in markdown
     assert "| downgraded | `packaging` | `26.4` | `26.0rc3` |" in markdown
@@ -87,3 +87,52 @@ def test_no_package_change_says_so() -> None:
     markdown = render_change_report(compare_builds(build, same))
     assert "No package was added, removed or changed." in markdown
     assert "- Size: not known for both builds" in markdown
+
+
+def _uninventoried(build: BuildFacts, commit: str) -> BuildFacts:
+    """The same image built again, with manifest pieces but no inventory."""
+    return BuildFacts(build.image, build.platform, build.variant, commit, "2026-11-28T10:00:00Z")
+
+
+def test_a_build_without_inventory_is_not_reported_unchanged() -> None:
+    """Its manifest may have gained packages: the report says they were not compared."""
+    listings = ["python --version", "python -m pip list --disable-pip-version-check"]
+    listings += ["apt list --installed"]
+    report = compare_builds(
+        minimal_notebook_build(False), _uninventoried(minimal_notebook_build(False), "c" * 40),
+        listings,
+    )  # fmt: skip
+    markdown = render_change_report(report)
+    assert "No package was added" not in markdown
+    assert "- Packages: not compared: the current build's packages are not inventoried" in markdown
+    assert (
+        "The current build's packages are not inventoried, so none were compared: to compare "
+        "them, declare `pip_inventory` next to `pip_packages_manifest`, `apt_inventory` next to "
+        "`apt_packages_manifest` (from `inspections.library`) in the image's inspections."
+    ) in markdown
+    assert report.summary() == "packages not compared"
+    document = report.to_json()
+    assert (document["packages_compared"], document["counts"]) == (False, None)
+    assert document["not_inventoried"] == ["current"]
+
+
+def test_a_previous_build_without_inventory_is_named() -> None:
+    report = compare_builds(
+        _uninventoried(minimal_notebook_build(False), "c" * 40), minimal_notebook_build(True)
+    )
+    markdown = render_change_report(report)
+    assert "The previous build's packages are not inventoried" in markdown
+    assert "No package was added" not in markdown and "declare" not in markdown
+    assert report.to_json()["not_inventoried"] == ["previous"]
+
+
+def test_an_empty_inventory_is_still_compared() -> None:
+    """An inventory with no package (an empty Julia project) is data: nothing changed."""
+    empty = BuildFacts(
+        "julia", "x86_64", "default", "a" * 40, "2026-11-27T10:00:00Z", inventory=Inventory()
+    )
+    again = BuildFacts(
+        "julia", "x86_64", "default", "b" * 40, "2026-11-28T10:00:00Z", inventory=Inventory()
+    )
+    markdown = render_change_report(compare_builds(empty, again))
+    assert "No package was added, removed or changed." in markdown

@@ -20,7 +20,7 @@ from inspections.inventory.parsers.r import parse_r_packages
 from inspections.inventory.sbom import SPEC_VERSION, sbom_json
 
 from .cyclonedx_reference import library_sbom, normalised
-from .support import minimal_notebook_build, recorded
+from .support import minimal_notebook_inventory, recorded
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.from_version(SPEC_VERSION))
 
@@ -42,7 +42,7 @@ def _facts(inventory: Inventory) -> BuildFacts:
 
 
 INVENTORIES = {
-    "debian apt and pip": minimal_notebook_build(True).inventory,
+    "debian apt and pip": minimal_notebook_inventory(changed=True),
     "ubuntu apt": parse_apt_list(
         recorded("apt-list-installed-ubuntu-24.04.txt"),
         parse_os_release(recorded("os-release-ubuntu-24.04.txt")),

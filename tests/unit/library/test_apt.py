@@ -19,3 +19,17 @@ def test_manifest_quotes_apts_output_with_its_warning_as_docker_exec_shows_it() 
         "Listing...\n"
     )
     assert "\nr-base-core/now 4.2.2.20221110-2 amd64 [installed,local]\n" in markdown
+
+
+def test_the_inventory_reads_dpkgs_database_not_apts_listing() -> None:
+    host = FakeHost.printing(
+        {
+            "cat /etc/os-release": recorded("os-release-debian-12.txt"),
+            apt.DPKG_QUERY_COMMAND: recorded("dpkg-query-minimal-notebook.txt"),
+        }
+    )
+    inventory = apt.apt_inventory(host)
+    assert host.commands == ["cat /etc/os-release", apt.DPKG_QUERY_COMMAND]
+    assert "pkg:deb/debian/adduser@3.134?arch=all&distro=debian-12" in {
+        package.purl for package in inventory.packages
+    }

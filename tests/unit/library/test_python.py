@@ -60,7 +60,15 @@ def test_pip_manifest_quotes_pips_warnings_too() -> None:
 
 
 @pytest.mark.parametrize(
-    "output", ["", "Python 3.11.7\n## Injected heading", "pyenv: python: command not found"]
+    "output",
+    [
+        "",
+        "Python 3.11.7\n## Injected heading",
+        "pyenv: python: command not found",
+        "Python 3.11.7[x](https://evil.example)",
+        "Python 3.11.7<img src=x>",
+        "Python 3.11.7**bold**",
+    ],
 )
 def test_the_bare_version_line_must_be_a_version(output: str) -> None:
     host = FakeHost.printing(combined({"python --version": output}))
@@ -71,3 +79,17 @@ def test_the_bare_version_line_must_be_a_version(output: str) -> None:
 def test_a_missing_python_is_a_clear_error() -> None:
     with pytest.raises(InspectionError, match="not found in the image"):
         python.python_version_tag(FakeHost({}))
+
+
+def test_the_inventory_reads_pips_json_listing() -> None:
+    command = python.PIP_JSON_COMMAND
+    host = FakeHost.printing({command: recorded("pip-list-json-scipy-notebook.txt")})
+    inventory = python.pip_inventory(host)
+    assert host.commands == [command]
+    assert "pkg:pypi/numpy@" in " ".join(package.purl for package in inventory.packages)
+
+
+@pytest.mark.parametrize("version", ["3.11.7", "3.13.0rc1", "3.14.0a1+", "3.12.0b2"])
+def test_the_bare_version_line_of_every_release_kind(version: str) -> None:
+    host = FakeHost.printing(combined({"python --version": f"Python {version}\n"}))
+    assert python.python_version_line(host) == f"Python {version}"

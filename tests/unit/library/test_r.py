@@ -49,3 +49,10 @@ def test_manifest_quotes_the_version_and_the_packages_of_rs_own_library() -> Non
     assert '\nbase      "base"      "4.2.2"\n' in markdown
     assert markdown.endswith('utils     "utils"     "4.2.2"\n>\n>\n```')
     assert not [line for line in markdown.splitlines() if line != line.rstrip()]
+
+
+def test_the_inventory_reads_a_tab_separated_table_of_the_same_library() -> None:
+    host = FakeHost.printing({r.R_PACKAGES_TABLE_COMMAND: recorded("R-library-packages-table.txt")})
+    inventory = r.r_inventory(host)
+    assert host.commands == [r.R_PACKAGES_TABLE_COMMAND]
+    assert [p.name for p in inventory.packages][:3] == ["base", "compiler", "datasets"]
