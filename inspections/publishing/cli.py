@@ -207,10 +207,12 @@ def _merge(arguments: argparse.Namespace) -> int:
             f"no passed images match --image/--variant in the run folders (found: {found})"
         )
     check_report_path(arguments.json)
-    cli = ManifestCli(insecure=arguments.insecure)
+    # A dry run asks no registry: it says what --push would check and push.
+    cli = ManifestCli(insecure=arguments.insecure) if arguments.push else None
     outcomes: list[MergeOutcome] = []
     for tags_files in chosen.values():
-        for outcome in merge(plan_merge(tags_files), cli, push=arguments.push):
+        plan = plan_merge(tags_files)
+        for outcome in merge(plan, cli) if cli else [MergeOutcome(merged) for merged in plan]:
             outcomes.append(outcome)
             _report_outcome(outcome, arguments.push)
     failed = sum(bool(outcome.problem) for outcome in outcomes)
@@ -227,7 +229,10 @@ def _merge(arguments: argparse.Namespace) -> int:
             "with stack-push-tags), then run again"
         )
     if not arguments.push:
-        say(f"dry run: {len(outcomes)} merged tags ready; pass --push to push them")
+        say(
+            f"dry run: {len(outcomes)} merged tags ready, the registry not asked; pass --push "
+            "to check their platforms there and push them"
+        )
     return 0
 
 
@@ -237,8 +242,9 @@ def merge_tags_main(argv: Sequence[str] | None = None) -> int:
         prog="stack-merge-tags",
         description="Merge the single-platform tags of every passed image of the run folders "
         "(x86_64-python-3.11, aarch64-python-3.11) into multi-platform tags (python-3.11). "
-        "A dry run unless --push; a merged tag is pushed only when each of its platforms is "
-        "in the registry as the image id its run inspected.",
+        "Without --push, a dry run that lists the merged tags and asks no registry; with it, "
+        "a merged tag is pushed only when each of its platforms is in the registry as the "
+        "image id its run inspected.",
     )
     _runs_arguments(parser)
     parser.add_argument(
