@@ -69,11 +69,14 @@ def prepare_output_folder(stack: StackSession) -> None:
 def apply_tags(stack: StackSession, verdict: ImageVerdict, image_id: str) -> None:
     """Tag the inspected image id with every tag of a passed image; failing makes it fail."""
     assert verdict.inspected is not None, "a passed verdict has its image"
+    references = tag_lines(verdict.inspected)
     try:
-        stack.engine.tag(image_id, tag_lines(verdict.inspected))
+        stack.engine.tag(image_id, references)
     except StackInspectionError as error:
         verdict.failures.append(f"applying tags failed: {error}")
         verdict.inspected = None
+        return
+    stack.applied_tags[verdict.name] = (image_id, references)
 
 
 def rendered_files(image: InspectedImage, with_changes: bool = False) -> dict[str, str]:

@@ -69,6 +69,8 @@ def show_summary(stack: StackSession, terminal: Any) -> None:
             terminal.write_line(f"{name}: {one_line(reason)}")
     if stack.options.emit_dir is not None and stack.finish.written:
         terminal.write_line(f"outputs in {stack.options.emit_dir}")
+    for name, (image_id, references) in stack.applied_tags.items():
+        terminal.write_line(f"{name}: tagged {image_id[:19]} as {', '.join(references)}")
     for note in [*stack.finish.notes, modified_tree_note(stack)]:
         if note:
             terminal.write_line(printable(note), yellow=True, bold=True)
