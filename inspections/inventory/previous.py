@@ -1,21 +1,25 @@
 """The build facts of an image: of this session's build, or of its previous build.
 
 The previous build comes from a run folder (its run record holds the exact facts) or from a
-build history wiki (the facts are read back from its history rows and manifests).
+build history wiki (the facts are read back from its history rows and manifests). Either
+source may be damaged: every problem with it is one InventoryError, which makes a note on
+the image rather than a failed session.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.history import previous_build as previous_build_in_wiki
 from inspections.inventory.model import Inventory
 from inspections.inventory.sizes import ImageSize
-from inspections.record import RECORD_FILE, RecordedImage, RecordError, read_record
+from inspections.record import RECORD_FILE, RecordError, entry_of
+from inspections.record_entry import RecordEntry
+
+_COMPARED_FIX = "pass a run folder or wiki whose record is intact"
 
 
 def zulu(timestamp: str) -> str:
@@ -24,39 +28,28 @@ def zulu(timestamp: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def facts_of_entry(entry: dict[str, Any]) -> BuildFacts:
-    """The build facts a run record's entry holds (`finishing.record_entry`)."""
-    build = entry.get("build") or {}
-    reference = str(entry.get("reference", ""))
-    size = entry.get("size_bytes")
+def facts_of_entry(entry: RecordEntry) -> BuildFacts:
+    """The build facts a passed run record entry holds."""
     return BuildFacts(
-        image=str(entry.get("image", "")),
-        platform=str(entry.get("platform", "")),
-        variant=str(entry.get("variant", "")),
-        commit=str(build.get("git_commit", "")),
-        timestamp=zulu(str(build.get("timestamp", ""))),
-        tags=tuple(entry.get("tags", [])),
-        size=ImageSize(size) if isinstance(size, int) and not isinstance(size, bool) else None,
-        inventory=Inventory.from_json(entry.get("inventory") or {"packages": []}),
-        reference=reference.rsplit(":", 1)[0] if ":" in reference.rsplit("/", 1)[-1] else reference,
-        image_id=str(entry.get("image_id", "")),
+        image=entry.image,
+        platform=entry.platform,
+        variant=entry.variant,
+        commit=entry.build.git_commit,
+        timestamp=zulu(entry.build.timestamp),
+        tags=entry.tags,
+        size=None if entry.size_bytes is None else ImageSize(entry.size_bytes),
+        inventory=entry.inventory or Inventory(),
+        reference=entry.repository,
+        image_id=entry.image_id,
     )
 
 
 def _in_record(folder: Path, image: str, platform: str, variant: str) -> BuildFacts | None:
     try:
-        record = read_record(folder)
+        entry = entry_of(folder, (image, platform, variant), _COMPARED_FIX)
     except RecordError as error:
         raise InventoryError(str(error)) from error
-
-    def matches(found: RecordedImage) -> bool:
-        return found.passed and (found.image, found.platform, found.variant) == (
-            image,
-            platform,
-            variant,
-        )
-
-    return next((facts_of_entry(found.entry) for found in record.images if matches(found)), None)
+    return facts_of_entry(entry) if entry is not None and entry.passed else None
 
 
 def previous_build(

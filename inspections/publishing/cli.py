@@ -366,7 +366,7 @@ def _diff(arguments: argparse.Namespace) -> int:
     for image in passed_images(new, warn):
         if arguments.image and image.image not in arguments.image:
             continue
-        current = facts_of_entry(image.entry)
+        current = facts_of_entry(image)
         previous = build_before(arguments.old, image.image, image.platform, image.variant, current)
         if previous is None:
             warn(f"no earlier build of {image.label} in {arguments.old}: nothing to compare")
