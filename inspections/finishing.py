@@ -47,10 +47,12 @@ _LEFTOVERS_SHOWN = 5  # leftovers named in the warning; the rest are counted
 
 @dataclass
 class Finish:
-    """What the end of the session did: files written and changes per image, notes."""
+    """What the end of the session did: files written and changes per image, images whose
+    previous build could not be compared (the notes say why), notes."""
 
     written: dict[str, list[str]] = field(default_factory=dict)
     changes: dict[str, ChangeReport] = field(default_factory=dict)
+    not_compared: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
 
@@ -132,7 +134,11 @@ def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict)
 
 
 def compare(stack: StackSession, facts: BuildFacts, done: Finish) -> None:
-    """With --compare-to, what changed since the image's previous build (noted in `done`)."""
+    """With --compare-to, what changed since the image's previous build (noted in `done`).
+
+    A previous build that cannot be read, or is of another repository, is a note: the image
+    is not compared, and the session goes on.
+    """
     from inspections.inventory.changes import compare_builds
     from inspections.inventory.previous import previous_build
 
@@ -141,13 +147,15 @@ def compare(stack: StackSession, facts: BuildFacts, done: Finish) -> None:
         return
     try:
         previous = previous_build(source, facts.image, facts.platform, facts.variant, facts)
+        report = None if previous is None else compare_builds(previous, facts)
     except StackInspectionError as error:
+        done.not_compared.add(facts.image)
         done.notes.append(f"{facts.image}: no change report: {one_line(str(error))}")
         return
-    if previous is None:
+    if report is None:
         done.notes.append(f"{facts.image}: no change report: {source} has no earlier build of it")
         return
-    done.changes[facts.image] = compare_builds(previous, facts)
+    done.changes[facts.image] = report
 
 
 def record_entry(

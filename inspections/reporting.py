@@ -77,10 +77,13 @@ def show_summary(stack: StackSession, terminal: Any) -> None:
 
 
 def _changes(stack: StackSession, name: str) -> str:
-    """Counts of packages added, removed, upgraded, downgraded since the previous build."""
+    """Counts of packages added, removed, upgraded, downgraded since the previous build; or
+    that its previous build could not be compared (a note says why)."""
     assert stack.finish is not None, "set by then"
     report = stack.finish.changes.get(name)
-    return report.summary() if report is not None else "-"
+    if report is not None:
+        return report.summary()
+    return "not compared" if name in stack.finish.not_compared else "-"
 
 
 def _cell(text: str) -> str:

@@ -16,9 +16,10 @@ from inspections.inventory.errors import InventoryError
 from inspections.inventory.history import previous_build as previous_build_in_wiki
 from inspections.inventory.model import Inventory
 from inspections.inventory.sizes import ImageSize
-from inspections.record import RECORD_FILE, RecordError, entry_of
+from inspections.record import RECORD_FILE, RecordError, check_record_document, entry_of
 from inspections.record_entry import RecordEntry
 
+WIKI_PAGES = "monthly-files"
 _COMPARED_FIX = "pass a run folder or wiki whose record is intact"
 
 
@@ -56,18 +57,41 @@ def previous_build(
     source: Path, image: str, platform: str, variant: str, current: BuildFacts
 ) -> BuildFacts | None:
     """The build of the image before `current`: the one a run folder records, or the newest
-    earlier one of a build history wiki."""
-    if (source / RECORD_FILE).exists():
-        return _in_record(source, image, platform, variant)
-    return previous_build_in_wiki(source, image, platform, variant, before=current.timestamp)
+    earlier one of a build history wiki; None when there is none. InventoryError when the
+    source cannot tell, or its build is of another repository (registry or owner)."""
+    if (source / RECORD_FILE).exists() or (source / RECORD_FILE).is_symlink():
+        previous = _in_record(source, image, platform, variant)
+    else:
+        previous = previous_build_in_wiki(
+            source, image, platform, variant, before=current.timestamp
+        )
+    if previous is not None and previous.reference and previous.reference != current.reference:
+        raise InventoryError(
+            f"the build in {source} is of {previous.reference}, this one of {current.reference}: "
+            "the registry or owner differs, so they are not compared; compare with a build of "
+            "the same --registry and --owner"
+        )
+    return previous
 
 
-def check_comparison_source(source: Path) -> None:
-    """Fail with one line unless `source` is a run folder or a build history wiki."""
-    if (source / RECORD_FILE).is_file() or (source / "monthly-files").is_dir():
+def check_comparison_source(source: Path, argument: str) -> None:
+    """Fail with one line unless `source` is a build history wiki or a run folder whose
+    record is a run record (its entries are read, one image at a time, when compared).
+
+    `argument` names the source as the user gave it (`--compare-to`, `OLD`).
+    """
+    record = source / RECORD_FILE
+    if record.exists() or record.is_symlink():
+        fix = f"pass an earlier run folder whose {RECORD_FILE} is intact, or the wiki's checkout"
+        try:
+            check_record_document(source, fix)
+        except RecordError as error:
+            raise InventoryError(f"{argument} {source}: {error}") from error
+        return
+    if (source / WIKI_PAGES).is_dir():
         return
     raise InventoryError(
-        f"--compare-to {source} is neither a run folder (no {RECORD_FILE}) nor a build history "
-        "wiki (no monthly-files/): pass the folder of an earlier pytest --emit-manifests, or "
+        f"{argument} {source} is neither a run folder (no {RECORD_FILE}) nor a build history "
+        f"wiki (no {WIKI_PAGES}/): pass the folder of an earlier pytest --emit-manifests, or "
         "the wiki's checkout"
     )

@@ -356,22 +356,39 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
 
 def _diff(arguments: argparse.Namespace) -> int:
     from inspections.inventory.changes import compare_builds
+    from inspections.inventory.errors import InventoryError
     from inspections.inventory.previous import check_comparison_source, facts_of_entry
     from inspections.inventory.previous import previous_build as build_before
     from inspections.inventory.report_markdown import render_change_report
 
-    check_comparison_source(arguments.old)
+    try:
+        check_comparison_source(arguments.old, "OLD")
+    except InventoryError as error:
+        raise PublishUsageError(str(error)) from error
     new = read_run(arguments.new)
+    recorded = sorted({image.image for image in new.images})
+    for name in arguments.image or ():
+        if name not in recorded:
+            raise PublishUsageError(
+                f"unknown image {name!r} for --image: {arguments.new} records "
+                f"{', '.join(recorded) or 'no image'}"
+            )
     compared = 0
     for image in passed_images(new, warn):
         if arguments.image and image.image not in arguments.image:
             continue
-        current = facts_of_entry(image)
-        previous = build_before(arguments.old, image.image, image.platform, image.variant, current)
-        if previous is None:
+        try:
+            current = facts_of_entry(image)
+            previous = build_before(
+                arguments.old, image.image, image.platform, image.variant, current
+            )
+            report = None if previous is None else compare_builds(previous, current)
+        except InventoryError as error:
+            warn(f"{image.label} not compared: {one_line(str(error))}")
+            continue
+        if report is None:
             warn(f"no earlier build of {image.label} in {arguments.old}: nothing to compare")
             continue
-        report = compare_builds(previous, current)
         compared += 1
         if arguments.summary:
             say(f"{image.label}: {report.summary()}")
@@ -379,8 +396,9 @@ def _diff(arguments: argparse.Namespace) -> int:
             say(render_change_report(report))
     if not compared:
         raise PublishUsageError(
-            f"no image of {arguments.new} has an earlier build in {arguments.old}: pass the run "
-            "folder (or wiki) of an earlier build of the same images"
+            f"no image of {arguments.new} was compared with an earlier build in "
+            f"{arguments.old}: pass the run folder (or wiki) of an earlier build of the same "
+            "images, with the same registry and owner"
         )
     return 0
 

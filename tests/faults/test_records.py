@@ -1,21 +1,26 @@
-"""Run records anyone may have damaged: one line, and no folder erased.
+"""Run records and earlier builds anyone may have damaged: one line, and no folder erased.
 
-Real sessions on the demo root image, with an apt inventory. An unreadable record in the
-output folder stops the session before any container starts and leaves the folder as it was.
+Real sessions on the demo root image, with an apt inventory so that builds can be compared.
+An unreadable record in the output folder stops the session before any container starts and
+leaves the folder as it was; a damaged earlier build (`--compare-to`) is a note on its image,
+and the session writes its outputs all the same.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from inspections.publishing.cli import update_wiki_main
 from tests.conftest import FAULT_PROPERTY
-from tests.faults.harness import Observed, clean_environment, run, write_stack
+from tests.faults.harness import ROOT_IMAGE, Observed, clean_environment, run, write_stack
 
 pytestmark = pytest.mark.docker
 
@@ -28,6 +33,7 @@ INVENTORY = """
     apt_inventory = apt.apt_inventory
 """
 EPOCH = 1764000000  # every session's build timestamp, unless a test says otherwise
+NOTE = f"{ROOT_IMAGE}: no change report: "
 
 
 def session(root: Path, *args: str, epoch: int = EPOCH) -> Observed:
@@ -127,6 +133,109 @@ def test_an_unreadable_record_in_the_output_folder_stops_the_session_and_removes
     )
     assert "collected" not in observed.stdout and "Traceback" not in observed.stderr
     assert snapshot(earlier) == before
+
+
+def test_a_deeply_nested_record_to_compare_to_is_one_line_before_any_container(
+    earlier: Path, record_property: Record
+) -> None:
+    _nest(earlier)
+    observed = session(earlier.parent, "--emit-manifests", "out", "--compare-to", "earlier")
+    lines = observed.error_lines()
+    record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {lines[:1]}")
+    assert observed.returncode == pytest.ExitCode.USAGE_ERROR
+    assert lines == [
+        f"ERROR: --compare-to {earlier}: {earlier / 'inspections.json'} is not a valid run "
+        "record (its arrays and objects nest deeper than 64 levels): pass an earlier run "
+        "folder whose inspections.json is intact, or the wiki's checkout"
+    ]
+    assert "collected" not in observed.stdout
+    assert observed.files == ()
+
+
+def _not_an_object(entry: dict[str, Any]) -> None:
+    entry["build"] = "x"
+
+
+def _negative_size(entry: dict[str, Any]) -> None:
+    entry["size_bytes"] = -5
+
+
+BAD_EARLIER: dict[str, tuple[Edit, str]] = {
+    "earlier build timestamp 'garbage'": (
+        _timestamp("garbage"),
+        "field build.timestamp is 'garbage', not a time like 2026-11-27T12:00:00+00:00",
+    ),
+    "earlier build = 'x'": (_not_an_object, "field build is str, not an object"),
+    "earlier size_bytes = -5": (_negative_size, "field size_bytes is -5, not a whole number"),
+}
+
+
+def assert_outputs_written_and_noted(observed: Observed, note: str) -> None:
+    """The session passed, wrote its image's files without a change report, and said why."""
+    assert observed.returncode == 0, observed.stdout[-3000:]
+    assert "Traceback" not in observed.stdout + observed.stderr
+    assert any(name.startswith("tags/") for name in observed.files)
+    assert any(name.startswith("sbom/") for name in observed.files)
+    assert not any(name.startswith("changes/") for name in observed.files)
+    assert note in observed.stdout.splitlines(), observed.stdout[-3000:]
+    (row,) = [line for line in observed.stdout.splitlines() if line.startswith(ROOT_IMAGE)][:1]
+    assert "not compared" in row
+
+
+@pytest.mark.parametrize("scenario", BAD_EARLIER)
+def test_a_bad_earlier_build_is_a_note_and_the_outputs_are_written(
+    earlier: Path, record_property: Record, scenario: str
+) -> None:
+    edit, says = BAD_EARLIER[scenario]
+    edit_entry(earlier, edit)
+    observed = session(earlier.parent, "--emit-manifests", "out", "--compare-to", "earlier")
+    note = next((line for line in observed.stdout.splitlines() if line.startswith(NOTE)), "")
+    record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {note}")
+    assert note.startswith(f"{NOTE}{earlier / 'inspections.json'}, entry 1 ({ROOT_IMAGE}): ")
+    assert says in note and "%" not in note
+    assert_outputs_written_and_noted(observed, note)
+
+
+def test_a_binary_manifest_in_the_wiki_is_a_note_naming_the_page(
+    earlier: Path, record_property: Record
+) -> None:
+    root = earlier.parent
+    wiki = root / "wiki"
+    assert update_wiki_main(["--wiki", str(wiki), "--checkout", str(root), str(earlier)]) == 0
+    (page,) = wiki.glob(f"manifests/*/*/*{ROOT_IMAGE}*.md")
+    page.write_bytes(page.read_bytes()[:100] + b"\xff\xfe\x00\x01" + page.read_bytes()[100:])
+    observed = session(
+        root, "--emit-manifests", "out", "--compare-to", "wiki", epoch=EPOCH + 86_400
+    )
+    note = f"{NOTE}{page} is not UTF-8 text (byte 100): the page is damaged; restore it from "
+    note += "the wiki's history, or compare with a run folder"
+    record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {note}")
+    assert_outputs_written_and_noted(observed, note)
+
+
+@pytest.fixture
+def other_owner() -> Iterator[str]:
+    """An owner under which the demo root image is tagged too, for the test's length."""
+    owner = f"records-{uuid.uuid4().hex[:8]}"
+    reference = f"localhost/{owner}/{ROOT_IMAGE}:latest"
+    subprocess.run(["docker", "tag", f"localhost/demo/{ROOT_IMAGE}:latest", reference], check=True)
+    yield owner
+    subprocess.run(["docker", "rmi", reference], check=True, capture_output=True)
+
+
+def test_an_earlier_build_of_another_owner_is_a_note_not_a_comparison(
+    earlier: Path, other_owner: str, record_property: Record
+) -> None:
+    observed = session(
+        earlier.parent, "--owner", other_owner, "--emit-manifests", "out", "--compare-to", "earlier"
+    )
+    note = (
+        f"{NOTE}the build in {earlier} is of localhost/demo/{ROOT_IMAGE}, this one of "
+        f"localhost/{other_owner}/{ROOT_IMAGE}: the registry or owner differs, so they are not "
+        "compared; compare with a build of the same --registry and --owner"
+    )
+    record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {note}")
+    assert_outputs_written_and_noted(observed, note)
 
 
 def test_a_staging_folder_left_by_a_killed_write_is_named_when_removed(
