@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -168,3 +171,28 @@ def test_build_facts_survive_json_and_refuse_hostile_documents() -> None:
     ]:
         with pytest.raises(InventoryError, match=fragment):
             BuildFacts.from_json({**document, key: value})
+
+
+def test_a_report_reads_back_from_its_json() -> None:
+    data = json.loads(json.dumps(_report().to_json()))
+    assert ChangeReport.from_json(data).to_json() == data
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (lambda data: data["counts"].update(added=99), "do not follow from its packages"),
+        (lambda data: data["size"].update(change_percent=6334243100.0), "do not follow from"),
+        (lambda data: data["size"]["previous"].update(bytes=-5), 'must be {"bytes"'),
+        (lambda data: data["packages"][0].update(kind="stolen"), "of kind 'stolen'"),
+        (lambda data: data.pop("previous"), "a change report without 'previous'"),
+        (lambda data: data.update(tags="x"), "not as the run record writes it"),
+        (lambda data: data["tags"]["gained"].append("a b"), "lists the tag 'a b'"),
+    ],
+    ids=["counts", "percent", "negative size", "kind", "missing", "tags", "bad tag"],
+)
+def test_a_tampered_report_is_refused(edit: Callable[[dict[str, Any]], object], says: str) -> None:
+    data = json.loads(json.dumps(_report().to_json()))
+    edit(data)
+    with pytest.raises(InventoryError, match=re.escape(says)):
+        ChangeReport.from_json(data)
