@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from inspections.record import RECORD_FILE
+from inspections.record import read_record
 
 
 @dataclass(frozen=True)
@@ -31,25 +29,20 @@ class ImageTiming:
 
 
 def read_image_timings(out: Path) -> list[ImageTiming]:
-    """Every image's timing from the run record the session wrote below `out`.
-
-    The record lists its images as entries `{"image": name, "variant": ..., "timing": ...}`.
-    """
-    entries: Any = json.loads((out / RECORD_FILE).read_text(encoding="utf-8"))["images"]
+    """Every image's timing from the run record the session wrote below `out`."""
     timings = []
-    for entry in entries:
-        name = entry["image"]
-        timing = entry["timing"]
-        slowest = max(timing["commands"], key=lambda c: c["seconds"], default=None)
+    for entry in read_record(out).images:
+        timing = entry.timing
+        slowest = max(timing.commands, key=lambda command: command.seconds, default=None)
         timings.append(
             ImageTiming(
-                image=name,
-                variant=entry.get("variant", "default"),
-                wall_seconds=timing["wall_seconds"],
-                limit_seconds=timing["limit_seconds"],
-                container_start_seconds=timing["container_start_seconds"],
-                slowest_command=slowest["command"] if slowest else "",
-                slowest_command_seconds=slowest["seconds"] if slowest else 0.0,
+                image=entry.image,
+                variant=entry.variant,
+                wall_seconds=timing.wall_seconds,
+                limit_seconds=timing.limit_seconds,
+                container_start_seconds=timing.container_start_seconds,
+                slowest_command=slowest.command if slowest else "",
+                slowest_command_seconds=slowest.seconds if slowest else 0.0,
             )
         )
     return timings

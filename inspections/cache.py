@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from inspections.bounded_json import parse_json
 from inspections.files import write_atomically
 from inspections.values import Value
 
@@ -141,7 +142,7 @@ class ValueCache:
     def get(self, image_id: str, key: str, function: Callable[..., Any]) -> Value | None:
         """The value stored for this image and inspection code, or None."""
         try:
-            entry = json.loads(self._path(image_id, key).read_text(encoding="utf-8"))
+            entry = parse_json(self._path(image_id, key).read_bytes())
         except (OSError, ValueError):
             return None
         if not isinstance(entry, dict) or entry.get("key") != key:

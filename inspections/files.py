@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -92,6 +93,10 @@ class UnsafePathError(StackInspectionError):
     """A path leaves its folder or passes through a symbolic link."""
 
 
+class UnreadableFileError(StackInspectionError):
+    """A file to read is not a regular file, or is larger than the reader allows."""
+
+
 def _link_refused(path: Path) -> UnsafePathError:
     """The error for a symbolic link met at `path`."""
     return UnsafePathError(
@@ -111,17 +116,33 @@ def is_safe_relative(relative: str) -> bool:
     )
 
 
-def read_contained(root: Path, relative: str) -> bytes:
-    """The bytes of `root / relative`, through no link (the last step opened without following)."""
+def read_contained(root: Path, relative: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of the regular file `root / relative`, through no link (the last step opened
+    without following), and of at most `max_bytes` when given (checked before reading)."""
     path = contained(root, relative)
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        # Non-blocking: opening a FIFO planted there must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise _link_refused(path) from error
         raise
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        raise UnreadableFileError(f"{path} is not a file")
     with os.fdopen(descriptor, "rb") as stream:
-        return stream.read()
+        if max_bytes is None:
+            return stream.read()
+        too_large = UnreadableFileError(
+            f"{path} holds more than {max_bytes / 1e6:g} MB, more than this tool writes there"
+        )
+        if status.st_size > max_bytes:
+            raise too_large
+        data = stream.read(max_bytes + 1)  # it may have grown since
+        if len(data) > max_bytes:
+            raise too_large
+        return data
 
 
 def contained(root: Path, relative: str) -> Path:

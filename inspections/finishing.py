@@ -10,13 +10,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from inspections.errors import StackInspectionError
 from inspections.outputs import WriteInterrupted, clean_output_folder, commit_run, held_signals
 from inspections.record import sha256_of
+from inspections.record_entry import (
+    ImageTests,
+    InspectionRecord,
+    RecordedBuild,
+    RecordEntry,
+    RecordError,
+)
 from inspections.render import (
     InspectedImage,
     history_line,
@@ -35,32 +42,46 @@ if TYPE_CHECKING:
     from inspections.session import StackSession
 
 
+_LEFTOVERS_SHOWN = 5  # leftovers named in the warning; the rest are counted
+
+
 @dataclass
 class Finish:
-    """What the end of the session did: files written and changes per image, notes."""
+    """What the end of the session did: files written and changes per image, images whose
+    previous build could not be compared (the notes say why), notes."""
 
     written: dict[str, list[str]] = field(default_factory=dict)
     changes: dict[str, ChangeReport] = field(default_factory=dict)
+    not_compared: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
 
 def prepare_output_folder(stack: StackSession) -> None:
-    """Remove what an interrupted earlier run left in the output folder, before anything runs."""
+    """Remove what an interrupted earlier run left in the output folder, before anything runs.
+
+    A record this version cannot read stops the session: every file it backs would go.
+    """
     folder = stack.options.emit_dir
     if folder is None:
         return
     try:
         removed = clean_output_folder(folder)
+    except RecordError as error:
+        raise pytest.UsageError(
+            f"--emit-manifests {folder}: {one_line(str(error))} (nothing in it was changed)"
+        ) from error
     except (OSError, StackInspectionError) as error:
         raise pytest.UsageError(
             f"cannot prepare --emit-manifests {folder} ({one_line(str(error))}): fix the "
             "folder or pass another one"
         ) from error
     if removed:
+        shown = ", ".join(removed[:_LEFTOVERS_SHOWN])
+        more = len(removed) - _LEFTOVERS_SHOWN
         stack.config.issue_config_time_warning(
             pytest.PytestWarning(
-                f"removed {len(removed)} files from {folder} that its run record did not back "
-                "(left by an interrupted run)"
+                f"removed from {folder} what an interrupted run left, which its run record "
+                f"does not back: {shown}" + (f" and {more} more" if more > 0 else "")
             ),
             stacklevel=2,
         )
@@ -69,11 +90,14 @@ def prepare_output_folder(stack: StackSession) -> None:
 def apply_tags(stack: StackSession, verdict: ImageVerdict, image_id: str) -> None:
     """Tag the inspected image id with every tag of a passed image; failing makes it fail."""
     assert verdict.inspected is not None, "a passed verdict has its image"
+    references = tag_lines(verdict.inspected)
     try:
-        stack.engine.tag(image_id, tag_lines(verdict.inspected))
+        stack.engine.tag(image_id, references)
     except StackInspectionError as error:
         verdict.failures.append(f"applying tags failed: {error}")
         verdict.inspected = None
+        return
+    stack.applied_tags[verdict.name] = (image_id, references)
 
 
 def rendered_files(image: InspectedImage, with_changes: bool = False) -> dict[str, str]:
@@ -109,7 +133,11 @@ def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict)
 
 
 def compare(stack: StackSession, facts: BuildFacts, image: InspectedImage, done: Finish) -> None:
-    """With --compare-to, what changed since the image's previous build (noted in `done`)."""
+    """With --compare-to, what changed since the image's previous build (noted in `done`).
+
+    A previous build that cannot be read, or is of another repository, is a note: the image
+    is not compared, and the session goes on.
+    """
     from inspections.inventory.changes import compare_builds
     from inspections.inventory.manifest_reader import quoted_commands
     from inspections.inventory.previous import previous_build
@@ -121,13 +149,15 @@ def compare(stack: StackSession, facts: BuildFacts, image: InspectedImage, done:
         previous = previous_build(source, facts.image, facts.platform, facts.variant, facts)
         # Without an inventory, the report names those that would read the listings quoted.
         listings = quoted_commands(manifest_markdown(image)) if facts.inventory is None else []
+        report = None if previous is None else compare_builds(previous, facts, listings)
     except StackInspectionError as error:
+        done.not_compared.add(facts.image)
         done.notes.append(f"{facts.image}: no change report: {one_line(str(error))}")
         return
-    if previous is None:
+    if report is None:
         done.notes.append(f"{facts.image}: no change report: {source} has no earlier build of it")
         return
-    done.changes[facts.image] = compare_builds(previous, facts, listings)
+    done.changes[facts.image] = report
 
 
 def record_entry(
@@ -136,51 +166,49 @@ def record_entry(
     verdict: ImageVerdict,
     files: dict[str, str],
     changes: ChangeReport | None = None,
-) -> dict[str, Any]:
+) -> RecordEntry:
     """What the run record says about one image of this session."""
     inspected = verdict.inspected if verdict.passed else None
     facts = result.facts
     build = stack.build
-    return {
-        "image": result.name,
-        "variant": stack.options.variant,
-        "platform": str(facts.get("platform", "")),
-        "outcome": verdict.status,
-        "reasons": verdict.reasons,
-        "image_id": str(facts.get("id", "")),
-        "reference": str(facts.get("reference", "")),
-        "size_bytes": facts.get("size_bytes"),
-        "repo_digests": list(facts.get("repo_digests", [])),
-        "session": stack.run_id,
-        "build": {
-            "timestamp": build.timestamp.isoformat(),
-            "git_commit": build.git_commit,
-            "git_modified": build.git_modified,
-            "git_changes": list(build.git_changes),
-        },
-        "tags": inspected.all_tags() if inspected else [],
-        "references": tag_lines(inspected) if inspected else [],
-        "manifest_pieces": [title for title, _ in (inspected.pieces if inspected else ())],
-        "inspections": [
-            {
-                "name": item.name,
-                "key": item.key,
-                "kind": item.kind,
-                "outcome": item.outcome,
-                "duration_seconds": round(item.duration, 3),
-                "cached": item.cached,
-                "error": item.error,
-            }
+    return RecordEntry(
+        image=result.name,
+        variant=stack.options.variant,
+        platform=str(facts.get("platform", "")),
+        outcome=verdict.status,
+        reasons=tuple(verdict.reasons),
+        image_id=str(facts.get("id", "")),
+        reference=str(facts.get("reference", "")),
+        size_bytes=facts.get("size_bytes"),
+        repo_digests=tuple(facts.get("repo_digests", ())),
+        session=stack.run_id,
+        build=RecordedBuild(
+            timestamp=build.timestamp.isoformat(),
+            git_commit=build.git_commit,
+            git_modified=build.git_modified,
+            git_changes=build.git_changes,
+        ),
+        tags=tuple(inspected.all_tags()) if inspected else (),
+        references=tuple(tag_lines(inspected)) if inspected else (),
+        manifest_pieces=tuple(title for title, _ in (inspected.pieces if inspected else ())),
+        inspections=tuple(
+            InspectionRecord(
+                name=item.name,
+                key=item.key,
+                kind=item.kind,
+                outcome=item.outcome,
+                duration_seconds=round(item.duration, 3),
+                cached=item.cached,
+                error=item.error,
+            )
             for item in result.inspections.values()
-        ],
-        "tests": {"passed": result.passed_tests, "failed": result.failed_tests},
-        "timing": result.timing_summary(),
-        "inventory": verdict.inventory.to_json()
-        if inspected and verdict.inventory is not None
-        else {},
-        "changes": changes.to_json() if changes else None,
-        "files": files,
-    }
+        ),
+        tests=ImageTests(passed=result.passed_tests, failed=tuple(result.failed_tests)),
+        timing=result.timing_summary(),
+        inventory=verdict.inventory if inspected else None,
+        changes=changes,
+        files=files,
+    )
 
 
 def _inventory_files(
@@ -204,7 +232,7 @@ def _inventory_files(
 def _write(stack: StackSession, folder: Path, done: Finish) -> int:
     """Write the outputs of every selected image; the exit status this calls for (0: none)."""
     assert stack.collector is not None, "set at session start"
-    entries: list[dict[str, Any]] = []
+    entries: list[RecordEntry] = []
     contents: dict[str, bytes] = {}
     for name, result in stack.collector.images.items():
         verdict = stack.verdicts[name]

@@ -15,22 +15,18 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from inspections.errors import StackInspectionError
 from inspections.files import OUTPUT_FILE_MODE, folder_lock, fsync_folder
-from inspections.record import (
-    MANAGED_FOLDERS,
-    RECORD_FILE,
-    parse_record,
-    record_document,
-    sha256_of,
-)
+from inspections.record import RECORD_FILE, read_record, record_document, sha256_of
+from inspections.record_entry import MANAGED_FOLDERS, RecordEntry
 
 STAGING_PREFIX = ".staging-"
+# A record this version cannot read is never replaced: its entries' files would go with it.
+UNREADABLE_RECORD_FIX = f"move {RECORD_FILE} out of the folder, or pass another folder"
 _WITHDRAWN = "withdrawn.json"
 _FINAL = "final.json"
 
@@ -81,9 +77,9 @@ def _managed_files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def _backed(folder: Path, entry: dict[str, Any]) -> bool:
+def _backed(folder: Path, entry: RecordEntry) -> bool:
     """Whether every file the entry lists is on disk, a plain file, with its checksum."""
-    for relative, digest in entry.get("files", {}).items():
+    for relative, digest in entry.files.items():
         path = folder / relative
         if path.is_symlink() or not path.is_file():
             return False
@@ -94,25 +90,23 @@ def _backed(folder: Path, entry: dict[str, Any]) -> bool:
 
 def _current_entries(
     folder: Path, decided: Collection[tuple[str, str]] = ()
-) -> tuple[list[dict[str, Any]], bool]:
+) -> tuple[list[RecordEntry], bool]:
     """The entries of the folder's record whose files are intact, and whether any was dropped.
 
-    Entries of the (image, variant) pairs in `decided` are left out unread: they are replaced.
+    Entries of the (image, variant) pairs in `decided` are left out: they are replaced. A
+    record that cannot be read raises RecordError: nothing may be decided from it.
     """
     path = folder / RECORD_FILE
-    if path.is_symlink() or not path.is_file():
-        return [], path.is_symlink()
-    try:
-        record = parse_record(folder, path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return [], True
-    entries = [image.entry for image in record.images if _entry_key(image.entry) not in decided]
+    if not (path.exists() or path.is_symlink()):
+        return [], False
+    record = read_record(folder, UNREADABLE_RECORD_FIX)
+    entries = [entry for entry in record.images if entry.key not in decided]
     intact = [entry for entry in entries if _backed(folder, entry)]
     return intact, len(intact) != len(entries)
 
 
-def _remove_unbacked(folder: Path, entries: list[dict[str, Any]]) -> list[str]:
-    backed = {relative for entry in entries for relative in entry.get("files", {})}
+def _remove_unbacked(folder: Path, entries: Sequence[RecordEntry]) -> list[str]:
+    backed = {relative for entry in entries for relative in entry.files}
     removed = []
     for relative in _managed_files(folder):
         if relative not in backed:
@@ -121,30 +115,35 @@ def _remove_unbacked(folder: Path, entries: list[dict[str, Any]]) -> list[str]:
     return removed
 
 
-def _remove_staging(folder: Path) -> None:
-    for leftover in folder.glob(f"{STAGING_PREFIX}*"):
+def _remove_staging(folder: Path) -> list[str]:
+    """Remove the staging folders of writes that were killed; their names, as `name/`."""
+    removed = []
+    for leftover in sorted(folder.glob(f"{STAGING_PREFIX}*")):
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(f"{leftover.name}/")
+    return removed
 
 
 def clean_output_folder(folder: Path) -> list[str]:
     """Remove what an interrupted run left: staging, unbacked files, entries without files.
 
-    Returns the removed files, relative to `folder`.
+    Returns what was removed, relative to `folder` (a staging folder as `name/`). A record
+    that cannot be read raises RecordError before anything is removed.
     """
     with folder_lock(folder):
-        _remove_staging(folder)
         entries, dropped = _current_entries(folder)
+        removed = _remove_staging(folder)
         if dropped:
             _put_record(folder, entries)
-        removed = _remove_unbacked(folder, entries)
+        removed += _remove_unbacked(folder, entries)
         for managed in MANAGED_FOLDERS:
             if (folder / managed).is_dir():
                 fsync_folder(folder / managed)
     return removed
 
 
-def _put_record(folder: Path, entries: list[dict[str, Any]]) -> None:
+def _put_record(folder: Path, entries: Sequence[RecordEntry]) -> None:
     staged = folder / f"{STAGING_PREFIX}record"
     staged.mkdir(exist_ok=True)
     _stage(staged / _FINAL, record_document(entries).encode())
@@ -162,10 +161,6 @@ def _stage(path: Path, data: bytes) -> None:
     os.chmod(path, OUTPUT_FILE_MODE)
 
 
-def _entry_key(entry: dict[str, Any]) -> tuple[str, str]:
-    return (str(entry.get("image", "")), str(entry.get("variant", "")))
-
-
 def _stop_if(interrupted: Callable[[], bool], folder: Path) -> None:
     """Raise WriteInterrupted when a signal arrived while `folder`'s files were staged."""
     if interrupted():
@@ -175,7 +170,7 @@ def _stop_if(interrupted: Callable[[], bool], folder: Path) -> None:
 def commit_run(
     folder: Path,
     decided: set[tuple[str, str]],
-    entries: list[dict[str, Any]],
+    entries: Sequence[RecordEntry],
     files: dict[str, bytes],
     interrupted: Callable[[], bool],
 ) -> None:
@@ -187,9 +182,7 @@ def commit_run(
     with folder_lock(folder):
         _managed_files(folder)  # refuses links in place of the output folders
         kept, _ = _current_entries(folder, decided)
-        final = sorted(
-            [*kept, *entries], key=lambda entry: (*_entry_key(entry), str(entry.get("platform")))
-        )
+        final = sorted([*kept, *entries], key=lambda entry: (*entry.key, entry.platform))
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
         try:
             for relative, data in files.items():

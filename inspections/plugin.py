@@ -62,7 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
             if options.compare_to is not None:
                 from inspections.inventory.previous import check_comparison_source
 
-                check_comparison_source(options.compare_to)
+                check_comparison_source(options.compare_to, "--compare-to")
         facts = run_facts(config, folder)
     except StackInspectionError as error:
         raise pytest.UsageError(str(error)) from error

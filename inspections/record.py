@@ -7,34 +7,31 @@ each entry with the outcome `passed` describes files that are complete and curre
 the record does not back are leftovers of an interrupted run: readers ignore them and the
 next run removes them.
 
-Readers (the publishing commands, the wiki tool) trust a file only through `verified_file`.
+Every reader goes through `read_record` (or `entry_of`, for one image's entry): the record
+is read only when it is a plain file of at most MAX_RECORD_BYTES, parsed with its nesting
+bounded, and each entry read by `record_entry.RecordEntry.from_json`. Readers (the publishing
+commands, the wiki tool) trust a file only through `verified_file`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from inspections.bounded_json import parse_json
 from inspections.errors import StackInspectionError
-from inspections.files import UnsafePathError, is_safe_relative, read_contained
+from inspections.files import read_contained
+from inspections.record_entry import RecordEntry, RecordError, entry_identity
+from inspections.stack import NAME_PATTERN
 
 RECORD_FILE = "inspections.json"
 RECORD_FORMAT = "stack-inspections run record"
 RECORD_VERSION = 1
-# The folders whose files the record accounts for; nothing else in an output folder is touched.
-MANAGED_FOLDERS = ("tags", "manifests", "hist_lines", "sbom", "changes")
-PASSED = "passed"
-
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_RERUN = "run pytest --emit-manifests into it again"
-
-
-class RecordError(StackInspectionError):
-    """An output folder's record is missing, invalid, or does not back a file."""
+MAX_RECORD_BYTES = 100_000_000  # a whole stack's record with every package is a few MB
+RERUN = "run pytest --emit-manifests into it again"
 
 
 def sha256_of(data: bytes) -> str:
@@ -42,152 +39,118 @@ def sha256_of(data: bytes) -> str:
 
 
 @dataclass(frozen=True)
-class RecordedImage:
-    """One entry of the record: the build of one image, variant and platform."""
-
-    image: str
-    variant: str
-    platform: str
-    outcome: str
-    image_id: str
-    reference: str
-    tags: tuple[str, ...]
-    references: tuple[str, ...]
-    files: dict[str, str]  # relative path -> sha256
-    entry: dict[str, Any]  # everything the record says about it
-
-    @property
-    def passed(self) -> bool:
-        return self.outcome == PASSED
-
-    @property
-    def label(self) -> str:
-        return f"{self.image} ({self.platform}, {self.variant})"
-
-
-@dataclass(frozen=True)
 class RunRecord:
     """The record of an output folder."""
 
     folder: Path
-    images: tuple[RecordedImage, ...]
+    images: tuple[RecordEntry, ...]
 
-    def owner_of(self, relative: str) -> RecordedImage | None:
+    def owner_of(self, relative: str) -> RecordEntry | None:
         """The image whose entry lists the file `relative` (a path inside the folder)."""
         return next((image for image in self.images if relative in image.files), None)
 
 
-def _text(entry: dict[str, Any], key: str) -> str:
-    value = entry.get(key, "")
-    if not isinstance(value, str):
-        raise ValueError(f"{key} is not text")
-    return value
-
-
-def _texts(entry: dict[str, Any], key: str) -> tuple[str, ...]:
-    values = entry.get(key, [])
-    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
-        raise ValueError(f"{key} is not a list of text")
-    return tuple(values)
-
-
-def _files(entry: dict[str, Any]) -> dict[str, str]:
-    files = entry.get("files", {})
-    if not isinstance(files, dict):
-        raise ValueError("files is not an object")
-    for relative, digest in files.items():
-        managed = relative.split("/", 1)[0] in MANAGED_FOLDERS
-        if not (is_safe_relative(relative) and managed and isinstance(digest, str)):
-            raise ValueError("a listed file is outside the output folders")
-        if not _SHA256.fullmatch(digest):
-            raise ValueError("a listed file has no sha256")
-    return dict(files)
-
-
-def recorded_image(entry: Any) -> RecordedImage:
-    """One entry, checked; ValueError saying what is wrong."""
-    if not isinstance(entry, dict):
-        raise ValueError("an entry is not an object")
-    return RecordedImage(
-        image=_text(entry, "image"),
-        variant=_text(entry, "variant"),
-        platform=_text(entry, "platform"),
-        outcome=_text(entry, "outcome"),
-        image_id=_text(entry, "image_id"),
-        reference=_text(entry, "reference"),
-        tags=_texts(entry, "tags"),
-        references=_texts(entry, "references"),
-        files=_files(entry),
-        entry=entry,
-    )
-
-
-def parse_record(folder: Path, text: str) -> RunRecord:
-    """The record in `text`; ValueError saying what is wrong."""
-    document = json.loads(text)
-    if not isinstance(document, dict) or document.get("format") != RECORD_FORMAT:
-        raise ValueError("not a run record of stack-inspections")
-    if document.get("version") != RECORD_VERSION:
-        raise ValueError(f"record version {document.get('version')!r}, expected {RECORD_VERSION}")
-    entries = document.get("images")
-    if not isinstance(entries, list):
-        raise ValueError("images is not a list")
-    return RunRecord(folder, tuple(recorded_image(entry) for entry in entries))
-
-
-def read_record(folder: Path) -> RunRecord:
-    """The record of the output folder `folder`, or RecordError naming what is wrong."""
+def _unread_entries(folder: Path, fix: str) -> list[object]:
+    """The entries of the folder's record, not read yet; RecordError when there is no record,
+    or it is not one: a link, not a file, over MAX_RECORD_BYTES, not JSON, nested too deep."""
     path = folder / RECORD_FILE
     if not folder.is_dir():
         raise RecordError(
-            f"{folder} is not a folder: pass the folder given to pytest --emit-manifests"
+            f"{folder} is not a folder", "pass the folder given to pytest --emit-manifests"
         )
     try:
-        text = read_contained(folder, RECORD_FILE).decode("utf-8")
+        data = read_contained(folder, RECORD_FILE, max_bytes=MAX_RECORD_BYTES)
     except FileNotFoundError as error:
         raise RecordError(
-            f"{path} not found: the folder holds no complete run; {_RERUN}"
+            f"{path} not found", f"the folder holds no complete run; {fix}"
         ) from error
-    except UnsafePathError as error:
-        raise RecordError(f"{error}: {_RERUN}") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise RecordError(f"{path} cannot be read ({error}): {_RERUN}") from error
+    except StackInspectionError as error:
+        raise RecordError(str(error), fix) from error
+    except OSError as error:
+        raise RecordError(f"{path} cannot be read ({error.strerror})", fix) from error
     try:
-        return parse_record(folder, text)
-    except ValueError as error:  # json.JSONDecodeError is a ValueError
-        raise RecordError(f"{path} is not a valid run record ({error}): {_RERUN}") from error
+        document = parse_json(data)
+    except ValueError as error:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise RecordError(f"{path} is not a valid run record ({error})", fix) from error
+    if not isinstance(document, dict) or document.get("format") != RECORD_FORMAT:
+        raise RecordError(f"{path} is not a run record of stack-inspections", fix)
+    if document.get("version") != RECORD_VERSION:
+        raise RecordError(
+            f"{path} is a run record of version {document.get('version')!r}, this version of "
+            f"stack-inspections reads version {RECORD_VERSION}",
+            fix,
+        )
+    entries = document.get("images")
+    if not isinstance(entries, list):
+        raise RecordError(f"{path} is not a valid run record (images is not a list)", fix)
+    return entries
 
 
-def verified_file(record: RunRecord, image: RecordedImage, relative: str) -> bytes:
+def _where(folder: Path, number: int, entry: object) -> str:
+    """`<record>, entry <number> (<image>)`, for errors about one entry."""
+    image = entry.get("image") if isinstance(entry, Mapping) else None
+    named = f" ({image})" if isinstance(image, str) and NAME_PATTERN.fullmatch(image) else ""
+    return f"{folder / RECORD_FILE}, entry {number}{named}"
+
+
+def check_record_document(folder: Path, fix: str = RERUN) -> None:
+    """RecordError unless the folder holds a run record (its entries are not read)."""
+    _unread_entries(folder, fix)
+
+
+def read_record(folder: Path, fix: str = RERUN) -> RunRecord:
+    """The record of the output folder `folder`, every entry checked, or a one-line
+    RecordError naming what is wrong, followed by `fix`."""
+    entries = _unread_entries(folder, fix)
+    return RunRecord(
+        folder,
+        tuple(
+            RecordEntry.from_json(entry, _where(folder, number, entry), fix)
+            for number, entry in enumerate(entries, start=1)
+        ),
+    )
+
+
+def entry_of(folder: Path, identity: tuple[str, str, str], fix: str = RERUN) -> RecordEntry | None:
+    """The first entry of the folder's record for `identity` (image, platform, variant), or
+    None; only that entry is read, so a damaged entry of another image does not matter."""
+    for number, entry in enumerate(_unread_entries(folder, fix), start=1):
+        if entry_identity(entry) == identity:
+            return RecordEntry.from_json(entry, _where(folder, number, entry), fix)
+    return None
+
+
+def verified_file(record: RunRecord, image: RecordEntry, relative: str) -> bytes:
     """The bytes of `relative` after checking the record backs them; RecordError if not."""
     path = record.folder / relative
     if image.files.get(relative) is None:
-        raise RecordError(f"{path} is not listed in {RECORD_FILE}: {_RERUN}")
+        raise RecordError(f"{path} is not listed in {RECORD_FILE}", RERUN)
     if not image.passed:
         raise RecordError(
-            f"{path} belongs to {image.label}, whose outcome is {image.outcome}: fix the "
-            f"image and {_RERUN}"
+            f"{path} belongs to {image.label}, whose outcome is {image.outcome}",
+            f"fix the image and {RERUN}",
         )
     try:
         data = read_contained(record.folder, relative)
-    except UnsafePathError as error:
+    except StackInspectionError as error:
         raise RecordError(str(error)) from error
     except OSError as error:
-        raise RecordError(f"{path} cannot be read ({error.strerror}): {_RERUN}") from error
+        raise RecordError(f"{path} cannot be read ({error.strerror})", RERUN) from error
     if sha256_of(data) != image.files[relative]:
         raise RecordError(
             f"{path} does not match the checksum in {RECORD_FILE} (changed after the run, or "
-            f"left by an interrupted one): {_RERUN}"
+            "left by an interrupted one)",
+            RERUN,
         )
     return data
 
 
-def record_document(entries: list[dict[str, Any]]) -> str:
+def record_document(entries: Sequence[RecordEntry]) -> str:
     """The text of a record holding `entries`: JSON with one line per entry.
 
     One line per entry keeps the record readable with `grep` and quick to write (Python's
     JSON encoder is several times slower when it indents).
     """
     head = json.dumps({"format": RECORD_FORMAT, "version": RECORD_VERSION})[:-1]
-    lines = ",\n".join(json.dumps(entry, ensure_ascii=False) for entry in entries)
+    lines = ",\n".join(json.dumps(entry.to_json(), ensure_ascii=False) for entry in entries)
     return f'{head}, "images": [\n{lines}\n]}}\n' if entries else f'{head}, "images": []}}\n'

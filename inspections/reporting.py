@@ -70,16 +70,21 @@ def show_summary(stack: StackSession, terminal: Any) -> None:
             terminal.write_line(f"{name}: {one_line(reason)}")
     if stack.options.emit_dir is not None and stack.finish.written:
         terminal.write_line(f"outputs in {stack.options.emit_dir}")
+    for name, (image_id, references) in stack.applied_tags.items():
+        terminal.write_line(f"{name}: tagged {image_id[:19]} as {', '.join(references)}")
     for note in [*stack.finish.notes, modified_tree_note(stack)]:
         if note:
             terminal.write_line(printable(note), yellow=True, bold=True)
 
 
 def _changes(stack: StackSession, name: str) -> str:
-    """Counts of packages added, removed, upgraded, downgraded since the previous build."""
+    """Counts of packages added, removed, upgraded, downgraded since the previous build; or
+    that its previous build could not be compared (a note says why)."""
     assert stack.finish is not None, "set by then"
     report = stack.finish.changes.get(name)
-    return report.summary() if report is not None else "-"
+    if report is not None:
+        return report.summary()
+    return "not compared" if name in stack.finish.not_compared else "-"
 
 
 def _code(text: str) -> str:

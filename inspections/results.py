@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from inspections.plan import InspectionPlan
+from inspections.record_entry import CommandTime, Timing
 from inspections.text import lines_of, one_line
 from inspections.values import Value
 
@@ -60,7 +61,7 @@ class ImageResult:
         if stop and (self.last_stop is None or stop > self.last_stop):
             self.last_stop = stop
 
-    def timing_summary(self) -> dict[str, Any]:
+    def timing_summary(self) -> Timing:
         """Container start, each distinct command's time, wall time and its limit."""
         seconds: dict[str, float] = self.timing.get("command_seconds", {})
         executed: list[str] = self.timing.get("commands_executed", [])
@@ -70,15 +71,15 @@ class ImageResult:
             if self.first_start is not None and self.last_stop is not None
             else None
         )
-        return {
-            "container_start_seconds": start,
-            "commands": [{"command": line, "seconds": round(t, 3)} for line, t in seconds.items()],
-            "commands_executed": len(executed),
-            "distinct_commands": len(set(executed)),
-            "cached_values": sum(item.cached for item in self.inspections.values()),
-            "wall_seconds": wall,
-            "limit_seconds": (start or 0.0) + max(seconds.values(), default=0.0),
-        }
+        return Timing(
+            container_start_seconds=start,
+            commands=tuple(CommandTime(line, round(t, 3)) for line, t in seconds.items()),
+            commands_executed=len(executed),
+            distinct_commands=len(set(executed)),
+            cached_values=sum(item.cached for item in self.inspections.values()),
+            wall_seconds=wall,
+            limit_seconds=(start or 0.0) + max(seconds.values(), default=0.0),
+        )
 
     @property
     def failed_tests(self) -> list[str]:

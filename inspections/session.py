@@ -67,6 +67,7 @@ class StackSession:
         self.evaluations: dict[str, dict[str, Evaluation]] = {}
         self.collector: ResultsCollector | None = None
         self.verdicts: dict[str, ImageVerdict] = {}
+        self.applied_tags: dict[str, tuple[str, list[str]]] = {}  # image -> (id, references)
         self.finish: Finish | None = None
         self._lock = threading.Lock()
         self._hosts: dict[str, testinfra.host.Host] = {}

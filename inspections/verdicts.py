@@ -16,6 +16,7 @@ import pytest
 from inspections.build_info import BuildInfo
 from inspections.errors import StackInspectionError
 from inspections.options import RunOptions
+from inspections.record_entry import FAILED, INCOMPLETE, PASSED
 from inspections.render import InspectedImage
 from inspections.results import ImageResult, InspectionResult
 from inspections.stack import NAME_PATTERN
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 VERDICT_NAME = "image_verdict"
 IMAGE_PROPERTY = "stack_image"  # the user property naming the image of a stack item
-PASSED, FAILED, INCOMPLETE = "passed", "failed", "incomplete"
 
 
 @dataclass

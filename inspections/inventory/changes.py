@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from inspections.inventory.builds import BuildFacts
-from inspections.inventory.errors import InventoryError
+from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import Inventory, Package
 from inspections.inventory.parsers.registry import library_inventories
 from inspections.inventory.purls import normalize_pypi_name
 from inspections.inventory.sizes import ImageSize
 from inspections.inventory.versions import compare_versions
+from inspections.values import TAG_PATTERN
 
 KINDS = ("added", "removed", "upgraded", "downgraded", "changed")
 MINUS = "\N{MINUS SIGN}"
@@ -41,6 +42,17 @@ class PackageChange:
             if getattr(self, key):
                 data[key] = getattr(self, key)
         return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> PackageChange:
+        """A change from `to_json()` output (KeyError or TypeError when it is not one)."""
+        values = {key: data[key] for key in ("ecosystem", "kind", "name")}
+        values |= {key: data[key] for key in ("old", "new", "arch") if key in data}
+        if not all(isinstance(value, str) for value in values.values()):
+            raise TypeError("a package change holds text only")
+        if values["kind"] not in KINDS:
+            raise InventoryError(f"a package change of kind {shown(values['kind'])}")
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,15 @@ class SizeChange:
             "change_percent": None if percent is None else round(percent, 2),
             "approximate": self.approximate,
         }
+
+    @classmethod
+    def from_json(cls, data: Any) -> SizeChange:
+        """The sizes of `to_json()` output (KeyError or TypeError when it is not one)."""
+        return cls(ImageSize.from_json(data["previous"]), ImageSize.from_json(data["current"]))
+
+
+# Fields of a report that records written before uninventoried builds were told apart lack.
+_LATER_KEYS = ("packages_compared", "not_inventoried", "inventories_to_declare")
 
 
 @dataclass(frozen=True)
@@ -139,6 +160,58 @@ class ChangeReport:
             "tags": {"gained": list(self.tags_gained), "lost": list(self.tags_lost)},
             "size": self.size.to_json() if self.size else None,
         }
+
+    @classmethod
+    def from_json(cls, data: object) -> ChangeReport:
+        """A report as the run record keeps it (`to_json()`), whose builds are known by image,
+        platform, variant, commit and timestamp only; anything else, or counts, summary and
+        size change that do not follow from it, raise a one-line InventoryError."""
+        try:
+            report = cls._from_parts(data)
+        except KeyError as error:
+            raise InventoryError(f"a change report without {shown(str(error.args[0]))}") from None
+        except TypeError as error:
+            raise InventoryError(
+                f"a change report not as the run record writes it ({shown(str(error))})"
+            ) from None
+        expected = report.to_json()
+        if isinstance(data, Mapping) and not any(
+            key in data for key in _LATER_KEYS
+        ):  # written before packages could go
+            expected = {key: value for key, value in expected.items() if key not in _LATER_KEYS}
+        if expected != data:
+            raise InventoryError(
+                "a change report's counts, summary or size change do not follow from its "
+                "packages and sizes, or it has unknown fields"
+            )
+        return report
+
+    @classmethod
+    def _from_parts(cls, data: Any) -> ChangeReport:
+        if not isinstance(data, Mapping):
+            raise TypeError(f"an object was expected, not {type(data).__name__}")
+        image = {key: data[key] for key in ("image", "platform", "variant")}
+        builds = [
+            BuildFacts(**image, commit=data[when]["commit"], timestamp=data[when]["timestamp"])
+            for when in ("previous", "current")
+        ]
+        gained, lost = data["tags"]["gained"], data["tags"]["lost"]
+        for tag in [*gained, *lost]:
+            if not (isinstance(tag, str) and TAG_PATTERN.fullmatch(tag)):
+                raise InventoryError(f"a change report lists the tag {shown(str(tag))}")
+        return cls(
+            previous=builds[0],
+            current=builds[1],
+            packages=tuple(PackageChange.from_json(change) for change in data["packages"]),
+            tags_gained=tuple(gained),
+            tags_lost=tuple(lost),
+            size=None if data["size"] is None else SizeChange.from_json(data["size"]),
+            not_inventoried=tuple(data.get("not_inventoried", ())),
+            to_declare=tuple(
+                (str(pair["inventory"]), str(pair["next_to"]))
+                for pair in data.get("inventories_to_declare", ())
+            ),
+        )
 
 
 def compare_builds(

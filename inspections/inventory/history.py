@@ -91,15 +91,32 @@ def parse_history_row(row: str) -> HistoryRow:
     )
 
 
+def _page(path: Path) -> str:
+    """The text of a page of the wiki (or run folder); InventoryError naming it if damaged."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        problem = f"is not UTF-8 text (byte {error.start})"
+    except OSError as error:
+        problem = f"cannot be read ({error.strerror})"
+    raise InventoryError(
+        f"{path} {problem}: the page is damaged; restore it from the wiki's history, or compare "
+        "with a run folder"
+    )
+
+
 def _rows_for(folder: Path, file_prefix: str) -> list[HistoryRow]:
     """Every history row of `folder` (wiki or run folder) whose manifest starts with the prefix."""
     needle = f"[Build manifest](./{file_prefix}"
     files = sorted(folder.glob("monthly-files/**/*.md")) + sorted(folder.glob("hist_lines/*.txt"))
     rows = []
     for path in files:
-        for line in lines_of(path.read_text(encoding="utf-8", errors="replace")):
+        for line in lines_of(_page(path)):
             if needle in line:
-                rows.append(parse_history_row(line))
+                try:
+                    rows.append(parse_history_row(line))
+                except InventoryError as error:
+                    raise InventoryError(f"{path}: {error}") from None
     return rows
 
 
@@ -126,16 +143,20 @@ def previous_build(
             f"{folder}: no manifests/…/{row.manifest_file}.md for the build of {row.timestamp}; "
             "the wiki keeps only the newest manifests: compare with a newer build or a run folder"
         )
-    manifest = read_build_manifest(paths[0].read_text(encoding="utf-8"))
-    repository = manifest.reference.rsplit(":", 1)[0] if ":" in manifest.reference else ""
-    return BuildFacts(
-        image=image,
-        platform=platform,
-        variant=variant,
-        commit=row.commit,
-        timestamp=row.timestamp,
-        tags=row.tags,
-        size=parse_human_size(manifest.size),
-        inventory=manifest.inventory(distro_from_tags(row.tags)),
-        reference=repository,
-    )
+    text = _page(paths[0])
+    try:
+        manifest = read_build_manifest(text)
+        repository = manifest.reference.rsplit(":", 1)[0] if ":" in manifest.reference else ""
+        return BuildFacts(
+            image=image,
+            platform=platform,
+            variant=variant,
+            commit=row.commit,
+            timestamp=row.timestamp,
+            tags=row.tags,
+            size=parse_human_size(manifest.size),
+            inventory=manifest.inventory(distro_from_tags(row.tags)),
+            reference=repository,
+        )
+    except InventoryError as error:
+        raise InventoryError(f"{paths[0]}: {error}") from None

@@ -1,21 +1,25 @@
 """The build facts of an image: of this session's build, or of its previous build.
 
 The previous build comes from a run folder (its run record holds the exact facts) or from a
-build history wiki (the facts are read back from its history rows and manifests).
+build history wiki (the facts are read back from its history rows and manifests). Either
+source may be damaged: every problem with it is one InventoryError, which makes a note on
+the image rather than a failed session.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.history import previous_build as previous_build_in_wiki
-from inspections.inventory.model import Inventory
 from inspections.inventory.sizes import ImageSize
-from inspections.record import RECORD_FILE, RecordedImage, RecordError, read_record
+from inspections.record import RECORD_FILE, RecordError, check_record_document, entry_of
+from inspections.record_entry import RecordEntry
+
+WIKI_PAGES = "monthly-files"
+_COMPARED_FIX = "pass a run folder or wiki whose record is intact"
 
 
 def zulu(timestamp: str) -> str:
@@ -24,57 +28,69 @@ def zulu(timestamp: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def facts_of_entry(entry: dict[str, Any]) -> BuildFacts:
-    """The build facts a run record's entry holds (`finishing.record_entry`)."""
-    build = entry.get("build") or {}
-    reference = str(entry.get("reference", ""))
-    size = entry.get("size_bytes")
+def facts_of_entry(entry: RecordEntry) -> BuildFacts:
+    """The build facts a passed run record entry holds."""
     return BuildFacts(
-        image=str(entry.get("image", "")),
-        platform=str(entry.get("platform", "")),
-        variant=str(entry.get("variant", "")),
-        commit=str(build.get("git_commit", "")),
-        timestamp=zulu(str(build.get("timestamp", ""))),
-        tags=tuple(entry.get("tags", [])),
-        size=ImageSize(size) if isinstance(size, int) and not isinstance(size, bool) else None,
-        inventory=Inventory.from_json(inventory) if (inventory := entry.get("inventory")) else None,
-        reference=reference.rsplit(":", 1)[0] if ":" in reference.rsplit("/", 1)[-1] else reference,
-        image_id=str(entry.get("image_id", "")),
+        image=entry.image,
+        platform=entry.platform,
+        variant=entry.variant,
+        commit=entry.build.git_commit,
+        timestamp=zulu(entry.build.timestamp),
+        tags=entry.tags,
+        size=None if entry.size_bytes is None else ImageSize(entry.size_bytes),
+        inventory=entry.inventory,
+        reference=entry.repository,
+        image_id=entry.image_id,
     )
 
 
 def _in_record(folder: Path, image: str, platform: str, variant: str) -> BuildFacts | None:
     try:
-        record = read_record(folder)
+        entry = entry_of(folder, (image, platform, variant), _COMPARED_FIX)
     except RecordError as error:
         raise InventoryError(str(error)) from error
-
-    def matches(found: RecordedImage) -> bool:
-        return found.passed and (found.image, found.platform, found.variant) == (
-            image,
-            platform,
-            variant,
-        )
-
-    return next((facts_of_entry(found.entry) for found in record.images if matches(found)), None)
+    return facts_of_entry(entry) if entry is not None and entry.passed else None
 
 
 def previous_build(
     source: Path, image: str, platform: str, variant: str, current: BuildFacts
 ) -> BuildFacts | None:
     """The build of the image before `current`: the one a run folder records, or the newest
-    earlier one of a build history wiki."""
-    if (source / RECORD_FILE).exists():
-        return _in_record(source, image, platform, variant)
-    return previous_build_in_wiki(source, image, platform, variant, before=current.timestamp)
+    earlier one of a build history wiki; None when there is none. InventoryError when the
+    source cannot tell, or its build is of another repository (registry or owner)."""
+    if (source / RECORD_FILE).exists() or (source / RECORD_FILE).is_symlink():
+        previous = _in_record(source, image, platform, variant)
+    else:
+        previous = previous_build_in_wiki(
+            source, image, platform, variant, before=current.timestamp
+        )
+    if previous is not None and previous.reference and previous.reference != current.reference:
+        raise InventoryError(
+            f"the build in {source} is of {previous.reference}, this one of {current.reference}: "
+            "the registry or owner differs, so they are not compared; compare with a build of "
+            "the same --registry and --owner"
+        )
+    return previous
 
 
-def check_comparison_source(source: Path) -> None:
-    """Fail with one line unless `source` is a run folder or a build history wiki."""
-    if (source / RECORD_FILE).is_file() or (source / "monthly-files").is_dir():
+def check_comparison_source(source: Path, argument: str) -> None:
+    """Fail with one line unless `source` is a build history wiki or a run folder whose
+    record is a run record (its entries are read, one image at a time, when compared).
+
+    `argument` names the source as the user gave it (`--compare-to`, `OLD`).
+    """
+    record = source / RECORD_FILE
+    if record.exists() or record.is_symlink():
+        fix = f"pass an earlier run folder whose {RECORD_FILE} is intact, or the wiki's checkout"
+        try:
+            check_record_document(source, fix)
+        except RecordError as error:
+            raise InventoryError(f"{argument} {source}: {error}") from error
+        return
+    if (source / WIKI_PAGES).is_dir():
         return
     raise InventoryError(
-        f"--compare-to {source} is neither a run folder (no {RECORD_FILE}) nor a build history "
-        "wiki (no monthly-files/): pass the folder of an earlier pytest --emit-manifests, or "
+        f"{argument} {source} is neither a run folder (no {RECORD_FILE}) nor a build history "
+        f"wiki (no {WIKI_PAGES}/): pass the folder of an earlier pytest --emit-manifests, or "
         "the wiki's checkout"
     )

@@ -24,6 +24,10 @@ class ImageSize:
     bytes: int
     shown: str = ""
 
+    def __post_init__(self) -> None:
+        if self.bytes < 0:
+            raise InventoryError(f"an image size cannot be negative, got {self.bytes} bytes")
+
     @property
     def exact(self) -> bool:
         """True when the size came from the engine in bytes."""

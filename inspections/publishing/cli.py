@@ -208,10 +208,12 @@ def _merge(arguments: argparse.Namespace) -> int:
             f"no passed images match --image/--variant in the run folders (found: {found})"
         )
     check_report_path(arguments.json)
-    cli = ManifestCli(insecure=arguments.insecure)
+    # A dry run asks no registry: it says what --push would check and push.
+    cli = ManifestCli(insecure=arguments.insecure) if arguments.push else None
     outcomes: list[MergeOutcome] = []
     for tags_files in chosen.values():
-        for outcome in merge(plan_merge(tags_files), cli, push=arguments.push):
+        plan = plan_merge(tags_files)
+        for outcome in merge(plan, cli) if cli else [MergeOutcome(merged) for merged in plan]:
             outcomes.append(outcome)
             _report_outcome(outcome, arguments.push)
     failed = sum(bool(outcome.problem) for outcome in outcomes)
@@ -228,7 +230,10 @@ def _merge(arguments: argparse.Namespace) -> int:
             "with stack-push-tags), then run again"
         )
     if not arguments.push:
-        say(f"dry run: {len(outcomes)} merged tags ready; pass --push to push them")
+        say(
+            f"dry run: {len(outcomes)} merged tags ready, the registry not asked; pass --push "
+            "to check their platforms there and push them"
+        )
     return 0
 
 
@@ -238,8 +243,9 @@ def merge_tags_main(argv: Sequence[str] | None = None) -> int:
         prog="stack-merge-tags",
         description="Merge the single-platform tags of every passed image of the run folders "
         "(x86_64-python-3.11, aarch64-python-3.11) into multi-platform tags (python-3.11). "
-        "A dry run unless --push; a merged tag is pushed only when each of its platforms is "
-        "in the registry as the image id its run inspected.",
+        "Without --push, a dry run that lists the merged tags and asks no registry; with it, "
+        "a merged tag is pushed only when each of its platforms is in the registry as the "
+        "image id its run inspected.",
     )
     _runs_arguments(parser)
     parser.add_argument(
@@ -351,25 +357,43 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
 
 def _diff(arguments: argparse.Namespace) -> int:
     from inspections.inventory.changes import compare_builds
+    from inspections.inventory.errors import InventoryError
     from inspections.inventory.manifest_reader import quoted_commands
     from inspections.inventory.previous import check_comparison_source, facts_of_entry
     from inspections.inventory.previous import previous_build as build_before
     from inspections.inventory.report_markdown import render_change_report
 
-    check_comparison_source(arguments.old)
+    try:
+        check_comparison_source(arguments.old, "OLD")
+    except InventoryError as error:
+        raise PublishUsageError(str(error)) from error
     new = read_run(arguments.new)
+    recorded = sorted({image.image for image in new.images})
+    for name in arguments.image or ():
+        if name not in recorded:
+            raise PublishUsageError(
+                f"unknown image {name!r} for --image: {arguments.new} records "
+                f"{', '.join(recorded) or 'no image'}"
+            )
     compared = 0
     for image in passed_images(new, warn):
         if arguments.image and image.image not in arguments.image:
             continue
-        current = facts_of_entry(image.entry)
-        previous = build_before(arguments.old, image.image, image.platform, image.variant, current)
-        if previous is None:
+        try:
+            current = facts_of_entry(image)
+            previous = build_before(
+                arguments.old, image.image, image.platform, image.variant, current
+            )
+            # Without an inventory, the report names those that would read the listings quoted.
+            manifest = manifest_text(new, image) if current.inventory is None else ""
+            listings = quoted_commands(manifest) if manifest else []
+            report = None if previous is None else compare_builds(previous, current, listings)
+        except InventoryError as error:
+            warn(f"{image.label} not compared: {one_line(str(error))}")
+            continue
+        if report is None:
             warn(f"no earlier build of {image.label} in {arguments.old}: nothing to compare")
             continue
-        # Without an inventory, the report names those that would read the listings quoted.
-        manifest = manifest_text(new, image) if current.inventory is None else ""
-        report = compare_builds(previous, current, quoted_commands(manifest) if manifest else [])
         compared += 1
         if arguments.summary:
             say(f"{image.label}: {report.summary()}")
@@ -377,8 +401,9 @@ def _diff(arguments: argparse.Namespace) -> int:
             say(render_change_report(report))
     if not compared:
         raise PublishUsageError(
-            f"no image of {arguments.new} has an earlier build in {arguments.old}: pass the run "
-            "folder (or wiki) of an earlier build of the same images"
+            f"no image of {arguments.new} was compared with an earlier build in "
+            f"{arguments.old}: pass the run folder (or wiki) of an earlier build of the same "
+            "images, with the same registry and owner"
         )
     return 0
 

@@ -19,7 +19,8 @@ from inspections.publishing.run_folders import (
     verified_text,
 )
 from inspections.publishing.wiki_pages import WikiFormatError, manifest_timestamp
-from inspections.record import RECORD_FILE, RecordedImage, RunRecord
+from inspections.record import RECORD_FILE, RunRecord
+from inspections.record_entry import RecordEntry
 
 HISTORY_FOLDER = "hist_lines"
 MANIFESTS_FOLDER = "manifests"
@@ -51,7 +52,7 @@ class BuildRecord:
         return self.timestamp[:7]
 
 
-def _history_file(record: RunRecord, image: RecordedImage) -> str:
+def _history_file(record: RunRecord, image: RecordEntry) -> str:
     """The one history line the record lists for `image`, whose manifest it lists too."""
     listed = [name for name in image.files if name.startswith(f"{HISTORY_FOLDER}/")]
     if len(listed) != 1 or not listed[0].endswith(".txt"):
@@ -75,7 +76,7 @@ def _changes_file(history: str) -> str:
     return f"{CHANGES_FOLDER}/{PurePosixPath(history).stem}.md"
 
 
-def _build(record: RunRecord, image: RecordedImage, history_file: str) -> BuildRecord:
+def _build(record: RunRecord, image: RecordEntry, history_file: str) -> BuildRecord:
     history, manifest = record.folder / history_file, record.folder / _manifest_file(history_file)
     line = verified_text(record, image, history_file).removesuffix("\n")
     matched = _HISTORY_LINE.fullmatch(line)
@@ -137,5 +138,5 @@ def read_run_history(run_folders: list[Path], on_skip: Notify = _ignore) -> list
     return builds
 
 
-def _by_file(found: tuple[RecordedImage, str]) -> str:
+def _by_file(found: tuple[RecordEntry, str]) -> str:
     return found[1]

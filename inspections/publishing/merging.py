@@ -106,23 +106,21 @@ def _source_digests(merged: MergedTag, cli: ManifestCli) -> dict[str, str]:
     return digests
 
 
-def _merge_one(merged: MergedTag, cli: ManifestCli, push: bool) -> MergeOutcome:
+def _merge_one(merged: MergedTag, cli: ManifestCli) -> MergeOutcome:
     digests = _source_digests(merged, cli)
-    if not push:
-        return MergeOutcome(merged, digests)
     pinned = [source.reference.pinned(digests[source.platform]) for source in merged.sources]
     return MergeOutcome(merged, digests, digest=cli.create_and_push(str(merged.target), pinned))
 
 
-def merge(plan: list[MergedTag], cli: ManifestCli, push: bool) -> list[MergeOutcome]:
-    """Check every merged tag's sources in the registry; create and push it when asked.
+def merge(plan: list[MergedTag], cli: ManifestCli) -> list[MergeOutcome]:
+    """Check every merged tag's sources in the registry, then create and push it.
 
     A merged tag whose sources are not all there as inspected is not pushed; the others are.
     """
     outcomes = []
     for merged in plan:
         try:
-            outcomes.append(_merge_one(merged, cli, push))
+            outcomes.append(_merge_one(merged, cli))
         except PublishError as error:
             outcomes.append(MergeOutcome(merged, problem=str(error)))
     return outcomes

@@ -11,7 +11,6 @@ from inspections.values import TAG_PATTERN
 # A registry host (with an optional port), then lowercase path components.
 _COMPONENT = r"[a-z0-9]+(?:[._-]+[a-z0-9]+)*"
 _REPOSITORY = re.compile(rf"(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?{_COMPONENT}(?:/{_COMPONENT})*")
-_IMAGE_ID = re.compile(r"sha256:[0-9a-f]{64}")
 
 REFERENCE_FORMAT = "repository:tag, e.g. quay.io/jupyter/base-notebook:latest"
 
@@ -61,11 +60,6 @@ def parse_reference(text: str) -> Reference:
         raise PublishUsageError(f"{text!r} {problem}")
     repository, _, tag = text.rpartition(":")
     return Reference(repository, tag)
-
-
-def is_image_id(text: str) -> bool:
-    """Whether `text` is a full image id as the engine reports it: `sha256:<64 hex digits>`."""
-    return _IMAGE_ID.fullmatch(text) is not None
 
 
 def short_id(image_id: str) -> str:

@@ -9,12 +9,10 @@ for them, if any, are never read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from inspections.publishing.errors import PublishUsageError
-from inspections.publishing.references import is_image_id
 from inspections.publishing.tags_files import (
     RERUN,
     TAGS_FOLDER,
@@ -24,21 +22,18 @@ from inspections.publishing.tags_files import (
 )
 from inspections.record import (
     RECORD_FILE,
-    RecordedImage,
     RecordError,
     RunRecord,
     read_record,
     verified_file,
 )
-from inspections.stack import NAME_PATTERN
+from inspections.record_entry import RecordEntry
 
 Notify = Callable[[str], None]
 
-_PLATFORM = re.compile(r"[a-z0-9_]+")
-
 
 def read_run(folder: Path) -> RunRecord:
-    """The record of the run folder `folder`, every passed entry checked; else one-line error."""
+    """The record of the run folder `folder`, every entry checked; else one-line error."""
     try:
         record = read_record(folder)
     except RecordError as error:
@@ -56,20 +51,15 @@ def read_run(folder: Path) -> RunRecord:
     return record
 
 
-def _check_passed(record: RunRecord, number: int, image: RecordedImage) -> None:
+def _check_passed(record: RunRecord, number: int, image: RecordEntry) -> None:
     where = f"{record.folder / RECORD_FILE}, entry {number}"
-    names = (NAME_PATTERN, image.image), (NAME_PATTERN, image.variant), (_PLATFORM, image.platform)
-    if not all(pattern.fullmatch(name) for pattern, name in names):
-        raise PublishUsageError(f"{where}: invalid image, variant or platform name: {RERUN}")
-    if not is_image_id(image.image_id):
-        raise PublishUsageError(f"{where} ({image.label}): no valid image id: {RERUN}")
     if tags_file_name(image) not in image.files:
         raise PublishUsageError(
             f"{where} ({image.label}): lists no {tags_file_name(image)}: {RERUN}"
         )
 
 
-def skipped_note(record: RunRecord, image: RecordedImage) -> str:
+def skipped_note(record: RunRecord, image: RecordEntry) -> str:
     """The line that says why an entry that did not pass is not published."""
     return (
         f"skipped {image.label} in {record.folder}: {RECORD_FILE} says its outcome is "
@@ -77,7 +67,7 @@ def skipped_note(record: RunRecord, image: RecordedImage) -> str:
     )
 
 
-def passed_images(record: RunRecord, on_skip: Notify) -> list[RecordedImage]:
+def passed_images(record: RunRecord, on_skip: Notify) -> list[RecordEntry]:
     """The passed entries of `record`; `on_skip` hears of every other one."""
     passed = []
     for image in record.images:
@@ -88,7 +78,7 @@ def passed_images(record: RunRecord, on_skip: Notify) -> list[RecordedImage]:
     return passed
 
 
-def verified_text(record: RunRecord, image: RecordedImage, relative: str) -> str:
+def verified_text(record: RunRecord, image: RecordEntry, relative: str) -> str:
     """The text of a file the record backs for `image`, checked; else one-line error."""
     try:
         data = verified_file(record, image, relative)
@@ -100,7 +90,7 @@ def verified_text(record: RunRecord, image: RecordedImage, relative: str) -> str
         raise PublishUsageError(f"{record.folder / relative} is not UTF-8 text: {RERUN}") from error
 
 
-def manifest_text(record: RunRecord, image: RecordedImage) -> str:
+def manifest_text(record: RunRecord, image: RecordEntry) -> str:
     """The verified build manifest of a passed entry."""
     listed = [name for name in image.files if name.startswith("manifests/")]
     if len(listed) != 1:
@@ -111,7 +101,7 @@ def manifest_text(record: RunRecord, image: RecordedImage) -> str:
     return verified_text(record, image, listed[0])
 
 
-def run_tags_file(record: RunRecord, image: RecordedImage) -> TagsFile:
+def run_tags_file(record: RunRecord, image: RecordEntry) -> TagsFile:
     """The verified tags file of a passed entry."""
     relative = tags_file_name(image)
     return parse_tags_file(record.folder / relative, verified_text(record, image, relative), image)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from inspections.bounded_json import parse_json
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.safe_folder import SafeFolder, checked_relative
 
@@ -46,7 +47,7 @@ class Journal:
 
     @classmethod
     def from_json(cls, text: str) -> Journal:
-        data: dict[str, Any] = json.loads(text)
+        data: dict[str, Any] = parse_json(text.encode("utf-8"))
         return cls(
             writes=[(checked_relative(path), bool(existed)) for path, existed in data["writes"]],
             deletes=[checked_relative(path) for path in data["deletes"]],

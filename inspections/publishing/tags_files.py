@@ -19,7 +19,8 @@ from inspections.publishing.references import (
     reference_problem,
     short_id,
 )
-from inspections.record import RECORD_FILE, RecordedImage
+from inspections.record import RECORD_FILE
+from inspections.record_entry import RecordEntry
 from inspections.stack import tag_prefix
 from inspections.text import lines_of
 
@@ -54,7 +55,7 @@ class TagsFile:
         return reference.with_tag(reference.tag.removeprefix(f"{self.platform}-"))
 
 
-def tags_file_name(recorded: RecordedImage) -> str:
+def tags_file_name(recorded: RecordEntry) -> str:
     """Where a recorded image's tags file is: `tags/<platform>-<variant>-<image>.txt`."""
     return f"{TAGS_FOLDER}/{recorded.platform}-{recorded.variant}-{recorded.image}.txt"
 
@@ -69,7 +70,7 @@ def _references(path: Path, lines: list[str]) -> tuple[Reference, ...]:
     return tuple(references)
 
 
-def parse_tags_file(path: Path, text: str, recorded: RecordedImage) -> TagsFile:
+def parse_tags_file(path: Path, text: str, recorded: RecordEntry) -> TagsFile:
     """The tags file `path` of the recorded image, from its verified `text`.
 
     Its lines must be the references the record lists for the image; PublishUsageError names

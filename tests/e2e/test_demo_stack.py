@@ -14,6 +14,7 @@ import pytest
 from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.manifest_reader import read_build_manifest
 from inspections.inventory.model import Inventory
+from inspections.record import RECORD_FILE, read_record, record_document
 from tests.e2e.demo import DEMO, EXPECTED, PARENTS, expected_for, head_sha, lineage, run_pytest
 from tests.plugin.stacks import commit_all, record_of
 
@@ -115,6 +116,12 @@ def test_the_image_size_is_what_docker_images_prints(whole_stack: Path, image: s
     ).stdout.strip()
     assert re.fullmatch(r"[0-9.e+]+[kMGT]?B", printed), printed
     assert f"\n- Docker image size: {printed}\n" in manifest_of(whole_stack, image)
+
+
+def test_the_record_reads_back_to_its_own_bytes(whole_stack: Path) -> None:
+    """Every entry the session wrote passes the reader's checks and is written the same."""
+    text = (whole_stack / RECORD_FILE).read_text(encoding="utf-8")
+    assert record_document(read_record(whole_stack).images) == text
 
 
 def test_every_image_passed_its_image_tests(whole_stack: Path) -> None:

@@ -119,8 +119,9 @@ def test_sigkill_while_writing_leaves_a_trustworthy_folder(
     leftovers = [name for name in os.listdir(out) if name.startswith(".staging-")]
     record_property(FAULT_PROPERTY, f"trusted generations {sorted(trusted)}, staging {leftovers}")
     assert trusted in ({"1"}, {"2"}, set())
-    # The next run removes whatever the record does not back, staging included.
-    finished(session(root, out, "3", 1000))
+    # The next run removes whatever the record does not back, staging included, and says so.
+    output = finished(session(root, out, "3", 1000))
+    assert all(f"{leftover}/" in output for leftover in leftovers), output
     assert generations(out) == {"3"}
     assert not list(out.glob(".staging-*"))
     assert all(read_record(out).owner_of(name) for name in files_under(out) if "/" in name)

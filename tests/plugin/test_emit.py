@@ -211,3 +211,9 @@ def test_apply_tags_tags_passing_images_only(
         f"localhost/{owner}/root:x86_64-debian-12",
     } <= tags
     assert not [tag for tag in tags if tag.startswith(f"localhost/{owner}/child:x86_64")]
+    # The session says what it tagged, since without --emit-manifests it writes no file.
+    reference = f"localhost/{owner}/root"
+    result.stdout.fnmatch_lines(
+        [f"root: tagged sha256:* as {reference}:x86_64-latest, {reference}:x86_64-debian-12"]
+    )
+    assert "child: tagged" not in result.stdout.str()

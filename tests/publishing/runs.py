@@ -18,7 +18,8 @@ from inspections.build_info import BuildInfo
 from inspections.files import write_atomically
 from inspections.finishing import record_entry, rendered_files
 from inspections.outputs import commit_run
-from inspections.record import PASSED, RECORD_FILE, sha256_of
+from inspections.record import RECORD_FILE, sha256_of
+from inspections.record_entry import PASSED
 from inspections.render import InspectedImage, tag_lines
 from inspections.results import ImageResult
 from inspections.stack import inspected_tag

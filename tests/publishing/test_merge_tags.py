@@ -139,10 +139,34 @@ def test_dry_run_pushes_nothing(
     out = capsys.readouterr().out
     prefix = f"{registry}/{owner}/base-notebook"
     assert f"ready  {prefix}:latest <- {prefix}:aarch64-latest, {prefix}:x86_64-latest\n" in out
-    assert out.endswith("dry run: 3 merged tags ready; pass --push to push them\n")
+    assert out.endswith(
+        "dry run: 3 merged tags ready, the registry not asked; pass --push to check their "
+        "platforms there and push them\n"
+    )
     assert registry_tags(registry, f"{owner}/base-notebook") == {
         f"{platform}-{tag}" for platform in ("x86_64", "aarch64") for tag in TAGS
     }
+
+
+def test_a_dry_run_needs_no_registry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing was pushed, and the registry (127.0.0.1:9, the discard port) answers nothing."""
+    folders = []
+    for platform in ("x86_64", "aarch64"):
+        build = Build("base-notebook", platform=platform, registry="127.0.0.1:9", tags=TAGS[1:])
+        folders.append(write_run(tmp_path / platform, WHEN, COMMIT, [build]))
+    report = tmp_path / "merged.json"
+
+    status = merge_tags_main([*map(str, folders), "--json", str(report)])
+
+    captured = capsys.readouterr()
+    prefix = "127.0.0.1:9/demo/base-notebook"
+    assert status == 0, captured.err
+    assert captured.err == ""
+    assert captured.out.splitlines()[0] == (
+        f"ready  {prefix}:latest <- {prefix}:aarch64-latest, {prefix}:x86_64-latest"
+    )
+    assert captured.out.endswith("pass --push to check their platforms there and push them\n")
+    assert [entry["status"] for entry in json.loads(report.read_text())["merged"]] == ["ready"] * 3
 
 
 def test_a_platform_missing_from_the_registry_pushes_nothing_for_its_tag(
@@ -287,7 +311,7 @@ def test_without_insecure_a_plain_http_registry_gets_a_hint(
     two_platforms: tuple[list[Path], dict[str, str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     folders, _ = two_platforms
-    assert merge_tags_main([*map(str, folders)]) == 1
+    assert merge_tags_main(["--push", *map(str, folders)]) == 1
     assert "(for a plain-HTTP registry pass --insecure)" in capsys.readouterr().err
 
 

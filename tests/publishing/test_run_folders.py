@@ -67,6 +67,24 @@ def _link(run: Path) -> None:
     (run / RECORD_FILE).symlink_to(run.parent / "elsewhere.json")
 
 
+def _nest(run: Path) -> None:
+    (run / RECORD_FILE).write_text("[" * 100_000)
+
+
+def _inflate(run: Path) -> None:
+    with (run / RECORD_FILE).open("r+b") as stream:
+        stream.truncate(100_000_001)  # sparse: it takes no space
+
+
+def _make_folder(run: Path) -> None:
+    (run / RECORD_FILE).unlink()
+    (run / RECORD_FILE).mkdir()
+
+
+def _garbage_timestamp(run: Path) -> None:
+    edit_record(run, lambda entry: entry["build"].update(timestamp="garbage"))
+
+
 @pytest.mark.parametrize("name", COMMANDS)
 @pytest.mark.parametrize(
     ("damage", "problem"),
@@ -74,7 +92,12 @@ def _link(run: Path) -> None:
         (_drop, "inspections.json not found: the folder holds no complete run; run pytest"),
         (_garble, "inspections.json is not a valid run record"),
         (_link, "inspections.json is a symbolic link"),
+        (_nest, "inspections.json is not a valid run record (its arrays and objects nest deeper"),
+        (_inflate, "inspections.json holds more than 100 MB"),
+        (_make_folder, "inspections.json is not a file: run pytest --emit-manifests"),
+        (_garbage_timestamp, "entry 1 (base-notebook): field build.timestamp is 'garbage'"),
     ],
+    ids=["missing", "garbled", "link", "nested", "100 MB", "folder", "bad field"],
 )
 def test_a_folder_without_a_valid_record_is_refused(
     tmp_path: Path,

@@ -131,9 +131,9 @@ def _unlist_the_tags_file(entry: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("edit", "problem"),
     [
-        (lambda entry: entry.update(image_id=""), r"entry 1 \(img \(x86_64, default\)\): no valid"),
-        (lambda entry: entry.update(image_id="latest"), "no valid image id"),
-        (lambda entry: entry.update(platform="x86 64"), "invalid image, variant or platform"),
+        (lambda entry: entry.update(image_id=""), r"entry 1 \(img\): field image_id is ''"),
+        (lambda entry: entry.update(image_id="latest"), "field image_id is 'latest', not an"),
+        (lambda entry: entry.update(platform="x86 64"), "field platform is 'x86 64', not a"),
         (_unlist_the_tags_file, r"lists no tags/x86_64-default-img.txt"),
     ],
 )

@@ -316,3 +316,25 @@ def test_a_wiki_being_updated_is_left_to_that_update(
     error = capsys.readouterr().err
     assert "is being updated by another stack-update-wiki: wait for it" in error
     assert tree(wiki) == before
+
+
+@pytest.mark.parametrize(
+    "journal", [b"{not json", b"[" * 100_000], ids=["truncated", "nested 100 000 deep"]
+)
+def test_a_damaged_journal_is_one_line_and_nothing_is_undone(
+    tmp_path: Path,
+    january: Path,
+    checkout: Path,
+    capsys: pytest.CaptureFixture[str],
+    journal: bytes,
+) -> None:
+    wiki = write_wiki(tmp_path / "wiki")
+    (wiki / STAGING).mkdir()
+    (wiki / STAGING / "journal.json").write_bytes(journal)
+    before = tree(wiki)
+    status = update_wiki_main(arguments(wiki, checkout, january))
+    error = capsys.readouterr().err
+    assert status == 2
+    assert error.startswith(f"stack-update-wiki: error: {wiki / STAGING}/journal.json is damaged (")
+    assert error.count("\n") == 1
+    assert tree(wiki) == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 from collections.abc import Iterator
@@ -14,7 +13,9 @@ import pytest
 from inspections import outputs
 from inspections.errors import StackInspectionError
 from inspections.outputs import WriteInterrupted, clean_output_folder, commit_run, held_signals
-from inspections.record import read_record, sha256_of, verified_file
+from inspections.record import RecordError, read_record, sha256_of, verified_file
+from inspections.record_entry import RecordEntry
+from tests.record_entries import sample_entry
 
 
 def entry(
@@ -22,19 +23,10 @@ def entry(
     outcome: str = "passed",
     variant: str = "default",
     files: dict[str, bytes] | None = None,
-) -> dict[str, Any]:
+) -> RecordEntry:
     """A record entry listing `files` (name -> content) as written for `image`."""
-    return {
-        "image": image,
-        "variant": variant,
-        "platform": "x86_64",
-        "outcome": outcome,
-        "image_id": f"sha256:{image}",
-        "reference": f"quay.io/jupyter/{image}:latest",
-        "tags": [],
-        "references": [],
-        "files": {name: sha256_of(content) for name, content in (files or {}).items()},
-    }
+    listed = {name: sha256_of(content) for name, content in (files or {}).items()}
+    return sample_entry(image, outcome, listed, variant=variant)
 
 
 def run_files(image: str, version: str) -> dict[str, bytes]:
@@ -157,14 +149,15 @@ def test_an_entry_whose_file_changed_is_dropped_with_its_files(tmp_path: Path) -
     assert not any("base" in name for name in snapshot(tmp_path))
 
 
-def test_staging_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
+def test_staging_left_by_a_killed_run_is_removed_and_named(tmp_path: Path) -> None:
     commit(tmp_path, ("base", "passed", run_files("base", "one")))
     staging = tmp_path / ".staging-killed"
     (staging / "tags").mkdir(parents=True)
     (staging / "tags" / "x.txt").write_text("partial")
 
-    clean_output_folder(tmp_path)
+    removed = clean_output_folder(tmp_path)
 
+    assert removed == [".staging-killed/"]
     assert not staging.exists()
     assert recorded(tmp_path) == {"base": "passed"}
 
@@ -260,14 +253,45 @@ def test_a_link_in_place_of_an_output_folder_is_refused(tmp_path: Path) -> None:
     assert (elsewhere / "precious.txt").read_text() == "keep me"
 
 
-def test_an_unreadable_record_backs_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        b"{not json",
+        b"[" * 100_000,
+        b'{"format": "stack-inspections run record", "version": 1, "images": [{"image": "base"}]}',
+    ],
+    ids=["truncated", "deep", "bad entry"],
+)
+def test_an_unreadable_record_stops_the_clean_and_nothing_is_removed(
+    tmp_path: Path, damaged: bytes
+) -> None:
+    """Its entries' files would all look unbacked: removing them would erase the folder."""
     commit(tmp_path, ("base", "passed", run_files("base", "one")))
-    (tmp_path / "inspections.json").write_text("{not json")
+    (tmp_path / "inspections.json").write_bytes(damaged)
+    (tmp_path / ".staging-killed").mkdir()
+    before = snapshot(tmp_path)
 
-    clean_output_folder(tmp_path)
+    with pytest.raises(RecordError) as raised:
+        clean_output_folder(tmp_path)
 
-    assert sorted(snapshot(tmp_path)) == ["inspections.json"]
-    assert json.loads((tmp_path / "inspections.json").read_text())["images"] == []
+    assert str(raised.value).startswith(f"{tmp_path / 'inspections.json'}")
+    assert str(raised.value).endswith(
+        ": move inspections.json out of the folder, or pass another folder"
+    )
+    assert snapshot(tmp_path) == before
+    assert (tmp_path / ".staging-killed").is_dir()
+
+
+def test_a_record_replaced_by_a_link_stops_the_clean(tmp_path: Path) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "one")))
+    (tmp_path / "inspections.json").rename(tmp_path / "elsewhere.json")
+    (tmp_path / "inspections.json").symlink_to(tmp_path / "elsewhere.json")
+    before = snapshot(tmp_path)
+
+    with pytest.raises(RecordError, match="is a symbolic link"):
+        clean_output_folder(tmp_path)
+
+    assert snapshot(tmp_path) == before
 
 
 @pytest.fixture

@@ -16,28 +16,34 @@ from inspections.record import (
     sha256_of,
     verified_file,
 )
+from tests.record_entries import image_id_of, sample_entry
 
 TAGS = "tags/x86_64-default-base.txt"
 CONTENT = b"quay.io/jupyter/base:x86_64-latest"
 
 
-def write_record(folder: Path, outcome: str = "passed", **changes: Any) -> None:
-    """A folder with one image's tags file and a record listing it."""
+def write_record(folder: Path, outcome: str = "passed") -> None:
+    """A folder with one image's tags file and a record listing it (if it passed)."""
     (folder / "tags").mkdir(parents=True, exist_ok=True)
     (folder / TAGS).write_bytes(CONTENT)
-    entry = {
-        "image": "base",
-        "variant": "default",
-        "platform": "x86_64",
-        "outcome": outcome,
-        "image_id": "sha256:0a1b",
-        "reference": "quay.io/jupyter/base:latest",
-        "tags": ["x86_64-latest"],
-        "references": [CONTENT.decode()],
-        "files": {TAGS: sha256_of(CONTENT)},
-        **changes,
-    }
-    (folder / "inspections.json").write_text(record_document([entry]))
+    files = {TAGS: sha256_of(CONTENT)} if outcome == "passed" else {}
+    (folder / "inspections.json").write_text(
+        record_document([sample_entry("base", outcome, files)])
+    )
+
+
+def write_entry(folder: Path, fields: dict[str, Any]) -> None:
+    """A record of one entry whose JSON fields are replaced by `fields` (`build.timestamp`
+    replaces a nested one)."""
+    entry = sample_entry("base").to_json()
+    for name, value in fields.items():
+        *outer, key = name.split(".")
+        target = entry
+        for part in outer:
+            target = target[part]
+        target[key] = value
+    document = {"format": "stack-inspections run record", "version": 1, "images": [entry]}
+    (folder / "inspections.json").write_text(json.dumps(document))
 
 
 def test_a_file_listed_for_a_passed_image_verifies(tmp_path: Path) -> None:
@@ -46,7 +52,7 @@ def test_a_file_listed_for_a_passed_image_verifies(tmp_path: Path) -> None:
 
     (image,) = record.images
     assert record.owner_of(TAGS) is image
-    assert image.image_id == "sha256:0a1b"
+    assert image.image_id == image_id_of("base")
     assert verified_file(record, image, TAGS) == CONTENT
 
 
@@ -65,7 +71,7 @@ def test_a_file_of_an_image_that_did_not_pass_does_not_verify(tmp_path: Path) ->
     write_record(tmp_path, outcome="failed")
     record = read_record(tmp_path)
 
-    with pytest.raises(RecordError, match="whose outcome is failed"):
+    with pytest.raises(RecordError, match=r"is not listed in inspections\.json"):
         verified_file(record, record.images[0], TAGS)
 
 
@@ -90,17 +96,16 @@ def test_a_linked_file_does_not_verify(tmp_path: Path) -> None:
             json.dumps({"format": "stack-inspections run record", "version": 99, "images": []}),
             "version 99",
         ),
-        (
-            record_document([{"image": "x", "files": {"../../etc/passwd": "0" * 64}}]),
-            "outside the output folders",
-        ),
-        (record_document([{"image": "x", "files": {TAGS: "not a digest"}}]), "no sha256"),
-        (record_document([{"image": 3}]), "image is not text"),
+        ("[" * 100_000, "nest deeper than 64 levels"),
+        (b"\xff\xfe{}", "is not a valid run record ('utf-8' codec can't decode"),
     ],
-    ids=["json", "format", "version", "escaping path", "digest", "types"],
+    ids=["json", "format", "version", "deep", "not utf-8"],
 )
-def test_an_invalid_record_is_one_line_naming_it(tmp_path: Path, text: str, says: str) -> None:
-    (tmp_path / "inspections.json").write_text(text)
+def test_an_invalid_record_is_one_line_naming_it(
+    tmp_path: Path, text: str | bytes, says: str
+) -> None:
+    path = tmp_path / "inspections.json"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
 
     with pytest.raises(RecordError) as raised:
         read_record(tmp_path)
@@ -108,6 +113,95 @@ def test_an_invalid_record_is_one_line_naming_it(tmp_path: Path, text: str, says
     message = str(raised.value)
     assert "\n" not in message and says in message
     assert message.startswith(str(tmp_path / "inspections.json"))
+    assert message.endswith(": run pytest --emit-manifests into it again")
+
+
+BAD_FIELDS = [
+    ({"files": {"../../etc/passwd": "0" * 64}}, "field files['../../etc/passwd'] is outside"),
+    ({"files": {TAGS: "not a digest"}}, f"field files['{TAGS}'] is 'not a digest', not a sha256"),
+    ({"image": 3}, "field image is int, not text"),
+    ({"image": "Base"}, "field image is 'Base', not a lowercase name"),
+    ({"build": "x"}, "field build is str, not an object"),
+    ({"build.timestamp": "garbage"}, "field build.timestamp is 'garbage', not a time"),
+    ({"build.timestamp": "2026-11-27"}, "field build.timestamp is '2026-11-27', not a time"),
+    ({"size_bytes": -5}, "field size_bytes is -5, not a whole number of 0 or more"),
+    ({"size_bytes": True}, "field size_bytes is True, not a whole number"),
+    ({"image_id": "sha256:0a1b"}, "field image_id is 'sha256:0a1b', not an image id"),
+    ({"outcome": "won"}, "field outcome is 'won', not one of passed, failed, incomplete"),
+    ({"reasons": ["no"]}, "field outcome is passed, but the entry lists reasons"),
+    ({"tags": ["x86_64 latest"]}, "field tags lists 'x86_64 latest', not a Docker tag"),
+    ({"timing.wall_seconds": float("nan")}, "field timing.wall_seconds is nan, not a number"),
+    ({"timing.commands": [{"command": "ls"}]}, "field timing.commands[0].seconds is missing"),
+    ({"inventory": {"packages": [{"name": "x"}]}}, "field inventory is invalid: inventory pack"),
+    ({"changes": {"image": "base"}}, "field changes is invalid: a change report without"),
+    ({"surprise": 1}, "field surprise is unknown to this version"),
+    ({"tests.flaky": 2}, "field tests.flaky is unknown to this version"),
+]
+
+
+@pytest.mark.parametrize(("fields", "says"), BAD_FIELDS, ids=[says for _, says in BAD_FIELDS])
+def test_an_invalid_entry_is_one_line_naming_the_file_the_entry_and_the_field(
+    tmp_path: Path, fields: dict[str, Any], says: str
+) -> None:
+    write_entry(tmp_path, fields)
+
+    with pytest.raises(RecordError) as raised:
+        read_record(tmp_path)
+
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith(f"{tmp_path / 'inspections.json'}, entry 1")
+    assert says in message, message
+
+
+def test_a_record_of_an_earlier_version_still_reads(tmp_path: Path) -> None:
+    """Before inventories, change reports and piece titles, entries kept each piece's text."""
+    old = sample_entry("base").to_json()
+    del old["inventory"], old["changes"]
+    old["manifest_pieces"] = [{"title": "Apt Packages", "markdown": "`apt list`:\n..."}]
+    document = {"format": "stack-inspections run record", "version": 1, "images": [old]}
+    (tmp_path / "inspections.json").write_text(json.dumps(document))
+
+    (image,) = read_record(tmp_path).images
+
+    assert image.manifest_pieces == ("Apt Packages",)
+    assert image.inventory is None and image.changes is None
+
+
+def test_an_entry_of_an_image_never_found_reads(tmp_path: Path) -> None:
+    """An image missing from the engine has no platform, id, reference or size."""
+    never_found = sample_entry(
+        "base", "incomplete", platform="", image_id="", reference="", size_bytes=None
+    )
+    (tmp_path / "inspections.json").write_text(record_document([never_found]))
+
+    assert read_record(tmp_path).images == (never_found,)
+
+
+def test_an_entry_reads_back_to_the_same_bytes(tmp_path: Path) -> None:
+    write_record(tmp_path)
+    text = (tmp_path / "inspections.json").read_text()
+
+    assert record_document(read_record(tmp_path).images) == text
+
+
+def test_a_record_larger_than_100_mb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    with (tmp_path / "inspections.json").open("wb") as stream:
+        stream.truncate(100_000_001)  # sparse: no disk space, no memory
+
+    with pytest.raises(RecordError, match="holds more than 100 MB"):
+        read_record(tmp_path)
+
+
+def test_a_folder_in_place_of_the_record_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "inspections.json").mkdir()
+
+    with pytest.raises(RecordError) as raised:
+        read_record(tmp_path)
+
+    assert str(raised.value) == (
+        f"{tmp_path / 'inspections.json'} is not a file: run pytest --emit-manifests into it again"
+    )
 
 
 def test_a_folder_without_a_record_holds_no_complete_run(tmp_path: Path) -> None:

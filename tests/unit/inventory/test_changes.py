@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -13,6 +16,8 @@ from inspections.inventory.model import Inventory
 from inspections.inventory.previous import facts_of_entry
 from inspections.inventory.purls import deb_package, pypi_package
 from inspections.inventory.sizes import ImageSize, parse_human_size
+from inspections.record_entry import RecordEntry
+from tests.record_entries import sample_entry
 
 from .support import debian_12, minimal_notebook_build, minimal_notebook_inventory
 
@@ -176,7 +181,34 @@ def test_a_build_without_inventory_stays_without_one() -> None:
     facts = BuildFacts("bare", "x86_64", "default", "c" * 40, "2026-11-27T10:00:00Z")
     assert facts.inventory is None
     assert BuildFacts.from_json(json.loads(json.dumps(facts.to_json()))) == facts
-    entry = {"image": "bare", "platform": "x86_64", "variant": "default", "inventory": {}}
-    entry["build"] = {"git_commit": "c" * 40, "timestamp": "2026-11-27T10:00:00+00:00"}
+    written = sample_entry("bare").to_json()
+    assert written["inventory"] == {}
+    entry = RecordEntry.from_json(written, "record", "fix it")
     assert facts_of_entry(entry).inventory is None
-    assert facts_of_entry({**entry, "inventory": {"packages": []}}).inventory == Inventory()
+    empty = RecordEntry.from_json({**written, "inventory": {"packages": []}}, "record", "fix it")
+    assert facts_of_entry(empty).inventory == Inventory()
+
+
+def test_a_report_reads_back_from_its_json() -> None:
+    data = json.loads(json.dumps(_report().to_json()))
+    assert ChangeReport.from_json(data).to_json() == data
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (lambda data: data["counts"].update(added=99), "do not follow from its packages"),
+        (lambda data: data["size"].update(change_percent=6334243100.0), "do not follow from"),
+        (lambda data: data["size"]["previous"].update(bytes=-5), 'must be {"bytes"'),
+        (lambda data: data["packages"][0].update(kind="stolen"), "of kind 'stolen'"),
+        (lambda data: data.pop("previous"), "a change report without 'previous'"),
+        (lambda data: data.update(tags="x"), "not as the run record writes it"),
+        (lambda data: data["tags"]["gained"].append("a b"), "lists the tag 'a b'"),
+    ],
+    ids=["counts", "percent", "negative size", "kind", "missing", "tags", "bad tag"],
+)
+def test_a_tampered_report_is_refused(edit: Callable[[dict[str, Any]], object], says: str) -> None:
+    data = json.loads(json.dumps(_report().to_json()))
+    edit(data)
+    with pytest.raises(InventoryError, match=re.escape(says)):
+        ChangeReport.from_json(data)

@@ -43,3 +43,8 @@ def test_size_json_round_trip_and_validation() -> None:
     for hostile in ({"bytes": -1, "shown": ""}, {"bytes": True, "shown": ""}, {"bytes": 1}, "1GB"):
         with pytest.raises(InventoryError, match="image size must be"):
             ImageSize.from_json(hostile)
+
+
+def test_a_negative_size_is_refused() -> None:
+    with pytest.raises(InventoryError, match="cannot be negative, got -5 bytes"):
+        ImageSize(-5)
