@@ -41,8 +41,9 @@ def owner() -> Iterator[str]:
     tag_images(client, name)
     yield name
     remove_tags(client, name)
-    leftovers = client.containers.list(all=True, filters={"label": CONTAINER_LABEL})
-    assert not [c for c in leftovers if name in str(c.image.tags)], "their fixture leaked"
+    labelled = client.containers.list(all=True, filters={"label": CONTAINER_LABEL})
+    leaked = [c for c in labelled if c.attrs["Config"]["Image"].startswith(f"{REGISTRY}/{name}/")]
+    assert not leaked, "their fixture left containers behind"
 
 
 def pytest_in(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
