@@ -20,6 +20,25 @@ LOCK_WAIT_SECONDS = 120.0
 
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write `content` to `path` so readers see the old file or the new one, never a part."""
+    with _complete_copy(path, content) as temporary:
+        os.replace(temporary, path)
+
+
+def write_new_file(path: Path, content: str | bytes) -> bool:
+    """Create `path` holding `content`, whole or not at all; False (and nothing written) when
+    `path` exists already, even if it appears meanwhile."""
+    with _complete_copy(path, content) as temporary:
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+
+
+@contextmanager
+def _complete_copy(path: Path, content: str | bytes) -> Iterator[str]:
+    """A synced temporary file beside `path` holding `content`, removed afterwards unless
+    renamed."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
@@ -31,10 +50,9 @@ def write_atomically(path: Path, content: str | bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, OUTPUT_FILE_MODE)
-        os.replace(temporary, path)
-    except BaseException:
+        yield temporary
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def fsync_folder(folder: Path) -> None:

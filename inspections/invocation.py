@@ -16,7 +16,10 @@ import copy
 import os
 import shlex
 import signal
+from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pytest
 from _pytest.config.findpaths import determine_setup
@@ -25,7 +28,9 @@ _PREVIOUS_SIGTERM = pytest.StashKey[object]()
 
 
 def correct_rootdir(config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
-    """Determine rootdir and ini file from the real path arguments; put them right if needed."""
+    """Parse the known arguments again, now that this plugin's options are known; determine
+    rootdir and ini file from the real path arguments and put them right if needed."""
+    config.known_args_namespace = parser.parse_known_args(args, namespace=copy.copy(config.option))
     known = config.known_args_namespace
     rootpath, inipath, inicfg, ignored = determine_setup(
         inifile=known.inifilename,
@@ -34,15 +39,24 @@ def correct_rootdir(config: pytest.Config, parser: pytest.Parser, args: list[str
         rootdir_cmd_arg=known.rootdir or None,
         invocation_dir=config.invocation_params.dir,
     )
-    if (rootpath, inipath) == (config.rootpath, config.inipath):
-        return
-    config._rootpath = rootpath
-    config._inipath = inipath
-    config._inicfg = inicfg
-    config._ignored_config_files = ignored
+    if (rootpath, inipath) != (config.rootpath, config.inipath):
+        _move_setup(config, parser, args, (rootpath, inipath, inicfg, ignored))
+    if config.known_args_namespace.confcutdir is None:
+        inipath = config.inipath
+        config.known_args_namespace.confcutdir = str(inipath.parent if inipath else config.rootpath)
+
+
+def _move_setup(
+    config: pytest.Config,
+    parser: pytest.Parser,
+    args: list[str],
+    setup: tuple[Path, Path | None, dict[str, Any], Sequence[str]],
+) -> None:
+    """Put rootdir, ini file, its settings and `addopts`, `-p` plugins and `pythonpath` right."""
+    config._rootpath, config._inipath, config._inicfg, config._ignored_config_files = setup
     config._inicache.clear()
-    parser.extra_info["rootdir"] = str(rootpath)
-    parser.extra_info["inifile"] = str(inipath)
+    parser.extra_info["rootdir"] = str(config.rootpath)
+    parser.extra_info["inifile"] = str(config.inipath)
     environment = shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))
     args[:] = [
         *config._validate_args(config.getini("addopts"), "via addopts config"),
@@ -52,8 +66,6 @@ def correct_rootdir(config: pytest.Config, parser: pytest.Parser, args: list[str
     config.known_args_namespace = parser.parse_known_args(args, namespace=copy.copy(config.option))
     config.pluginmanager.consider_preparse(args, exclude_only=False)
     config._configure_python_path()
-    if config.known_args_namespace.confcutdir is None:
-        config.known_args_namespace.confcutdir = str(inipath.parent if inipath else rootpath)
 
 
 def _interrupt(_number: int, _frame: FrameType | None) -> None:

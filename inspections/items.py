@@ -13,6 +13,7 @@ from inspections.errors import StackInspectionError
 from inspections.evaluation import Evaluation, Inspection, evaluate_all
 from inspections.results import (
     ERROR_ATTRIBUTE,
+    GATES_ATTRIBUTE,
     IMAGE_ATTRIBUTE,
     INSPECTION_ATTRIBUTE,
     TIMING_ATTRIBUTE,
@@ -28,19 +29,18 @@ BATCHABLE_ARGUMENTS = frozenset({"host", "container", "image", "build_info"})
 
 
 def to_deselect(stack: StackSession, items: list[pytest.Item]) -> list[pytest.Item]:
-    """The stack's items bound to no selected image, and image tests under --inspections-only."""
+    """The stack's items that count for no selected image, and image tests under
+    --inspections-only."""
     unbound = [
         item
         for item in items
-        if "image" in getattr(item, "fixturenames", ())
-        and stack.image_of(item) is None
-        and stack.images_for(item.path) is not None
+        if stack.images_for(item.path) is not None and not stack.images_of(item)
     ]
     if stack.options.inspections_only:
         unbound += [
             item
             for item in items
-            if stack.image_of(item) is not None and stack.inspection_key_of(item) is None
+            if stack.images_of(item) and stack.inspection_key_of(item) is None
         ]
     return unbound
 
@@ -114,6 +114,9 @@ def annotate(
     """
     image = stack.image_of(item)
     if image is None:
+        gated = stack.images_of(item)
+        if gated:  # a test with fixtures of its own: its outcome counts for these images
+            setattr(report, GATES_ATTRIBUTE, gated)
         return
     facts: dict[str, Any] = {"name": image}
     resolved = getattr(item, "funcargs", {}).get("image")

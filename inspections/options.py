@@ -2,24 +2,29 @@
 
 The plugin is active only in a stack project: when `--stack` or another of its options is
 given, when the ini setting `inspections_stack` names a stack folder, or when the default
-stack folder `images/` holds a `stack.toml`. Elsewhere it does nothing at all.
+stack folder `images/` holds a `stack.toml`. Elsewhere it does nothing at all. Options of the
+same names defined by a conftest or another plugin are theirs (see `shared_options`): they
+never switch the plugin on.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from inspections.errors import StackInspectionError
+from inspections.errors import StackError, StackInspectionError
+from inspections.shared_options import shown_name, their_value
 from inspections.stack import (
     DEFAULT_VARIANT,
     NAME_PATTERN,
     REPOSITORY_URL,
     STACK_DECLARATION,
+    Stack,
     StackSettings,
     inspected_tag,
 )
@@ -33,18 +38,18 @@ OWNER = re.compile(
 )
 # Options whose presence asks for a stack, with the value that means "not given".
 ACTIVATING_OPTIONS: dict[str, object] = {
-    "stack": None,
-    "images": [],
+    "stack_dir": None,
+    "stack_images": [],
     "emit_manifests": None,
     "cache_dir": None,
     "apply_tags": False,
     "compare_to": None,
     "inspections_only": False,
     "no_test_gate": False,
-    "registry": None,
-    "owner": None,
+    "stack_registry": None,
+    "stack_owner": None,
     "repository": None,
-    "variant": DEFAULT_VARIANT,
+    "stack_variant": DEFAULT_VARIANT,
 }
 
 
@@ -65,6 +70,7 @@ class RunOptions:
     inspections_only: bool
     apply_tags: bool
     compare_to: Path | None = None
+    image_tests: tuple[Path, ...] = ()
 
     def reference(self, image: str) -> str:
         """The local reference the image under test is built as."""
@@ -72,25 +78,39 @@ class RunOptions:
 
 
 def add_options(parser: pytest.Parser) -> None:
-    """Register the options (`pytest --help` lists them under stack-inspections)."""
+    """Register the options (`pytest --help` lists them under stack-inspections).
+
+    The five options a project may define itself are registered under their `--stack-` names;
+    `shared_options` gives them their short names where those are free.
+    """
     group = parser.getgroup("stack-inspections", "image tags and build manifests")
     group.addoption(
-        "--image",
+        "--stack-image",
         action="append",
-        dest="images",
+        dest="stack_images",
         default=[],
         metavar="NAME",
         help="inspect this image of the stack (repeatable; default: every image)",
     )
-    group.addoption("--stack", metavar="DIR", help="the stack folder (default: images)")
     group.addoption(
-        "--registry", help="registry of the image references (default: stack.toml's, else quay.io)"
+        "--stack-dir", dest="stack_dir", metavar="DIR", help="the stack folder (default: images)"
     )
     group.addoption(
-        "--owner", help="owner of the image references (default: stack.toml's, else jupyter)"
+        "--stack-registry",
+        dest="stack_registry",
+        metavar="REGISTRY",
+        help="registry of the image references (default: stack.toml's, else quay.io)",
     )
     group.addoption(
-        "--variant",
+        "--stack-owner",
+        dest="stack_owner",
+        metavar="OWNER",
+        help="owner of the image references (default: stack.toml's, else jupyter)",
+    )
+    group.addoption(
+        "--stack-variant",
+        dest="stack_variant",
+        metavar="VARIANT",
         default=DEFAULT_VARIANT,
         help="image variant, prefixed to every tag unless 'default' (e.g. cuda12)",
     )
@@ -143,16 +163,23 @@ def add_options(parser: pytest.Parser) -> None:
         type="paths",
         default=[],
     )
+    parser.addini(
+        "inspections_image_tests",
+        "folders holding one folder of image tests per image (<folder>/<image>/test_*.py), "
+        "relative to the ini file",
+        type="paths",
+        default=[],
+    )
 
 
 def requested_stack(config: pytest.Config) -> Path | None:
     """The stack folder when the plugin should be active in this session, else None."""
-    if config.option.stack:
-        return Path(config.option.stack).absolute()
+    if config.option.stack_dir:
+        return Path(config.option.stack_dir).absolute()
     configured = str(config.getini("inspections_stack"))
     if configured:
         base = config.inipath.parent if config.inipath else config.rootpath
-        return (base / configured).absolute()
+        return Path(os.path.normpath(base / configured))
     default = (config.rootpath / DEFAULT_STACK).absolute()
     asked = any(getattr(config.option, name) != unset for name, unset in ACTIVATING_OPTIONS.items())
     if asked or (default / STACK_DECLARATION).is_file():
@@ -185,12 +212,36 @@ def _checked(option: str, value: str, grammar: re.Pattern[str], example: str) ->
     return value
 
 
+def _images(config: pytest.Config) -> tuple[str, ...]:
+    """`--stack-image` values, then another plugin's `--image` value(s), each once."""
+    theirs = their_value(config, "--image")
+    if isinstance(theirs, str):
+        theirs = [theirs]
+    if not isinstance(theirs, list) or not all(isinstance(name, str) for name in theirs):
+        theirs = []
+    return tuple(dict.fromkeys([*config.option.stack_images, *theirs]))
+
+
+def _reference_part(config: pytest.Config, short: str, own: str | None) -> str | None:
+    """`--stack-registry` (or `--stack-owner`), else another plugin's `--registry` (`--owner`)."""
+    theirs = their_value(config, short)
+    if not isinstance(theirs, str) or not theirs:
+        return own
+    if own and own != theirs:
+        raise StackError(
+            f"--stack-{short.removeprefix('--')} {own!r} and {short} {theirs!r} disagree: "
+            "give one of them"
+        )
+    return theirs
+
+
 def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
     """The options of this session, with the stack's defaults; a clear error when invalid."""
-    variant = config.option.variant
+    variant = config.option.stack_variant
     if not NAME_PATTERN.fullmatch(variant):
         raise StackInspectionError(
-            f"invalid --variant {variant!r}: use a lowercase name such as cuda12 or default"
+            f"invalid {shown_name(config, '--variant')} {variant!r}: use a lowercase name such "
+            "as cuda12 or default"
         )
     emit = _optional_path(config.option.emit_manifests)
     repository = (config.option.repository or defaults.repository).rstrip("/")
@@ -199,20 +250,50 @@ def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
             f"invalid repository URL {repository!r} for the links in the outputs: pass "
             "--repository https://host/owner/name or set repository in stack.toml"
         )
-    registry = config.option.registry or defaults.registry
-    owner = config.option.owner or defaults.owner
+    registry = _reference_part(config, "--registry", config.option.stack_registry)
+    owner = _reference_part(config, "--owner", config.option.stack_owner)
     return RunOptions(
-        images=tuple(config.option.images),
-        registry=_checked("--registry", registry, REGISTRY, "a host name such as quay.io"),
-        owner=_checked("--owner", owner, OWNER, "a lowercase owner such as jupyter"),
+        images=_images(config),
+        registry=_checked(
+            shown_name(config, "--registry"),
+            registry or defaults.registry,
+            REGISTRY,
+            "a host name such as quay.io",
+        ),
+        owner=_checked(
+            shown_name(config, "--owner"),
+            owner or defaults.owner,
+            OWNER,
+            "a lowercase owner such as jupyter",
+        ),
         variant=variant,
         repository=repository,
         emit_dir=emit,
         test_gate=not config.option.no_test_gate,
         shared_tests=tuple(config.getini("inspections_shared_tests")),
+        image_tests=tuple(config.getini("inspections_image_tests")),
         inspection_timeout=_timeout(str(config.option.inspection_timeout)),
         cache_dir=_optional_path(config.option.cache_dir),
         inspections_only=config.option.inspections_only,
         apply_tags=config.option.apply_tags,
         compare_to=_optional_path(config.option.compare_to),
     )
+
+
+def check_image_tests(folders: tuple[Path, ...], stack: Stack) -> None:
+    """Each `inspections_image_tests` folder exists and holds folders named after images."""
+    for folder in folders:
+        if not folder.is_dir():
+            raise StackError(
+                f"inspections_image_tests: {folder} is not a folder: create it, or fix the "
+                "path (relative to the ini file)"
+            )
+        for child in sorted(folder.iterdir()):
+            if not child.is_dir() or child.name.startswith((".", "_")):
+                continue
+            if child.name not in stack.images:
+                raise StackError(
+                    f"{child}: no image {child.name!r} in the stack at {stack.folder}: name the "
+                    f"folder after one of {', '.join(stack.images)}, or move it out of "
+                    f"{folder} (inspections_image_tests)"
+                )

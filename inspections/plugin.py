@@ -7,11 +7,13 @@ it. Elsewhere the plugin does nothing at all.
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import pytest
 
-from inspections import invocation
+from inspections import invocation, shared_options
 from inspections.errors import StackInspectionError
-from inspections.options import add_options, read_options, requested_stack
+from inspections.options import add_options, check_image_tests, read_options, requested_stack
 
 PLUGIN_NAMES = (
     "stack_inspections.session",
@@ -24,12 +26,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_load_initial_conftests(
     early_config: pytest.Config, parser: pytest.Parser, args: list[str]
-) -> None:
-    """Find the rootdir and ini file again if this plugin's option values misled pytest."""
-    invocation.correct_rootdir(early_config, parser, args)
+) -> Generator[None, object, object]:
+    """Around the loading of the initial conftests: parse the arguments with every name of
+    this plugin's options, and find the rootdir and ini file again if option values misled
+    pytest; then leave the shared names to conftests that define them (`shared_options`)."""
+    attached = shared_options.attach_free_names(parser)
+    try:
+        invocation.correct_rootdir(early_config, parser, args)
+    except pytest.UsageError:
+        # A conftest's option of a shared name takes other values (`--variant` as a flag):
+        # parse as pytest does before conftests load, without the shared names.
+        shared_options.detach_names(parser, attached)
+        attached = []
+        invocation.correct_rootdir(early_config, parser, args)
+    shared_options.detach_names(parser, attached)
+    try:
+        return (yield)
+    finally:
+        shared_options.settle_names(early_config, parser)
 
 
 @pytest.hookimpl(trylast=True)
@@ -52,6 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
         stack = load_stack(folder)
         options = read_options(config, stack.settings)
         plan = build_plan(stack, select_images(stack, list(options.images), options.variant))
+        check_image_tests(options.image_tests, stack)
         if not hasattr(config, "workerinput"):
             for option, path in (
                 ("--emit-manifests", options.emit_dir),
@@ -73,7 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(session), PLUGIN_NAMES[2])
     if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
-        config.args = [str(folder), *(str(path) for path in options.shared_tests)]
+        config.args = [str(path) for path in session.default_paths()]
     invocation.stop_on_sigterm(config)
 
 

@@ -21,6 +21,7 @@ IMAGE_ATTRIBUTE = "stack_image"  # dict of image facts, at least {"name": ...}
 INSPECTION_ATTRIBUTE = "stack_inspection"  # {"key": ..., "value": ... or None}
 TIMING_ATTRIBUTE = "stack_timing"  # RunContext.timing() of the image on that process
 ERROR_ATTRIBUTE = "stack_error"  # the one-line message of a StackInspectionError
+GATES_ATTRIBUTE = "stack_gates"  # images a test counts for without taking `image`
 
 
 @dataclass
@@ -94,6 +95,11 @@ class ImageResult:
         """Whether any item of this image ran (or failed to set up) in the session."""
         return bool(self.facts or self.crashes)
 
+    @property
+    def tested(self) -> bool:
+        """Whether any item ran that counts for this image, its own or a test that gates it."""
+        return self.reported or bool(self.tests)
+
     def inspection_failures(self) -> list[str]:
         """Crashes, a rebuild during the session and failed inspections, one line each."""
         failed = [
@@ -135,12 +141,12 @@ def failure_message(report: pytest.TestReport) -> str:
 class ResultsCollector:
     """Folds reports into ImageResults, keyed by the plan.
 
-    `image_of_nodeid` tells, from a node id alone, which image a stack item runs on (None for
-    every other item): a worker that crashed reports only the node id of its item.
+    `images_of_nodeid` tells, from a node id alone, which images a stack item counts for (none
+    for every other item): a worker that crashed reports only the node id of its item.
     """
 
-    def __init__(self, plan: InspectionPlan, image_of_nodeid: Callable[[str], str | None]) -> None:
-        self.image_of_nodeid = image_of_nodeid
+    def __init__(self, plan: InspectionPlan, images_of_nodeid: Callable[[str], list[str]]) -> None:
+        self.images_of_nodeid = images_of_nodeid
         self.images: dict[str, ImageResult] = {
             name: ImageResult(
                 name=name,
@@ -156,6 +162,12 @@ class ResultsCollector:
 
     def add(self, report: pytest.TestReport) -> None:
         """Take one setup/call/teardown report into account."""
+        gated = getattr(report, GATES_ATTRIBUTE, None)
+        if gated:
+            for name in gated:
+                if name in self.images:
+                    self._add_test(self.images[name], report)
+            return
         image_facts = getattr(report, IMAGE_ATTRIBUTE, None)
         if not image_facts:
             self._add_crash(report)
@@ -181,9 +193,11 @@ class ResultsCollector:
 
     def _add_crash(self, report: pytest.TestReport) -> None:
         """A failure xdist reports for a crashed worker carries only the node id."""
-        name = self.image_of_nodeid(report.nodeid)
-        if report.failed and name in self.images:
-            self.images[name].crashes.append(f"{report.nodeid}: {failure_message(report)}")
+        if not report.failed:
+            return
+        for name in self.images_of_nodeid(report.nodeid):
+            if name in self.images:
+                self.images[name].crashes.append(f"{report.nodeid}: {failure_message(report)}")
 
     @staticmethod
     def _add_inspection(

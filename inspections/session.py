@@ -89,15 +89,16 @@ class StackSession:
     def images_for(self, path: Path) -> list[str] | None:
         """The selected images a test file applies to; None when the file is not the stack's.
 
-        A file in an image folder applies to that image and its descendants; a file under one
-        of the shared test folders applies to every image. Asked once per file.
+        A file in an image folder, or in an image's folder of image tests, applies to that
+        image and its descendants; a file under one of the shared test folders applies to
+        every image. Asked once per file.
         """
         if path not in self._images_for:
             self._images_for[path] = self._find_images_for(path)
         return self._images_for[path]
 
     def _find_images_for(self, path: Path) -> list[str] | None:
-        owner = self.owner_of(path)
+        owner = self.owner_of(path) or self._image_tests_owner(path)
         if owner is not None:
             return [name for name in self.plan.images if owner in self.stack.lineage_names(name)]
         resolved = path.resolve()
@@ -105,16 +106,45 @@ class StackSession:
             return list(self.plan.images)
         return None
 
-    def is_stack_file(self, path: Path) -> bool:
-        return self.images_for(path) is not None
+    def _image_tests_owner(self, path: Path) -> str | None:
+        """The image whose folder of image tests (`<inspections_image_tests>/<image>/`) holds
+        `path`; None for every other path."""
+        resolved = path.resolve()
+        for folder in self.options.image_tests:
+            base = folder.resolve()
+            if resolved.is_relative_to(base):
+                parts = resolved.relative_to(base).parts
+                if len(parts) > 1 and parts[0] in self.stack.images:
+                    return parts[0]
+        return None
+
+    def default_paths(self) -> list[Path]:
+        """What a session without path arguments collects: the stack folder, the shared
+        tests and the image tests of the selected images and their ancestors."""
+        lineages = {name for image in self.plan.images for name in self.stack.lineage_names(image)}
+        image_tests = [
+            folder / name
+            for folder in self.options.image_tests
+            for name in self.stack.images
+            if name in lineages and (folder / name).is_dir()
+        ]
+        return [self.stack.folder, *self.options.shared_tests, *image_tests]
 
     def image_of(self, item: pytest.Item) -> str | None:
-        """The image a stack item runs on; None for items that are not the stack's."""
+        """The image a stack item runs on (its `image` parameter); None for every other item."""
         callspec = getattr(item, "callspec", None)
         if callspec is None or self.images_for(item.path) is None:
             return None
         name = callspec.params.get("image")
         return name if name in self.plan.images else None
+
+    def images_of(self, item: pytest.Item) -> list[str]:
+        """The selected images whose verdict `item` counts for: its image if it takes `image`;
+        else, for a test of the stack's files, every selected image its file applies to."""
+        if "image" in getattr(item, "fixturenames", ()):
+            image = self.image_of(item)
+            return [image] if image else []
+        return self.images_for(item.path) or []
 
     def inspection_key_of(self, item: pytest.Item) -> str | None:
         """The plan key of an inspection item; None for anything else."""
@@ -123,14 +153,21 @@ class StackSession:
         owner = self.owner_of(item.path) or ""
         return inspection_key(owner, item.path, item.originalname)
 
-    def image_of_nodeid(self, nodeid: str) -> str | None:
-        """The image of a stack item from its node id alone; None for every other id."""
+    def _node_ids(self) -> NodeIdImages:
         if self._nodeids is None:
             initial = [Path(arg.split("::", 1)[0]).absolute() for arg in self.config.args]
             self._nodeids = NodeIdImages(
-                self.config.rootpath, initial, self.is_stack_file, self.plan.images
+                self.config.rootpath, initial, self.images_for, self.plan.images
             )
-        return self._nodeids.image_of(nodeid)
+        return self._nodeids
+
+    def image_of_nodeid(self, nodeid: str) -> str | None:
+        """The image a stack item runs on, from its node id alone; None for every other id."""
+        return self._node_ids().image_of(nodeid)
+
+    def images_of_nodeid(self, nodeid: str) -> list[str]:
+        """`images_of` from a node id alone (a crashed worker's item has nothing more)."""
+        return self._node_ids().images_of(nodeid)
 
     def dockerfile_path(self, image: str) -> str:
         """The image's Dockerfile relative to the repository root, for links."""
@@ -221,7 +258,7 @@ class StackSession:
         """On the controller: index node ids by image and clean the output folder."""
         if not self.controller:
             return
-        self.collector = ResultsCollector(self.plan, self.image_of_nodeid)
+        self.collector = ResultsCollector(self.plan, self.images_of_nodeid)
         from inspections.finishing import prepare_output_folder
 
         prepare_output_folder(self)
@@ -289,7 +326,9 @@ class StackSession:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        """Find the item's image first; a missing one fails its first item and skips the rest."""
+        """Find the item's image first; a missing one fails its first item and skips the rest.
+
+        Tests that count for images without taking `image` use fixtures of their own."""
         image = self.image_of(item)
         if image is None:
             return
@@ -342,7 +381,7 @@ class StackSession:
     def judge_image(self, result: ImageResult) -> ImageVerdict | None:
         """The verdict on `result`'s image; None when it needs none (nothing of it ran, and
         no outputs were asked for)."""
-        if not (result.reported or self.strict):
+        if not (result.tested or self.strict):
             return None
         return judge(result, self.options, self.build, self.dockerfile_path(result.name))
 

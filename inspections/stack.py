@@ -93,17 +93,24 @@ class Stack:
         return [(spec.name, spec.folder.resolve()) for spec in self.images.values()]
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_text(path: Path) -> str:
+    """A file of the stack folder as text; StackError when it cannot be read."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise StackError(f"{path}: invalid TOML ({error}): fix the syntax") from error
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise StackError(f"{path}: not UTF-8 ({error.reason}): save it as UTF-8") from error
     except OSError as error:
         raise StackError(
             f"{path}: cannot be read ({error.strerror}): fix its permissions"
         ) from error
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise StackError(f"{path}: invalid TOML ({error}): fix the syntax") from error
 
 
 def _string_field(path: Path, data: dict[str, Any], key: str, default: str) -> str:
@@ -113,7 +120,8 @@ def _string_field(path: Path, data: dict[str, Any], key: str, default: str) -> s
     return value
 
 
-def _load_settings(folder: Path) -> StackSettings:
+def load_settings(folder: Path) -> StackSettings:
+    """The defaults `folder/stack.toml` sets (the built-in ones where it does not)."""
     path = folder / STACK_DECLARATION
     if not path.is_file():
         return StackSettings()
@@ -126,7 +134,8 @@ def _load_settings(folder: Path) -> StackSettings:
     )
 
 
-def _load_image(declaration: Path) -> ImageSpec:
+def load_image(declaration: Path) -> ImageSpec:
+    """The image an `image.toml` declares; StackError naming the file and the fix."""
     folder = declaration.parent
     name = folder.name
     if folder.is_symlink():
@@ -180,7 +189,7 @@ def _check_parents(specs: dict[str, ImageSpec]) -> None:
             current = specs[current].parent
 
 
-def _stack_order(specs: dict[str, ImageSpec]) -> dict[str, ImageSpec]:
+def stack_order(specs: dict[str, ImageSpec]) -> dict[str, ImageSpec]:
     """Parents before children, depth first; siblings by name, never by the disk's order."""
     children: dict[str, list[str]] = {}
     for name in sorted(specs, reverse=True):
@@ -203,7 +212,7 @@ def load_stack(folder: Path) -> Stack:
         )
     specs: dict[str, ImageSpec] = {}
     for declaration in sorted(folder.glob(f"*/{IMAGE_DECLARATION}")):
-        spec = _load_image(declaration)
+        spec = load_image(declaration)
         specs[spec.name] = spec
     if not specs:
         raise StackError(
@@ -211,4 +220,4 @@ def load_stack(folder: Path) -> Stack:
             'with parent = "" for the root'
         )
     _check_parents(specs)
-    return Stack(folder=folder, settings=_load_settings(folder), images=_stack_order(specs))
+    return Stack(folder=folder, settings=load_settings(folder), images=stack_order(specs))

@@ -79,16 +79,15 @@ def judge(
     result: ImageResult, options: RunOptions, build: BuildInfo, dockerfile: str
 ) -> ImageVerdict:
     """The verdict for one image: what it is written as when everything passed, else why not."""
-    if not result.reported:
-        return ImageVerdict(result.name, missing=["no inspection of this image ran"])
-    verdict = ImageVerdict(
-        result.name, failures=result.inspection_failures(), missing=result.missing_inspections()
-    )
+    failures = result.inspection_failures()
     if options.test_gate:
-        verdict.failures += [
+        failures += [
             f"image test {nodeid} failed: {result.test_errors.get(nodeid, '')}"
             for nodeid in result.failed_tests
         ]
+    if not result.reported:
+        return ImageVerdict(result.name, failures, missing=["no inspection of this image ran"])
+    verdict = ImageVerdict(result.name, failures, missing=result.missing_inspections())
     verdict.failures += _duplicate_tags(result)
     if verdict.reasons:
         return verdict

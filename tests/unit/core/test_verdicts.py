@@ -233,6 +233,20 @@ def test_an_image_no_item_of_which_ran_is_incomplete() -> None:
     assert verdict.missing == ["no inspection of this image ran"]
 
 
+def test_a_failed_test_gates_an_image_none_of_whose_inspections_ran() -> None:
+    """A test with fixtures of its own counts for an image whose inspections were deselected."""
+    result = ImageResult(name="base", tests={"tests/by_image/base/test_a.py::test_a": "failed"})
+    result.test_errors["tests/by_image/base/test_a.py::test_a"] = "AssertionError: no"
+
+    verdict = judge(result, SETTINGS, BUILD, DOCKERFILE)
+
+    assert verdict.status == "failed"
+    assert verdict.failures == [
+        "image test tests/by_image/base/test_a.py::test_a failed: AssertionError: no"
+    ]
+    assert verdict.missing == ["no inspection of this image ran"]
+
+
 @pytest.mark.parametrize(
     ("result", "strict", "expected"),
     [

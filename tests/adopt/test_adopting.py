@@ -1,0 +1,167 @@
+"""A repository laid out like the Jupyter Docker Stacks adopts the plugin without moving a file.
+
+Their test command keeps running as it did; once declared, one session runs their image tests
+(with their own fixtures) and the inspections, and their failing test withholds the image's
+files. Real containers of the demo images, tagged under the repository's names.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from tests.adopt.repository import (
+    CONTAINER_LABEL,
+    REGISTRY,
+    adopt,
+    remove_tags,
+    tag_images,
+    write_repository,
+)
+from tests.plugin.stacks import commit_all, record_of
+
+pytestmark = pytest.mark.docker
+
+TIMEOUT_SECONDS = 600
+
+
+@pytest.fixture
+def owner() -> Iterator[str]:
+    """An owner unique to the test: the demo images tagged `quay.io/<owner>/<image>`."""
+    client = docker.from_env()
+    name = f"adopt-{uuid.uuid4().hex[:8]}"
+    tag_images(client, name)
+    yield name
+    remove_tags(client, name)
+    labelled = client.containers.list(all=True, filters={"label": CONTAINER_LABEL})
+    leaked = [c for c in labelled if c.attrs["Config"]["Image"].startswith(f"{REGISTRY}/{name}/")]
+    assert not leaked, "their fixture left containers behind"
+
+
+def pytest_in(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`python -m pytest ...` in `root`, as their CI runs it (no cache, verbose)."""
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", *arguments],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+_OUTCOME = re.compile(
+    r"^(?:\[gw\d+\] \[ *\d+%\] (?P<xdist>[A-Z]+) (?P<xdist_id>\S+)"
+    r"|(?P<serial_id>\S+::\S+) (?P<serial>PASSED|FAILED|SKIPPED|ERROR))",
+    re.MULTILINE,
+)
+
+
+def outcomes(stdout: str) -> dict[str, str]:
+    """node id -> PASSED/FAILED/... from a `-v` run, serial or under xdist."""
+    found = {}
+    for match in _OUTCOME.finditer(stdout):
+        nodeid = match.group("xdist_id") or match.group("serial_id")
+        found[nodeid] = match.group("xdist") or match.group("serial")
+    return found
+
+
+def their_command(owner: str, image: str, folders: list[str]) -> list[str]:
+    """What their runner runs for `image`: its folder and its ancestors' under tests/by_image."""
+    return [
+        "--numprocesses",
+        "2",
+        "-m",
+        "not info",
+        *(f"tests/by_image/{folder}" for folder in folders),
+        "--registry",
+        REGISTRY,
+        "--owner",
+        owner,
+        "--image",
+        image,
+    ]
+
+
+def test_their_test_command_runs_unchanged_with_the_plugin_installed(
+    tmp_path: Path, owner: str
+) -> None:
+    root = write_repository(tmp_path / "repository")
+    command = their_command(owner, "base-notebook", ["docker-stacks-foundation", "base-notebook"])
+
+    with_plugin = pytest_in(root, *command)
+    without_plugin = pytest_in(root, *command, "-p", "no:stack_inspections")
+
+    output = with_plugin.stdout + with_plugin.stderr
+    assert with_plugin.returncode == 0, output[-3000:]
+    assert outcomes(with_plugin.stdout) == {
+        "tests/by_image/docker-stacks-foundation/test_python.py::test_python_runs": "PASSED",
+        "tests/by_image/base-notebook/test_lab.py::test_jupyter_lab_answers": "PASSED",
+    }
+    assert "image_verdict" not in output
+    assert "stack inspections" not in output
+    assert without_plugin.returncode == 0
+    assert outcomes(without_plugin.stdout) == outcomes(with_plugin.stdout)
+
+
+def test_one_session_runs_their_tests_and_the_inspections_and_their_failure_gates(
+    tmp_path: Path, owner: str
+) -> None:
+    root = write_repository(tmp_path / "repository")
+    adopt(root)
+    # Their options, no path arguments: the stack and the image's test folders are collected.
+    session = ["-m", "not info"]
+    session += ["--registry", REGISTRY, "--owner", owner, "--image", "base-notebook"]
+
+    passing = pytest_in(root, *session, "-n", "2", "--emit-manifests", "out")
+
+    assert passing.returncode == 0, passing.stdout[-4000:] + passing.stderr[-2000:]
+    ran = outcomes(passing.stdout)
+    assert (
+        ran["tests/by_image/docker-stacks-foundation/test_python.py::test_python_runs"] == "PASSED"
+    )
+    assert ran["tests/by_image/base-notebook/test_lab.py::test_jupyter_lab_answers"] == "PASSED"
+    assert not [nodeid for nodeid in ran if "minimal-notebook" in nodeid]  # below base-notebook
+    assert not [nodeid for nodeid in ran if "test_pip_list" in nodeid]  # -m "not info"
+    inspections = [nodeid for nodeid in ran if "/inspect_" in nodeid]
+    assert inspections and all(ran[nodeid] == "PASSED" for nodeid in inspections)
+    tags = (root / "out/tags/x86_64-default-base-notebook.txt").read_text().splitlines()
+    assert tags[0] == f"{REGISTRY}/{owner}/base-notebook:x86_64-latest"
+    assert any(tag.startswith(f"{REGISTRY}/{owner}/base-notebook:x86_64-lab-") for tag in tags)
+    record = record_of(root / "out")["base-notebook"]
+    assert record["outcome"] == "passed"
+    assert record["tests"]["passed"] == 2  # theirs: the ancestor's folder and the image's own
+
+    # A failing test in the ancestor's folder withholds base-notebook's files.
+    (root / "tests/by_image/docker-stacks-foundation/test_conda.py").write_text(
+        "def test_conda_is_installed(container):\n"
+        "    container.run_detached(command=['sleep', 'infinity'], network_disabled=True)\n"
+        "    container.exec_cmd('conda --version')\n"
+    )
+    commit_all(root, "A test the demo image fails")
+    failing = pytest_in(root, *session, "--emit-manifests", "out-failed")
+
+    assert failing.returncode == 1, failing.stdout[-4000:]
+    ran = outcomes(failing.stdout)
+    assert ran[
+        "tests/by_image/docker-stacks-foundation/test_conda.py::test_conda_is_installed"
+    ] == ("FAILED")
+    assert ran["tests/by_image/base-notebook/test_lab.py::test_jupyter_lab_answers"] == "PASSED"
+    verdicts = [nodeid for nodeid in ran if nodeid.endswith("::image_verdict[base-notebook]")]
+    assert [ran[nodeid] for nodeid in verdicts] == ["FAILED"]
+    assert (
+        "image test tests/by_image/docker-stacks-foundation/test_conda.py::test_conda_is_installed "
+        "failed" in failing.stdout
+    )
+    assert not (root / "out-failed/tags/x86_64-default-base-notebook.txt").exists()
+    assert record_of(root / "out-failed")["base-notebook"]["outcome"] == "failed"

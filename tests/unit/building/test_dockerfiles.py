@@ -1,0 +1,166 @@
+"""Reading Dockerfiles written in the Jupyter Docker Stacks' shape: what the last FROM names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from inspections.building.dockerfiles import (
+    ImageReference,
+    UnresolvedFrom,
+    parse_dockerfile,
+    resolve_base,
+)
+
+PATH = Path("images/child/Dockerfile")
+
+
+def base_of(text: str) -> str:
+    return resolve_base(parse_dockerfile(PATH, dedent(text))).reference
+
+
+def test_a_child_names_its_parent_through_arg_defaults() -> None:
+    assert (
+        base_of(
+            """\
+            # Copyright notice
+            ARG REGISTRY=quay.io
+            ARG OWNER=jupyter
+            ARG BASE_IMAGE=$REGISTRY/$OWNER/scipy-notebook
+            FROM $BASE_IMAGE
+
+            LABEL maintainer="someone"
+            """
+        )
+        == "quay.io/jupyter/scipy-notebook"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("ARG BASE=${REGISTRY}/${OWNER}/base\nFROM ${BASE}", "ghcr.io/me/base"),
+        ('ARG BASE="$REGISTRY/$OWNER/base:latest"\nFROM $BASE', "ghcr.io/me/base:latest"),
+        ("FROM ${UNSET:-$REGISTRY/fallback}", "ghcr.io/fallback"),
+        ("FROM ${REGISTRY:+$REGISTRY/}plain", "ghcr.io/plain"),
+        ("FROM --platform=$BUILDPLATFORM $REGISTRY/$OWNER/base AS build", "ghcr.io/me/base"),
+        ("ARG A=1 B=$OWNER/x\nFROM $REGISTRY/$B", "ghcr.io/me/x"),
+    ],
+    ids=["braces", "quoted default", ":- default", ":+ word", "--platform and AS", "two ARGs"],
+)
+def test_variable_forms(header: str, expected: str) -> None:
+    assert base_of(f"ARG REGISTRY=ghcr.io\nARG OWNER=me\n{header}\n") == expected
+
+
+def test_a_root_follows_its_last_from_through_a_build_stage() -> None:
+    dockerfile = parse_dockerfile(
+        PATH,
+        dedent(
+            """\
+            # This build arg allows building on another root image
+            ARG ROOT_IMAGE=default_root_image
+
+            FROM ubuntu:24.04@sha256:4b1d0c5a6a5e2a3a AS default_root_image
+            FROM mambaorg/micromamba:2.0.5 AS micromamba
+
+            FROM $ROOT_IMAGE
+            RUN --mount=type=bind,from=micromamba,source=/bin/micromamba,target=/bin/micromamba \\
+                micromamba install --yes 'python=3.12'
+            """
+        ),
+    )
+    base = resolve_base(dockerfile)
+
+    assert base.reference.startswith("ubuntu:24.04@sha256:4b1d0c5a")
+    assert base.line == "FROM $ROOT_IMAGE"
+    assert [stage.name for stage in base.stages] == [None, "default_root_image"]
+    assert [i.keyword for i in base.stages[0].instructions] == ["RUN"]
+
+
+def test_continuations_drop_comment_lines_and_keep_the_instruction_whole() -> None:
+    dockerfile = parse_dockerfile(
+        PATH,
+        dedent(
+            """\
+            FROM debian:12
+            RUN apt-get update --yes && \\
+                apt-get install --yes \\
+                # a comment inside the instruction
+                curl \\
+                git
+            ENV A=1 \\
+                B=2
+            """
+        ),
+    )
+    run, env = dockerfile.stages[-1].instructions
+    assert (run.keyword, " ".join(run.arguments.split())) == (
+        "RUN",
+        "apt-get update --yes && apt-get install --yes curl git",
+    )
+    assert (env.keyword, " ".join(env.arguments.split())) == ("ENV", "A=1 B=2")
+
+
+def test_the_escape_directive_changes_the_continuation_character() -> None:
+    text = "# escape=`\nFROM windows/servercore\nRUN echo one `\n    two\n"
+    run = parse_dockerfile(PATH, text).stages[-1].instructions[0]
+    assert " ".join(run.arguments.split()) == "echo one two"
+
+
+def test_args_after_the_first_from_are_not_seen_by_from_lines() -> None:
+    with pytest.raises(UnresolvedFrom) as raised:
+        base_of("FROM busybox AS tools\nARG BASE=quay.io/me/base\nFROM $BASE\n")
+    assert str(raised.value) == (
+        "images/child/Dockerfile: cannot follow `FROM $BASE`: no ARG BASE before the first FROM "
+        "declares it: add ARG BASE=<default> above the first FROM"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "ARG BASE_IMAGE\nFROM $BASE_IMAGE\n",
+            "cannot follow `FROM $BASE_IMAGE`: ARG BASE_IMAGE has no default: give it one "
+            "(ARG BASE_IMAGE=<default>)",
+        ),
+        (
+            "ARG OWNER\nARG BASE_IMAGE=quay.io/$OWNER/base\nFROM $BASE_IMAGE\n",
+            "cannot follow `FROM $BASE_IMAGE`: ARG OWNER has no default: give it one "
+            "(ARG OWNER=<default>)",
+        ),
+        (
+            "ARG BASE=quay.io/me/base:1.0\nFROM ${BASE%:*}\n",
+            "cannot follow `FROM ${BASE%:*}`: ${BASE%:*} is a substitution this reader does not "
+            "follow: write the image name, or $NAME with an ARG default",
+        ),
+        ("# only a comment\n", "no FROM instruction: start the Dockerfile with FROM <image>"),
+    ],
+    ids=["no default", "a default needing one without", "other substitution", "no FROM"],
+)
+def test_a_from_that_cannot_be_followed_is_one_line_naming_file_and_from(
+    text: str, message: str
+) -> None:
+    with pytest.raises(UnresolvedFrom) as raised:
+        base_of(text)
+    assert str(raised.value) == f"images/child/Dockerfile: {message}"
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("quay.io/jupyter/base-notebook", ("quay.io", "jupyter", "base-notebook")),
+        ("quay.io/jupyter/base-notebook:latest", ("quay.io", "jupyter", "base-notebook")),
+        ("localhost:5000/team/sub/img:1@sha256:ab", ("localhost:5000", "team/sub", "img")),
+        ("localhost/demo/foundation:latest", ("localhost", "demo", "foundation")),
+        ("jupyter/base-notebook", ("docker.io", "jupyter", "base-notebook")),
+        ("ubuntu:24.04@sha256:56", ("docker.io", "library", "ubuntu")),
+    ],
+)
+def test_image_references_split_into_registry_owner_and_name(
+    text: str, parts: tuple[str, str, str]
+) -> None:
+    reference = ImageReference.parse(text)
+    assert (reference.registry, reference.owner, reference.name) == parts
