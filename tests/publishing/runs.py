@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from inspections.build_info import BuildInfo
 from inspections.files import write_atomically
 from inspections.finishing import record_entry, rendered_files
+from inspections.inventory.model import Inventory
 from inspections.outputs import commit_run
 from inspections.record import RECORD_FILE, sha256_of
 from inspections.record_entry import PASSED
@@ -109,6 +110,7 @@ def _entry(build: Build, timestamp: datetime, commit: str, files: dict[str, str]
         build.image,
         failures=[] if passed else [FAILURE],
         inspected=inspected(build, timestamp, commit) if passed else None,
+        inventory=Inventory() if passed else None,  # inventoried: packages are compared
     )
     result = ImageResult(build.image, facts=facts)
     return record_entry(cast("StackSession", session), result, verdict, files)
