@@ -4,6 +4,7 @@ Every docker command goes through a client binary, as a user's `docker build` do
 `DOCKER_HOST` and docker contexts apply alike. Commands other than builds use the first
 `docker` on PATH; builds use the first client that builds with BuildKit: one with the buildx
 plugin, or one older than 23.0, which has BuildKit built in (Debian 12's docker.io is 20.10).
+`STACK_BUILD_DOCKER=/path/to/docker` makes that one client the only one used.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from inspections.building.errors import BuildError
+from inspections.building.errors import BuildError, BuildUsageError
 from inspections.docker_engine import platform_of
 from inspections.text import one_line
 
 DEBIAN_CLIENT = "/usr/bin/docker"
+CLIENT_VARIABLE = "STACK_BUILD_DOCKER"
 ENGINE_TIMEOUT_SECONDS = 60.0
 # From this version on, a client without the buildx plugin builds only with the classic builder.
 BUILDX_REQUIRED_FROM = 23
@@ -49,7 +51,17 @@ class Builder:
 
 
 def docker_clients() -> list[str]:
-    """Every `docker` on PATH, in PATH order, then Debian's client; each binary once."""
+    """Every `docker` on PATH, in PATH order, then Debian's client; each binary once.
+
+    Only the client `STACK_BUILD_DOCKER` names, when it is set.
+    """
+    chosen = os.environ.get(CLIENT_VARIABLE)
+    if chosen:
+        if not os.access(chosen, os.X_OK):
+            raise BuildUsageError(
+                f"{CLIENT_VARIABLE}={chosen} is not an executable docker client: fix or unset it"
+            )
+        return [chosen]
     found: list[str] = []
     folders = os.environ.get("PATH", "").split(os.pathsep)
     candidates = [os.path.join(folder, "docker") for folder in folders if folder]

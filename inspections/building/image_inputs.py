@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,19 +78,19 @@ class _Hasher:
                 self.data(path.read_bytes())
 
 
-def context_entries(context: Path) -> Iterator[tuple[str, Path, os.stat_result]]:
+def context_entries(context: Path) -> list[tuple[str, Path, os.stat_result]]:
     """The files, folders and links `docker build` sends of `context`, sorted by path."""
     rules = IgnoreRules.of_context(context)
+    entries: list[tuple[str, Path, os.stat_result]] = []
     pending = [""]
     while pending:
         folder = pending.pop()
         with os.scandir(context / folder) as scanned:
-            entries = sorted(scanned, key=lambda entry: entry.name, reverse=True)
-        for entry in entries:
-            relative = f"{folder}/{entry.name}" if folder else entry.name
-            excluded = rules.excludes(relative)
-            status = entry.stat(follow_symlinks=False)
-            if entry.is_dir(follow_symlinks=False) and (not excluded or rules.takes_back):
-                pending.append(relative)
-            if not excluded:
-                yield relative, Path(entry.path), status
+            for entry in scanned:
+                relative = f"{folder}/{entry.name}" if folder else entry.name
+                excluded = rules.excludes(relative)
+                if entry.is_dir(follow_symlinks=False) and (not excluded or rules.takes_back):
+                    pending.append(relative)
+                if not excluded:
+                    entries.append((relative, Path(entry.path), entry.stat(follow_symlinks=False)))
+    return sorted(entries, key=lambda found: found[0].split("/"))
