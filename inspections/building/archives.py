@@ -65,12 +65,12 @@ def read_archive(path: Path) -> ArchivedImage:
             config = _member(archive, config_name)
             if config is None:
                 raise refused(f"no image config {config_name!r} in it")
+            digest = hashlib.sha256(config).hexdigest()
+            if PurePosixPath(config_name).name.removesuffix(".json") != digest:
+                raise refused(f"its image config {config_name} does not match its digest")
+            architecture = str(json.loads(config).get("architecture", ""))
     except (tarfile.TarError, OSError, ValueError, AttributeError) as error:
         raise refused(printable(str(error)) or type(error).__name__) from error
-    digest = hashlib.sha256(config).hexdigest()
-    if PurePosixPath(config_name).name.removesuffix(".json") != digest:
-        raise refused(f"its image config {config_name} does not match its digest")
-    architecture = json.loads(config).get("architecture", "")
     tags = entry.get("RepoTags") or []
     return ArchivedImage(path, f"sha256:{digest}", tuple(map(str, tags)), platform_of(architecture))
 

@@ -11,6 +11,7 @@ engine, or an archive) failed, 2 for a usage error or refused input, 130 on Ctrl
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import signal
 from collections.abc import Sequence
@@ -36,7 +37,6 @@ from inspections.building.durations import durations_file
 from inspections.building.errors import BuildError, BuildUsageError
 from inspections.docker_engine import platform_of
 from inspections.errors import StackError, StackInspectionError
-from inspections.files import check_writable_folder
 from inspections.options import DEFAULT_STACK, OWNER, REGISTRY
 from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.publishing.errors import PublishUsageError
@@ -260,15 +260,27 @@ def _check_folders(arguments: argparse.Namespace, targets: list[BuildTarget]) ->
                     f"({target.context}): its files would change that image's inputs; pass a "
                     "folder outside it"
                 )
-        try:
-            check_writable_folder(folder, option)
-        except StackInspectionError as error:
-            raise BuildUsageError(str(error)) from error
+        _check_writable(option, folder)
     if arguments.load is not None and not arguments.load.is_dir():
         raise BuildUsageError(
             f"--load {arguments.load}: folder not found: pass the folder holding the archives"
         )
     check_report_path(arguments.json)
+
+
+def _check_writable(option: str, folder: Path) -> None:
+    """Refuse a folder that cannot be made or written, without making it yet."""
+    if folder.exists() and not folder.is_dir():
+        raise BuildUsageError(
+            f"{option} {folder} is a file: pass a folder (it is created if missing)"
+        )
+    existing = folder.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise BuildUsageError(
+            f"{option} {folder}: {existing} is not writable: pass a writable folder"
+        )
 
 
 def _platform(option: str, engine: str) -> str:
