@@ -107,6 +107,7 @@ def save_archive(docker: Docker, reference: str, image_id: str, path: Path) -> b
                 return False
         except BuildUsageError:
             pass  # not an archive of it: written anew
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     try:
         docker.run("save", "--output", str(partial), reference, timeout=None)
