@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from inspections.building.dockerignore import IgnoreRules
@@ -54,5 +56,5 @@ def test_comments_blank_lines_and_spaces() -> None:
     assert not rules.takes_back
 
 
-def test_no_file_excludes_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_no_file_excludes_nothing(tmp_path: Path) -> None:
     assert not IgnoreRules.of_context(tmp_path).excludes("anything")

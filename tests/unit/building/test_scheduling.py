@@ -5,6 +5,7 @@ from __future__ import annotations
 import _thread
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -48,7 +49,7 @@ class Recorder:
     def tick(self) -> None:
         pass
 
-    def work(self, seconds: float = 0.0, failing: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    def work(self, seconds: float = 0.0, failing: tuple[str, ...] = ()) -> Callable[[Job], bool]:
         def perform(job: Job) -> bool:
             with self.lock:
                 self.running += 1
