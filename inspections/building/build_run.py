@@ -100,6 +100,7 @@ class StackBuild:
         }
         self._facts: dict[str, ImageFacts] = {}
         self._builder_lock = threading.Lock()
+        self._replaced: list[str] = []  # ids of images that builds of this run replaced
 
     @property
     def targets(self) -> list[BuildTarget]:
@@ -123,6 +124,7 @@ class StackBuild:
             for target in self.targets
         ]
         run_jobs(jobs, self.settings.jobs, self._work, self, self.processes.stop_all)
+        self._check_built()
         if self.settings.durations:
             record_durations(self.settings.durations, self._measured())
         if self.settings.save is not None:
@@ -257,16 +259,29 @@ class StackBuild:
             result.status = FAILED
             result.reason = f"docker build exit {code}"
             return
-        facts = self.docker.image(target.reference)
-        if facts is None or (built_id and facts.id != built_id):
-            raise BuildError(
-                f"{target.reference} is not the image just built ({built_id[:19]}): the builder "
-                "did not load it into the engine (use the default buildx builder) or another "
-                "process tagged it meanwhile"
-            )
-        result.status, result.image_id, result.size_bytes = BUILT, facts.id, facts.size_bytes
-        if current is not None and current.id != facts.id:
-            self.docker.remove_if_untagged(current.id)
+        if not built_id:
+            raise BuildError(f"docker build of {target.label} named no image id: see its log")
+        result.status, result.image_id = BUILT, built_id
+        if current is not None and current.id != built_id:
+            self._replaced.append(current.id)
+
+    def _check_built(self) -> None:
+        """Each built image is in the engine under its reference; images it replaced go."""
+        built = [result for result in self.results.values() if result.status == BUILT]
+        found = self.docker.inspect(result.target.reference for result in built)
+        for result in built:
+            facts = found.get(result.target.reference)
+            if facts is None or facts.id != result.image_id:
+                result.status = FAILED
+                result.reason = (
+                    f"{result.target.reference} is not the image just built "
+                    f"({result.image_id[:19]}): the builder did not load it into the engine "
+                    "(use the default buildx builder) or another process tagged it meanwhile"
+                )
+            else:
+                result.size_bytes = facts.size_bytes
+        for image_id in self._replaced:
+            self.docker.remove_if_untagged(image_id)
 
     # --- archives -------------------------------------------------------------------------
 
