@@ -176,7 +176,8 @@ def _timeout(value: str) -> float:
     return seconds
 
 
-def _checked(option: str, value: str, grammar: re.Pattern[str], example: str) -> str:
+def checked_reference_part(option: str, value: str, grammar: re.Pattern[str], example: str) -> str:
+    """`value` when it fits `grammar` (a part of image references), else a one-line error."""
     if not grammar.fullmatch(value):
         raise StackInspectionError(
             f"invalid {option} {value!r}: image references need {example} "
@@ -203,8 +204,10 @@ def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
     owner = config.option.owner or defaults.owner
     return RunOptions(
         images=tuple(config.option.images),
-        registry=_checked("--registry", registry, REGISTRY, "a host name such as quay.io"),
-        owner=_checked("--owner", owner, OWNER, "a lowercase owner such as jupyter"),
+        registry=checked_reference_part(
+            "--registry", registry, REGISTRY, "a host name such as quay.io"
+        ),
+        owner=checked_reference_part("--owner", owner, OWNER, "a lowercase owner such as jupyter"),
         variant=variant,
         repository=repository,
         emit_dir=emit,

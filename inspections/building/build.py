@@ -37,7 +37,7 @@ from inspections.building.durations import durations_file
 from inspections.building.errors import BuildError, BuildUsageError
 from inspections.docker_engine import platform_of
 from inspections.errors import StackError, StackInspectionError
-from inspections.options import DEFAULT_STACK, OWNER, REGISTRY
+from inspections.options import DEFAULT_STACK, OWNER, REGISTRY, checked_reference_part
 from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.reports import check_report_path
@@ -216,12 +216,10 @@ def _build_args(values: list[str]) -> tuple[tuple[str, str], ...]:
 
 
 def _checked(option: str, value: str, grammar: re.Pattern[str], example: str) -> str:
-    if not grammar.fullmatch(value):
-        raise BuildUsageError(
-            f"invalid {option} {value!r}: image references need {example} "
-            "(set it with the option or in stack.toml)"
-        )
-    return value
+    try:
+        return checked_reference_part(option, value, grammar, example)
+    except StackInspectionError as error:
+        raise BuildUsageError(str(error)) from error
 
 
 def _plan(arguments: argparse.Namespace) -> tuple[Stack, list[BuildTarget]]:
