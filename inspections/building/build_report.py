@@ -24,6 +24,7 @@ from inspections.building.build_run import (
 from inspections.building.docker_build import log_tail
 from inspections.files import write_atomically
 from inspections.publishing.console import say, warn
+from inspections.render import human_size
 from inspections.text import printable
 
 REPORT_VERSION = 1
@@ -81,16 +82,6 @@ class Progress:
                 self._line(f"still building: {running}")
 
 
-def human_size(size: int | None) -> str:
-    """Bytes as Docker shows them (decimal units), or an empty cell."""
-    if size is None:
-        return ""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if size >= scale:
-            return f"{size / scale:.3g}{unit}"
-    return f"{size}B"
-
-
 def closing_table(results: list[ImageResult]) -> str:
     """One row per image: image, variant, status, duration, size, image id."""
     rows = [
@@ -99,7 +90,7 @@ def closing_table(results: list[ImageResult]) -> str:
             result.target.variant,
             result.status,
             "" if result.seconds is None else f"{result.seconds:.1f}s",
-            human_size(result.size_bytes),
+            "" if result.size_bytes is None else human_size(result.size_bytes),
             result.image_id.removeprefix("sha256:")[:12],
         ]
         for result in results
