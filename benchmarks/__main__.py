@@ -16,7 +16,7 @@ from types import FrameType
 import docker
 
 import benchmarks
-from benchmarks import big_output, demo, imports, startup, synthetic
+from benchmarks import big_output, demo, imports, stack_build, startup, synthetic
 from benchmarks.machine import demo_image_ids, describe
 from benchmarks.report import document, text
 from benchmarks.sessions import SessionFailed, SessionRunner
@@ -29,6 +29,7 @@ PARTS: dict[str, Callable[[Workspace], PartResult]] = {
     "synthetic": synthetic.measure,
     "big-output": big_output.measure,
     "imports": imports.measure,
+    "build": stack_build.measure,
 }
 
 

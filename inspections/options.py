@@ -203,7 +203,8 @@ def _timeout(value: str) -> float:
     return seconds
 
 
-def _checked(option: str, value: str, grammar: re.Pattern[str], example: str) -> str:
+def checked_reference_part(option: str, value: str, grammar: re.Pattern[str], example: str) -> str:
+    """`value` when it fits `grammar` (a part of image references), else a one-line error."""
     if not grammar.fullmatch(value):
         raise StackInspectionError(
             f"invalid {option} {value!r}: image references need {example} "
@@ -254,13 +255,13 @@ def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
     owner = _reference_part(config, "--owner", config.option.stack_owner)
     return RunOptions(
         images=_images(config),
-        registry=_checked(
+        registry=checked_reference_part(
             shown_name(config, "--registry"),
             registry or defaults.registry,
             REGISTRY,
             "a host name such as quay.io",
         ),
-        owner=_checked(
+        owner=checked_reference_part(
             shown_name(config, "--owner"),
             owner or defaults.owner,
             OWNER,

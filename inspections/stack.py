@@ -17,6 +17,8 @@ DEFAULT_VARIANT = "default"
 
 # Image and variant names become path components and parts of Docker references.
 NAME_PATTERN = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
+# A build argument's name, as Dockerfiles' ARG instructions accept it.
+BUILD_ARG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Links go into Markdown table cells and link targets: no spaces, pipes, brackets or quotes.
 REPOSITORY_URL = re.compile(r"https?://[^\s|<>()\[\]`'\"]+")
 
@@ -48,10 +50,18 @@ class ImageSpec:
     parent: str
     folder: Path
     variants: tuple[str, ...] = ()
+    build_args: tuple[tuple[str, str], ...] = ()  # `[build-args]`, in declaration order
+    variant_folders: tuple[tuple[str, str], ...] = ()  # `[variant-folders]`: variant -> folder
 
     def supports(self, variant: str) -> bool:
         """Whether the image is built in `variant` (every image is built in the default one)."""
         return variant == DEFAULT_VARIANT or variant in self.variants
+
+    def build_folder(self, variant: str) -> Path:
+        """The build context of a variant: the image folder, or `<image>/<variant>/` by default."""
+        if variant == DEFAULT_VARIANT:
+            return self.folder
+        return self.folder / dict(self.variant_folders).get(variant, variant)
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,51 @@ def load_image(declaration: Path) -> ImageSpec:
                 f"{declaration}: invalid variant {variant!r}: use a lowercase name such as "
                 f'"cuda12" (the "{DEFAULT_VARIANT}" variant is implicit)'
             )
-    return ImageSpec(name=name, parent=parent, folder=folder, variants=tuple(variants))
+    return ImageSpec(
+        name=name,
+        parent=parent,
+        folder=folder,
+        variants=tuple(variants),
+        build_args=_build_args(declaration, data),
+        variant_folders=_variant_folders(declaration, data, variants),
+    )
+
+
+def _string_table(path: Path, data: dict[str, Any], key: str, example: str) -> dict[str, str]:
+    table = data.get(key, {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise StackError(f"{path}: `[{key}]` must be a table of strings, e.g. {example}")
+    return table
+
+
+def _build_args(path: Path, data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    arguments = _string_table(path, data, "build-args", 'PYTHON_VERSION = "3.12"')
+    for name in arguments:
+        if not BUILD_ARG_NAME.fullmatch(name):
+            raise StackError(
+                f"{path}: invalid build argument name {name!r} in `[build-args]`: use letters, "
+                "digits and '_' (e.g. PYTHON_VERSION)"
+            )
+    return tuple(arguments.items())
+
+
+def _variant_folders(
+    path: Path, data: dict[str, Any], variants: list[str]
+) -> tuple[tuple[str, str], ...]:
+    folders = _string_table(path, data, "variant-folders", 'cuda12 = "gpu"')
+    for variant, relative in folders.items():
+        if variant not in variants:
+            raise StackError(
+                f"{path}: `[variant-folders]` names {variant!r}, which `variants` does not "
+                "declare: add it to `variants` or remove its line"
+            )
+        parts = Path(relative).parts
+        if not parts or Path(relative).is_absolute() or ".." in parts:
+            raise StackError(
+                f"{path}: variant folder {relative!r} must be a folder inside the image folder, "
+                f'e.g. {variant} = "{variant}"'
+            )
+    return tuple(folders.items())
 
 
 def _check_parents(specs: dict[str, ImageSpec]) -> None:

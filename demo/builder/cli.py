@@ -1,39 +1,48 @@
-"""The command line of ``demo/build.py``: options, the run, one-line errors."""
+"""The command line of ``demo/build.py``: the demo's own steps around one ``stack-build`` run."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
-from .engine import check_engine, find_docker
-from .errors import BuildError
-from .images import BuildOptions, build_images
-from .minbase import ensure_minbase
-from .report import Result, report, summary
-from .stack import load_stack, select
+from inspections.building import build as stack_build
+from inspections.building.build_plan import Selection, plan_builds
+from inspections.building.docker_client import Docker
+from inspections.building.errors import BuildError, BuildUsageError
+from inspections.errors import StackError, StackInspectionError
+from inspections.stack import Stack, load_stack
+from inspections.text import one_line
+
+from .minbase import MINBASE_NAME, ensure_minbase
 from .verify import expected_file, verify
+from .wheels import prepare_torch_wheel
 
 DEMO_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+LOG_FOLDER = ".build-logs"
 DESCRIPTION = (
     "Build the offline demo image stack, parents first, reusing whatever is already built."
 )
+# An image may need files prepared before its build; a returned string is a reason to skip it.
+PREPARE: dict[str, Callable[[Path], str | None]] = {"pytorch-notebook": prepare_torch_wheel}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: 0 when every selected image is built or up to date (or skipped)."""
     options = parse_args(argv)
     try:
-        run(options)
-    except BuildError as error:
-        print(f"error: {error}", file=sys.stderr)
+        return run(options)
+    except (BuildUsageError, StackError) as error:
+        print(f"error: {one_line(str(error))}", file=sys.stderr)
+        return 2
+    except StackInspectionError as error:
+        print(f"error: {one_line(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    return 0
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -57,6 +66,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="rebuild from scratch (docker build --no-cache); implies --force",
     )
     parser.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="builds at once (stack-build --jobs)"
+    )
+    parser.add_argument(
         "--ca-bundle",
         type=Path,
         default=DEFAULT_CA_BUNDLE,
@@ -68,11 +80,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="then run each image and compare it with the stack's expected_versions.toml",
     )
     parser.add_argument(
-        "--verbose",
-        action="store_true",
-        help="show docker's output (always written to the stack's .build-logs/)",
-    )
-    parser.add_argument(
         "--stack",
         type=Path,
         default=DEMO_DIR,
@@ -82,22 +89,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run(options: argparse.Namespace) -> list[Result]:
-    """Build the selected images in order; raise BuildError on the first failure."""
-    start = time.monotonic()
+def run(options: argparse.Namespace) -> int:
+    """Make the base image, prepare files, build with stack-build, then verify if asked."""
     stack = load_stack(options.stack)
-    names = select(stack, options.only)
+    settings = stack.settings
+    plan_builds(stack, Selection(tuple(options.only)), settings.registry, settings.owner)
     if not options.ca_bundle.is_file():
-        raise BuildError(f"CA bundle {options.ca_bundle} not found (see --ca-bundle)")
-    docker = find_docker()
-    check_engine(docker)
-    build_options = BuildOptions(
-        options.ca_bundle, options.force, options.no_cache, options.verbose
-    )
-    results = [ensure_minbase(docker, stack, options.verbose)]
-    report(results[-1])
-    results += build_images(docker, stack, names, build_options)
-    summary(results, time.monotonic() - start)
-    if options.verify and not verify(docker, stack, results):
+        raise BuildUsageError(f"CA bundle {options.ca_bundle} not found (see --ca-bundle)")
+    docker = Docker()
+    docker.engine_platform()
+    logs = stack.folder / LOG_FOLDER
+    minbase = f"{settings.registry}/{settings.owner}/{MINBASE_NAME}:latest"
+    print(f"{MINBASE_NAME}: {ensure_minbase(docker, minbase, logs)}", flush=True)
+    images = prepared_images(stack, options.only)
+    if not images:
+        return 0
+    arguments = [
+        *("--stack", str(stack.folder), "--logs", str(logs), "--jobs", str(options.jobs)),
+        *("--secret", f"id=ca,src={options.ca_bundle}"),
+        *(f"--image={name}" for name in images if images != list(stack.images)),
+        *(["--force"] if options.force else []),
+        *(["--no-cache"] if options.no_cache else []),
+    ]
+    outcome = stack_build.run(arguments)
+    if outcome.status != 0:
+        return outcome.status
+    if options.verify and not verify(docker.client, stack, outcome.results):
         raise BuildError(f"images differ from {expected_file(stack)} (see above)")
-    return results
+    return 0
+
+
+def prepared_images(stack: Stack, only: list[str]) -> list[str]:
+    """The images to build: those asked for (all by default) whose preparation succeeded."""
+    images = []
+    for name in only or list(stack.images):
+        prepare = PREPARE.get(name)
+        reason = prepare(stack.images[name].folder) if prepare else None
+        if reason:
+            print(f"note: {name} is skipped: {reason}", flush=True)
+        else:
+            images.append(name)
+    return images

@@ -7,40 +7,27 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from .engine import image_size, inspect_image
-from .errors import BuildError
-from .logs import run_logged
-from .report import Result
-from .stack import Stack
+from inspections.building.docker_client import Docker
+from inspections.building.errors import BuildError
 
 MINBASE_NAME = "bookworm-minbase"
 DEBIAN_SUITE = "bookworm"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 
 
-def ensure_minbase(docker: str, stack: Stack, verbose: bool) -> Result:
-    """Reuse the minbase image when present, make it otherwise."""
-    ref = stack.ref(MINBASE_NAME)
-    start = time.monotonic()
-    info = inspect_image(docker, ref)
-    if info is None:
-        make_minbase(docker, ref, stack.log(MINBASE_NAME), verbose)
-        info = inspect_image(docker, ref)
-        return Result(MINBASE_NAME, "built", time.monotonic() - start, image_size(info))
-    return Result(MINBASE_NAME, "present", time.monotonic() - start, image_size(info))
-
-
-def make_minbase(docker: str, ref: str, log: Path, verbose: bool) -> None:
-    """debootstrap a minbase Debian and import it as ``ref`` (without stale apt lists)."""
+def ensure_minbase(docker: Docker, reference: str, logs: Path) -> str:
+    """Reuse the minbase image when present, make it otherwise; `present` or `built`."""
+    if docker.image(reference) is not None:
+        return "present"
     debootstrap = ensure_debootstrap()
     root = tempfile.mkdtemp(prefix="minbase-", dir="/var/tmp")
     try:
-        import_minbase(docker, ref, debootstrap, root, log, verbose)
+        import_minbase(docker, reference, debootstrap, root, logs / f"{MINBASE_NAME}.log")
     finally:
         remove_tree(Path(root))
+    return "built"
 
 
 def ensure_debootstrap() -> str:
@@ -61,23 +48,32 @@ def ensure_debootstrap() -> str:
     return found
 
 
-def import_minbase(
-    docker: str, ref: str, debootstrap: str, root: str, log: Path, verbose: bool
-) -> None:
+def import_minbase(docker: Docker, reference: str, debootstrap: str, root: str, log: Path) -> None:
     """debootstrap into ``root``, drop apt's lists and caches, ``docker import`` the tree."""
-    command = [debootstrap, "--variant=minbase", DEBIAN_SUITE, root, DEBIAN_MIRROR]
-    code = run_logged([command], log, verbose)
-    if code != 0:
-        raise BuildError(f"{MINBASE_NAME}: debootstrap failed (exit {code}); log: {log}")
-    for leftover in ("var/lib/apt/lists", "var/cache/apt"):
-        for path in Path(root, leftover).glob("*"):
-            if path.is_file():
-                path.unlink()
-    import_log = log.with_suffix(".import.log")
-    pipeline = [["tar", "-C", root, "-c", "."], [docker, "import", "-", ref]]
-    code = run_logged(pipeline, import_log, verbose)
-    if code != 0:
-        raise BuildError(f"{MINBASE_NAME}: docker import failed (exit {code}); log: {import_log}")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as out:
+        command = [debootstrap, "--variant=minbase", DEBIAN_SUITE, root, DEBIAN_MIRROR]
+        code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=False)
+        if code.returncode != 0:
+            raise BuildError(
+                f"{MINBASE_NAME}: debootstrap failed (exit {code.returncode}); log: {log}"
+            )
+        for leftover in ("var/lib/apt/lists", "var/cache/apt"):
+            for path in Path(root, leftover).glob("*"):
+                if path.is_file():
+                    path.unlink()
+        tar = subprocess.Popen(["tar", "-C", root, "-c", "."], stdout=subprocess.PIPE, stderr=out)
+        imported = subprocess.run(
+            [docker.client, "import", "-", reference],
+            stdin=tar.stdout,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+        assert tar.stdout is not None
+        tar.stdout.close()
+        if tar.wait() != 0 or imported.returncode != 0:
+            raise BuildError(f"{MINBASE_NAME}: docker import failed; log: {log}")
 
 
 def mounts_under(root: Path) -> list[str]:

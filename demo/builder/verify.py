@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-from .minbase import MINBASE_NAME
-from .report import Result
-from .stack import Stack, ancestors, read_toml
+from inspections.building.build_run import SUCCEEDED, ImageResult
+from inspections.building.errors import BuildError
+from inspections.stack import Stack
 
 EXPECTED_VERSIONS = "expected_versions.toml"
 # Containers as the plugin starts them: no network, a hostname that resolves (to loopback),
@@ -54,18 +55,28 @@ def expected_file(stack: Stack) -> Path:
     return stack.folder / EXPECTED_VERSIONS
 
 
-def verify(docker: str, stack: Stack, results: list[Result]) -> bool:
-    """Check every image of this run that exists against the stack's expected versions."""
-    expected = read_toml(expected_file(stack))
+def read_expected(stack: Stack) -> dict[str, object]:
+    """The stack's expected versions, or BuildError naming the file."""
+    path = expected_file(stack)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise BuildError(f"cannot read {path}: {error}") from error
+
+
+def verify(docker: str, stack: Stack, results: list[ImageResult]) -> bool:
+    """Check every image this run built or found up to date against the expected versions."""
+    expected = read_expected(stack)
     passed = True
     for result in results:
-        if result.name == MINBASE_NAME or result.status == "skipped":
+        if result.status not in SUCCEEDED:
             continue
-        values = expected_values(expected, stack, result.name)
-        problems = verify_image(docker, stack.ref(result.name), values)
+        name = result.target.image
+        values = expected_values(expected, stack, name)
+        problems = verify_image(docker, result.target.reference, values)
         passed = passed and not problems
         status = "FAILED" if problems else "ok"
-        print(f"verify {result.name:<26} {status} ({len(values)} values)", flush=True)
+        print(f"verify {name:<26} {status} ({len(values)} values)", flush=True)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
     return passed
@@ -74,7 +85,7 @@ def verify(docker: str, stack: Stack, results: list[Result]) -> bool:
 def expected_values(expected: dict[str, object], stack: Stack, name: str) -> dict[str, str]:
     """The values expected of an image: its own section merged over its ancestors'."""
     values: dict[str, str] = {}
-    for ancestor in ancestors(stack, name):
+    for ancestor in stack.lineage_names(name):
         section = expected.get(ancestor, {})
         if isinstance(section, dict):
             values.update({key: str(value) for key, value in section.items()})

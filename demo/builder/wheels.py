@@ -9,17 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import BuildError
-from .stack import Image
+from inspections.building.errors import BuildError
 
 DEFAULT_FIND_LINKS = "/opt/wheels"
 
 
-def prepare_torch_wheel(image: Image) -> str | None:
-    """Copy the pinned torch CPU wheel into ``wheels/``; a reason to skip when there is none."""
-    version = dockerfile_arg(image.folder / "Dockerfile", "TORCH_VERSION")
+def prepare_torch_wheel(folder: Path) -> str | None:
+    """Copy the pinned torch CPU wheel into ``<folder>/wheels/``; a reason to skip without one."""
+    version = dockerfile_arg(folder / "Dockerfile", "TORCH_VERSION")
     pattern = f"torch-{version}-cp311-cp311-*.whl"
-    target_dir = image.folder / "wheels"
+    target_dir = folder / "wheels"
     folders = find_links_folders()
     wheels = sorted(wheel for folder in folders for wheel in folder.glob(pattern))
     wheels += sorted(target_dir.glob(pattern))  # a copy from an earlier run will do

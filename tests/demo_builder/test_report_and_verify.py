@@ -1,73 +1,30 @@
-"""The per-image lines, the summary, the docker build command and --verify's comparison."""
+"""The demo's declaration, and --verify's comparison with expected_versions.toml."""
 
 from __future__ import annotations
 
-import re
+import tomllib
 from pathlib import Path
 
-import pytest
-from builder.images import BuildOptions, build_command
-from builder.inputs import INPUTS_LABEL
-from builder.report import Result, report, summary
-from builder.stack import Image, Stack
 from builder.verify import expected_values, mismatches, verify_image, verify_script
 
-
-def test_one_line_per_image_with_status_time_and_size(capsys: pytest.CaptureFixture[str]) -> None:
-    report(Result("base-notebook", "up to date", 0.1234, 597_600_000))
-    report(Result("pytorch-notebook", "skipped", 0.0, note="no wheel"))
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2
-    assert re.fullmatch(r"base-notebook\s+up to date\s+0\.1 s\s+598 MB", lines[0])
-    assert re.fullmatch(r"pytorch-notebook\s+skipped\s+0\.0 s \s*\(no wheel\)", lines[1])
+from inspections.stack import ImageSpec, Stack, StackSettings, load_stack
+from tests.demo_builder.script import DEMO
 
 
-def test_summary_counts_outcomes_and_explains_skips(capsys: pytest.CaptureFixture[str]) -> None:
-    results = [
-        Result("bookworm-minbase", "present", 0.0),
-        Result("a", "up to date", 0.1),
-        Result("b", "built", 3.0),
-        Result("c", "up to date", 0.1),
-        Result("d", "skipped", 0.0, note="parent x was skipped"),
-    ]
-    summary(results, 3.25)
-    assert capsys.readouterr().out.splitlines() == [
-        "done: 1 present, 2 up to date, 1 built, 1 skipped in 3.2 s",
-        "note: d was skipped: parent x was skipped",
-    ]
-
-
-def test_build_command(tmp_path: Path) -> None:
-    options = BuildOptions(ca_bundle=Path("/certs/ca.crt"))
-    args = {"BASE_IMAGE": "localhost/demo/root:latest"}
-    command = build_command(
-        "/usr/bin/docker", tmp_path, "localhost/demo/x:latest", "abc", args, options
-    )
-    assert command == [
-        "/usr/bin/docker",
-        "build",
-        "--progress=plain",
-        "--tag",
-        "localhost/demo/x:latest",
-        "--secret",
-        "id=ca,src=/certs/ca.crt",
-        "--label",
-        f"{INPUTS_LABEL}=abc",
-        "--build-arg",
-        "BASE_IMAGE=localhost/demo/root:latest",
-        str(tmp_path),
-    ]
-    no_cache = BuildOptions(ca_bundle=Path("/certs/ca.crt"), no_cache=True)
-    assert "--no-cache" in build_command("d", tmp_path, "r", "h", args, no_cache)
+def test_the_demo_folder_declares_the_images_of_expected_versions() -> None:
+    expected = tomllib.loads((DEMO / "expected_versions.toml").read_text())["parents"]
+    stack = load_stack(DEMO)
+    assert {name: image.parent for name, image in stack.images.items()} == expected
+    assert "builder" not in stack.images
 
 
 def test_expected_values_merge_the_ancestors_sections() -> None:
     images = {
-        "root": Image("root", "", Path("root")),
-        "child": Image("child", "root", Path("child")),
-        "other": Image("other", "root", Path("other")),
+        "root": ImageSpec("root", "", Path("root")),
+        "child": ImageSpec("child", "root", Path("child")),
+        "other": ImageSpec("other", "root", Path("other")),
     }
-    stack = Stack(Path("."), "localhost", "demo", images)
+    stack = Stack(Path("."), StackSettings("localhost", "demo"), images)
     expected: dict[str, object] = {
         "parents": {"root": "", "child": "root"},
         "root": {"os_id": "debian", "python": "3.11.2"},

@@ -6,8 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from builder.errors import BuildError
-from builder.stack import Image
 from builder.wheels import (
     copy_if_changed,
     dockerfile_arg,
@@ -16,6 +14,7 @@ from builder.wheels import (
     prepare_torch_wheel,
 )
 
+from inspections.building.errors import BuildError
 from tests.demo_builder.script import DEMO
 
 
@@ -83,33 +82,33 @@ def test_existing_folders_split_strip_file_urls_and_drop_missing(tmp_path: Path)
 
 
 @pytest.fixture
-def torch_image(tmp_path: Path) -> Image:
+def torch_image(tmp_path: Path) -> Path:
     """An image folder pinning a torch version no real wheelhouse has."""
     folder = tmp_path / "pytorch-notebook"
     folder.mkdir()
     dockerfile(folder, "FROM scratch\nARG TORCH_VERSION=0.0.1+test\n")
-    return Image("pytorch-notebook", "scipy-notebook", folder)
+    return folder
 
 
 def test_the_wheel_is_copied_and_stale_wheels_removed(
-    tmp_path: Path, torch_image: Image, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, torch_image: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wheelhouse = tmp_path / "wheelhouse"
     wheelhouse.mkdir()
     wheel = wheelhouse / "torch-0.0.1+test-cp311-cp311-linux_x86_64.whl"
     wheel.write_bytes(b"wheel")
-    stale = torch_image.folder / "wheels" / "torch-0.0.0+cpu-cp311-cp311-linux_x86_64.whl"
+    stale = torch_image / "wheels" / "torch-0.0.0+cpu-cp311-cp311-linux_x86_64.whl"
     stale.parent.mkdir()
     stale.write_bytes(b"old")
     monkeypatch.setenv("PIP_FIND_LINKS", str(wheelhouse))
     assert prepare_torch_wheel(torch_image) is None
-    copied = torch_image.folder / "wheels" / wheel.name
+    copied = torch_image / "wheels" / wheel.name
     assert copied.read_bytes() == b"wheel"
     assert sorted(path.name for path in copied.parent.iterdir()) == [wheel.name]
 
 
 def test_no_wheel_is_a_reason_to_skip(
-    tmp_path: Path, torch_image: Image, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, torch_image: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -118,7 +117,7 @@ def test_no_wheel_is_a_reason_to_skip(
     assert reason is not None
     assert reason.startswith("no torch-0.0.1+test-cp311-cp311-*.whl in pip's find-links folders (")
     assert str(empty) in reason
-    assert not (torch_image.folder / "wheels").exists()
+    assert not (torch_image / "wheels").exists()
 
 
 def test_copy_if_changed_keeps_an_equal_sized_copy(tmp_path: Path) -> None:

@@ -409,3 +409,42 @@ def test_image_toml_that_is_not_utf8(make_stack: StackWriter) -> None:
 
     assert_one_line(message)
     assert str(folder / "base" / "image.toml") in message
+
+
+def test_build_args_and_variant_folders(make_stack: StackWriter) -> None:
+    folder = make_stack(
+        {
+            "root/image.toml": 'parent = ""\n[build-args]\nPYTHON_VERSION = "3.12"\nB = "x"\n',
+            "gpu/image.toml": 'parent = "root"\nvariants = ["cuda12", "cuda13"]\n'
+            '[variant-folders]\ncuda13 = "gpu/13"\n',
+        }
+    )
+    stack = load_stack(folder)
+
+    assert stack.images["root"].build_args == (("PYTHON_VERSION", "3.12"), ("B", "x"))
+    gpu = stack.images["gpu"]
+    assert gpu.build_folder(DEFAULT_VARIANT) == folder / "gpu"
+    assert gpu.build_folder("cuda12") == folder / "gpu" / "cuda12"
+    assert gpu.build_folder("cuda13") == folder / "gpu" / "gpu" / "13"
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        ("[build-args]\nPYTHON_VERSION = 3\n", "`[build-args]` must be a table of strings"),
+        ("build-args = 1\n", "`[build-args]` must be a table of strings"),
+        ('[build-args]\n"1-X" = "y"\n', "invalid build argument name '1-X' in `[build-args]`"),
+        ('[variant-folders]\ncuda12 = "gpu"\n', "`[variant-folders]` names 'cuda12', which"),
+        ('variants = ["cuda12"]\n[variant-folders]\ncuda12 = "../other"\n', "must be a folder"),
+        ('variants = ["cuda12"]\n[variant-folders]\ncuda12 = "/abs"\n', "must be a folder"),
+    ],
+)
+def test_bad_build_settings_are_one_line(
+    make_stack: StackWriter, declaration: str, message: str
+) -> None:
+    folder = make_stack({"root/image.toml": 'parent = ""\n' + declaration})
+
+    error = load_error(folder)
+    assert error.startswith(f"{folder / 'root' / 'image.toml'}: ")
+    assert message in error
+    assert "\n" not in error

@@ -1,0 +1,276 @@
+"""stack-build on tiny real stacks: order, skipping, failure isolation, Ctrl-C, save and load."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import docker
+import pytest
+
+from inspections.building.image_inputs import INPUTS_LABEL
+from tests.building.conftest import TinyStack, step
+
+pytestmark = pytest.mark.docker
+
+DEBIAN_CLIENT = "/usr/bin/docker"
+CLASSIC_ONLY_CLIENT = "/usr/local/bin/docker"  # docker-ce-cli 28 without buildx, on this machine
+
+
+def image_id(client: docker.DockerClient, reference: str) -> str | None:
+    try:
+        return str(client.images.get(reference).id)
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def statuses(report: Path) -> dict[str, str]:
+    """Each image's status in a --json report."""
+    document = json.loads(report.read_text())
+    return {entry["image"]: entry["status"] for entry in document["images"]}
+
+
+@pytest.fixture
+def three(tiny: TinyStack) -> TinyStack:
+    """root <- child <- grandchild, and root <- sibling."""
+    tiny.add("root", "", step("echo root > /root.txt"))
+    tiny.add("child", "root", step("echo child > /child.txt"))
+    tiny.add("grandchild", "child", step("cat /root.txt /child.txt > /both.txt"))
+    tiny.add("sibling", "root", step("echo sibling"))
+    return tiny
+
+
+def test_builds_parents_first_then_skips_what_is_up_to_date(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    report = three.scratch / "first.json"
+    first = three.build("--json", str(report))
+    assert first.returncode == 0, first.stdout + first.stderr
+    document = json.loads(report.read_text())
+    assert document["complete"] is True
+    assert [entry["image"] for entry in document["images"]] == [
+        "root",
+        "child",
+        "grandchild",
+        "sibling",
+    ]
+    assert {entry["status"] for entry in document["images"]} == {"built"}
+    ids = {entry["image"]: entry["image_id"] for entry in document["images"]}
+    for entry in document["images"]:
+        image = docker_client.images.get(entry["reference"])
+        assert image.id == entry["image_id"]
+        assert image.labels[INPUTS_LABEL] == entry["inputs"]
+        assert Path(entry["log"]).name == f"x86_64-default-{entry['image']}.log"
+    # the grandchild was built FROM the child built FROM the root: it has both files
+    grandchild = docker_client.containers.run(
+        three.reference("grandchild"), "cat /both.txt", remove=True
+    )
+    assert grandchild.decode().split() == ["root", "child"]
+    assert re.search(r"image\s+variant\s+status\s+duration\s+size\s+image id", first.stdout)
+
+    (three.folder / "child" / "inspect_child.py").write_text("x = 1\n")  # left out: no rebuild
+    second = three.build("--json", str(report))
+    assert second.returncode == 0, second.stderr
+    assert set(statuses(report).values()) == {"up to date"}
+    assert {image: image_id(docker_client, three.reference(image)) for image in ids} == ids
+
+    (three.folder / "child" / "notes.txt").write_text("sent to the build\n")
+    third = three.build("--json", str(report), "--jobs", "2")
+    assert third.returncode == 0, third.stderr
+    assert statuses(report) == {
+        "root": "up to date",
+        "child": "built",  # its context changed
+        "grandchild": "built",  # its parent's id changed
+        "sibling": "up to date",
+    }
+    assert image_id(docker_client, ids["child"]) is None  # the replaced image is removed
+
+
+def test_image_selects_missing_ancestors_and_no_parents_only_the_image(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    report = three.scratch / "report.json"
+    refused = three.build("--image", "child", "--no-parents")
+    assert refused.returncode == 1
+    assert f"parent image {three.reference('root')} is not in the local engine" in refused.stderr
+    assert refused.stderr.splitlines()[-1].startswith("failed: child: parent image ")
+
+    built = three.build("--image", "grandchild", "--json", str(report))
+    assert built.returncode == 0, built.stderr
+    assert statuses(report) == {"root": "built", "child": "built", "grandchild": "built"}
+    only = three.build("--image", "grandchild", "--no-parents", "--force", "--json", str(report))
+    assert only.returncode == 0, only.stderr
+    assert statuses(report) == {"grandchild": "built"}
+
+
+def test_a_failed_build_stops_its_descendants_only(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    assert three.build().returncode == 0
+    previous = image_id(docker_client, three.reference("child"))
+    (three.folder / "child" / "Dockerfile").write_text(step("echo broken-on-purpose && exit 3"))
+    report = three.scratch / "report.json"
+    failed = three.build("--jobs", "2", "--json", str(report))
+    assert failed.returncode == 1
+    assert statuses(report) == {
+        "root": "up to date",
+        "child": "failed",
+        "grandchild": "skipped",
+        "sibling": "up to date",
+    }
+    entries = {entry["image"]: entry for entry in json.loads(report.read_text())["images"]}
+    assert entries["grandchild"]["reason"] == "parent child failed"
+    assert "skipped grandchild: parent child failed" in failed.stdout
+    assert "broken-on-purpose" in failed.stderr  # the tail of its log
+    log = three.scratch / "logs" / "x86_64-default-child.log"
+    assert failed.stderr.splitlines()[-1] == (f"failed: child: docker build exit 1 (log: {log})")
+    assert "exit code: 3" in log.read_text()
+    assert image_id(docker_client, three.reference("child")) == previous  # :latest kept
+
+
+def test_variant_and_build_args(tiny: TinyStack, docker_client: docker.DockerClient) -> None:
+    tiny.add("root", "", step("true"), GREETING="from image.toml")
+    tiny.add("gpu", "root", step("true"), declaration='variants = ["cuda12"]\n')
+    variant = tiny.folder / "gpu" / "cuda12"
+    variant.mkdir()
+    (variant / "Dockerfile").write_text(
+        "ARG BASE_IMAGE\nFROM $BASE_IMAGE\nARG BASE_IMAGE\nARG GREETING=none\nARG OWNER\n"
+        "LABEL base=$BASE_IMAGE greeting=$GREETING owner=$OWNER\n"
+    )
+    built = tiny.build("--image", "gpu", "--variant", "cuda12", "--build-arg", "GREETING=hi")
+    assert built.returncode == 0, built.stdout + built.stderr
+    labels = docker_client.images.get(tiny.reference("gpu", "cuda12-latest")).labels
+    assert labels["base"] == tiny.reference("root")  # root has no cuda12: its default variant
+    assert labels["greeting"] == "hi"  # the command line's over image.toml's
+    assert labels["owner"] == tiny.owner
+    assert image_id(docker_client, tiny.reference("gpu")) is None  # the default was not built
+
+
+def test_jobs_build_independent_branches_at_once(tiny: TinyStack) -> None:
+    tiny.add("root", "", step("true"))
+    for name in ("left", "right"):
+        tiny.add(name, "root", step(f"sleep 2 && echo {name}-{uuid.uuid4().hex}"))
+    started = time.monotonic()
+    built = tiny.build("--jobs", "2")
+    elapsed = time.monotonic() - started
+    assert built.returncode == 0, built.stderr
+    lines = built.stdout.splitlines()
+    building = [i for i, line in enumerate(lines) if re.search(r"\] building (left|right)", line)]
+    finished = [i for i, line in enumerate(lines) if re.search(r"\] built (left|right)", line)]
+    assert len(building) == 2 and max(building) < min(finished)  # both ran at once
+    assert elapsed < 4 + 4  # two 2 s builds in parallel, with room for a slow machine
+
+
+def sleeping_processes(marker: str) -> list[str]:
+    found = subprocess.run(["pgrep", "-af", marker], capture_output=True, text=True, check=False)
+    return [line for line in found.stdout.splitlines() if "pgrep" not in line]
+
+
+def containers_running(client: docker.DockerClient, marker: str) -> list[str]:
+    return [
+        str(container.id)
+        for container in client.containers.list(all=True, ignore_removed=True)
+        if marker in " ".join(container.attrs.get("Config", {}).get("Cmd") or [])
+    ]
+
+
+@pytest.mark.parametrize(
+    "client", [DEBIAN_CLIENT, CLASSIC_ONLY_CLIENT], ids=["buildkit", "classic"]
+)
+def test_ctrl_c_stops_the_builds_and_leaves_nothing_behind(
+    tiny: TinyStack, docker_client: docker.DockerClient, client: str
+) -> None:
+    if not os.access(client, os.X_OK):
+        pytest.skip(f"{client} is not on this machine")
+    seconds = f"300.{uuid.uuid4().int % 10**6}"
+    tiny.add("root", "", step("true"))
+    tiny.add("slow", "root", step(f"sleep {seconds}"))
+    assert tiny.build("--image", "root").returncode == 0
+    root = image_id(docker_client, tiny.reference("root"))
+    process = tiny.start("--jobs", "2", STACK_BUILD_DOCKER=client)
+    deadline = time.monotonic() + 120
+    while not sleeping_processes(f"sleep {seconds}"):
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert time.monotonic() < deadline, "the slow build did not start"
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal delivers Ctrl-C
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 130, output
+    assert "interrupted: the builds were stopped" in output
+    assert re.search(r"slow\s+default\s+interrupted", output)
+    deadline = time.monotonic() + 30
+    while sleeping_processes(f"sleep {seconds}") or containers_running(docker_client, seconds):
+        assert time.monotonic() < deadline, "a build went on after Ctrl-C"
+        time.sleep(0.5)
+    assert image_id(docker_client, tiny.reference("slow")) is None
+    assert image_id(docker_client, tiny.reference("root")) == root
+
+
+def test_the_classic_builder_where_buildkit_is_missing(tiny: TinyStack) -> None:
+    if not os.access(CLASSIC_ONLY_CLIENT, os.X_OK):
+        pytest.skip(f"{CLASSIC_ONLY_CLIENT} is not on this machine")
+    tiny.add("root", "", step("echo classic"))
+    tiny.add("mounts", "root", step("--mount=type=tmpfs,target=/scratch true"))
+    built = tiny.build(STACK_BUILD_DOCKER=CLASSIC_ONLY_CLIENT)
+    assert built.returncode == 1
+    root_log = (tiny.scratch / "logs/x86_64-default-root.log").read_text()
+    assert "Successfully tagged" in root_log  # built by the classic builder
+    assert built.stderr.splitlines()[-1] == (
+        f"failed: mounts: mounts needs BuildKit (RUN --mount), and no docker client here builds "
+        f"with it ({CLASSIC_ONLY_CLIENT}): install the buildx plugin (docker-buildx-plugin) or "
+        "Debian's docker.io client"
+    )
+
+
+def test_save_then_load_hands_images_over(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    archives = three.scratch / "archives"
+    saved = three.build("--image", "child", "--save", str(archives))
+    assert saved.returncode == 0, saved.stderr
+    assert sorted(path.name for path in archives.iterdir()) == [
+        "x86_64-default-child.tar",
+        "x86_64-default-root.tar",
+    ]
+    ids = {name: image_id(docker_client, three.reference(name)) for name in ("root", "child")}
+    docker_client.images.remove(three.reference("child"))
+    docker_client.images.remove(three.reference("root"))
+
+    report = three.scratch / "report.json"
+    loaded = three.build(
+        "--image", "grandchild", "--no-parents", "--load", str(archives), "--json", str(report)
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert statuses(report) == {"grandchild": "built"}
+    assert image_id(docker_client, three.reference("child")) == ids["child"]
+    again = three.build("--image", "child", "--load", str(archives), "--json", str(report))
+    assert again.returncode == 0, again.stderr
+    assert statuses(report) == {"root": "up to date", "child": "up to date"}
+    assert image_id(docker_client, three.reference("root")) == ids["root"]
+
+
+def test_load_refuses_an_archive_of_another_image_or_none(three: TinyStack) -> None:
+    archives = three.scratch / "archives"
+    assert three.build("--image", "root", "--save", str(archives)).returncode == 0
+    (archives / "x86_64-default-root.tar").rename(archives / "x86_64-default-child.tar")
+    other = three.build("--image", "child", "--no-parents", "--load", str(archives))
+    assert other.returncode == 2
+    assert other.stdout == ""
+    assert other.stderr == (
+        f"stack-build: error: {archives / 'x86_64-default-child.tar'} holds "
+        f"{three.reference('root')}, not {three.reference('child')}: remove it, or save the "
+        "right image under this name (stack-build --save)\n"
+    )
+    (archives / "x86_64-default-child.tar").write_text("no image here\n")
+    junk = three.build("--image", "child", "--no-parents", "--load", str(archives))
+    assert junk.returncode == 2
+    assert junk.stderr.startswith(
+        f"stack-build: error: {archives / 'x86_64-default-child.tar'} is not an image archive ("
+    )
+    assert junk.stderr.count("\n") == 1

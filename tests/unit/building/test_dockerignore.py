@@ -1,0 +1,60 @@
+"""`.dockerignore` rules as the engine applies them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inspections.building.dockerignore import IgnoreRules
+
+CASES = [
+    ("*.md", "README.md", True),
+    ("*.md", "docs/README.md", False),  # `*` stops at `/`
+    ("**/*.md", "docs/deep/README.md", True),
+    ("**/*.md", "README.md", True),  # `**/` also matches no folder at all
+    ("docs", "docs/deep/file.txt", True),  # a folder's pattern covers what is below it
+    ("/build", "build/out.o", True),  # a leading `/` is dropped
+    ("./build", "build", True),
+    ("docs/**/*.txt", "docs/a/b/c.txt", True),
+    ("docs/**/*.txt", "other/a/c.txt", False),
+    ("file?.txt", "file1.txt", True),
+    ("file?.txt", "file10.txt", False),
+    ("[a-c].txt", "b.txt", True),
+    ("[!a-c].txt", "b.txt", False),
+    ("[!a-c].txt", "d.txt", True),
+    ("a.b", "axb", False),  # `.` is a plain character
+    ("\\*.txt", "*.txt", True),
+    ("\\*.txt", "a.txt", False),
+    ("**", "anything/at/all", True),
+]
+
+
+@pytest.mark.parametrize(("pattern", "path", "excluded"), CASES)
+def test_one_pattern(pattern: str, path: str, excluded: bool) -> None:
+    assert IgnoreRules.parse(pattern + "\n").excludes(path) is excluded
+
+
+def test_the_last_matching_line_wins_and_exceptions_take_back() -> None:
+    rules = IgnoreRules.parse("*.md\n!README.md\n# a comment line\n\nREADME.md\n!docs\n")
+    assert rules.excludes("CHANGES.md")
+    assert rules.excludes("README.md")  # excluded again by the later line
+    assert not rules.excludes("docs")
+    assert rules.takes_back
+
+
+def test_exceptions_reach_into_excluded_folders() -> None:
+    rules = IgnoreRules.parse("docs\n!docs/keep.txt\n")
+    assert rules.excludes("docs/drop.txt")
+    assert not rules.excludes("docs/keep.txt")
+
+
+def test_comments_blank_lines_and_spaces() -> None:
+    rules = IgnoreRules.parse("# *.py\n   \n  *.log  \n")
+    assert not rules.excludes("setup.py")
+    assert rules.excludes("debug.log")
+    assert not rules.takes_back
+
+
+def test_no_file_excludes_nothing(tmp_path: Path) -> None:
+    assert not IgnoreRules.of_context(tmp_path).excludes("anything")
