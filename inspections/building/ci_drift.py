@@ -41,11 +41,11 @@ def describe_drift(committed: str, current: str) -> str:
     changed = [job for job in new_jobs if job in old_jobs and old_jobs[job] != new_jobs[job]]
     parts = []
     if added:
-        parts.append(_named("jobs missing", added))
+        parts.append(_named("jobs to add", added))
     if removed:
-        parts.append(_named("jobs no longer in the stack", removed))
+        parts.append(_named("jobs to remove", removed))
     if changed:
-        parts.append(_named("jobs changed", changed))
+        parts.append(_named("jobs to change", changed))
     if old_top != new_top:
         parts.append("its header, triggers or settings changed")
     if not parts:
