@@ -24,10 +24,12 @@ def _sections(text: str) -> tuple[str, dict[str, str]]:
     return before, {job: "\n".join(lines) for job, lines in jobs.items()}
 
 
-def _named(count_word: str, names: list[str]) -> str:
+def _named(what: str, names: list[str]) -> str:
+    """`2 jobs to add (a, b)`: the count, then the first few names."""
     shown = ", ".join(names[:NAMES_SHOWN])
     more = f" and {len(names) - NAMES_SHOWN} more" if len(names) > NAMES_SHOWN else ""
-    return f"{len(names)} {count_word} ({shown}{more})"
+    jobs = "job" if len(names) == 1 else "jobs"
+    return f"{len(names)} {jobs} {what} ({shown}{more})"
 
 
 def describe_drift(committed: str, current: str) -> str:
@@ -41,11 +43,11 @@ def describe_drift(committed: str, current: str) -> str:
     changed = [job for job in new_jobs if job in old_jobs and old_jobs[job] != new_jobs[job]]
     parts = []
     if added:
-        parts.append(_named("jobs to add", added))
+        parts.append(_named("to add", added))
     if removed:
-        parts.append(_named("jobs to remove", removed))
+        parts.append(_named("to remove", removed))
     if changed:
-        parts.append(_named("jobs to change", changed))
+        parts.append(_named("to change", changed))
     if old_top != new_top:
         parts.append("its header, triggers or settings changed")
     if not parts:

@@ -186,10 +186,10 @@ def _tool_steps(settings: WorkflowSettings, checkout: dict[str, Any]) -> list[di
     ]
 
 
-def _login_step(settings: WorkflowSettings, condition: str) -> dict[str, Any]:
+def _login_step(settings: WorkflowSettings, condition: str = "") -> dict[str, Any]:
     return {
         "name": "Log in to the registry",
-        "if": _expression(condition),
+        **({"if": _expression(condition)} if condition else {}),
         "env": {
             "REGISTRY_USER": _expression(f"secrets.{settings.user_secret}"),
             "REGISTRY_TOKEN": _expression(f"secrets.{settings.token_secret}"),
@@ -297,7 +297,7 @@ def _merge_job(build_jobs: list[str], settings: WorkflowSettings) -> dict[str, A
         "steps": [
             *_tool_steps(settings, {}),
             _download_runs_step(),
-            _login_step(settings, condition),
+            _login_step(settings),
             {"name": "Merge and push the multi-platform tags", "run": merge_command},
         ],
     }

@@ -229,3 +229,18 @@ def test_the_same_stack_gives_the_same_bytes(
 
     assert texts[0] == texts[1]
     assert texts[0].index("x86_64--a:") < texts[0].index("x86_64--b:")
+
+
+def test_the_readme_shows_the_workflow_the_demo_stack_gets(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("The workflow it writes for the demo stack")[1]
+    excerpt = excerpt.split("```yaml\n", 1)[1].split("```\n", 1)[0]
+    shown = [line for line in excerpt.splitlines() if "…" not in line]
+    generated = iter(generate(ROOT / "demo", capsys=capsys).splitlines())
+
+    missing = [line for line in shown if line not in generated]  # in order, as a subsequence
+
+    assert len(shown) > 100
+    assert not missing, f"README lines not in the generated workflow, in order: {missing}"
