@@ -31,11 +31,12 @@ import pytest
 from tests.building.actions_runner import RunContext, WorkflowRun
 from tests.plugin.stacks import BASE_IMAGE, OS_INSPECTIONS, commit_all
 from tests.publishing.jupyter_wiki import INTRO
-from tests.publishing.registry import registry_tags, start_registry, stop_registry
+from tests.publishing.registry import registry, registry_tags
 from tests.unit.building.workflows import read_workflow
 
 pytestmark = pytest.mark.docker
 
+__all__ = ["registry"]  # the fixture
 STACK_BUILD = shutil.which("stack-build")
 SOURCE_DATE_EPOCH = "1795780800"  # 2026-11-27T12:00:00Z
 OUTPUT_FOLDERS = ("tags", "manifests", "hist_lines")
@@ -130,17 +131,6 @@ def docker_client() -> docker.DockerClient:
     client = docker.from_env()
     client.ping()
     return client
-
-
-@pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`127.0.0.1:<port>` of a plain-HTTP registry for this module's tests."""
-    try:
-        process, address = start_registry(tmp_path_factory.mktemp("registry"))
-    except RuntimeError as error:
-        pytest.fail(str(error), pytrace=False)
-    yield address
-    stop_registry(process)
 
 
 @pytest.fixture
