@@ -37,6 +37,7 @@ WIKI_JOB = "wiki"
 JOB_ID_SEPARATOR = "--"
 IMAGE_ARTIFACT_PREFIX = "image-"
 RUN_ARTIFACT_PREFIX = "run-"
+BUILD_LOG_ARTIFACT_PREFIX = "build-log-"
 IMAGE_ARCHIVE_RETENTION_DAYS = 1  # only the run's own child jobs load it
 WIKI_FOLDER = "build-history-wiki"  # actions/checkout places it below the workspace
 BOT_NAME = "github-actions[bot]"
@@ -204,7 +205,7 @@ def _build_job(build: ImageBuild, settings: WorkflowSettings) -> dict[str, Any]:
     steps = _tool_steps(settings, {})
     build_command = (
         'stack-build --stack "$STACK_FOLDER" --image "$STACK_IMAGE" --variant "$STACK_VARIANT" '
-        "--no-parents"
+        '--no-parents --logs "$RUNNER_TEMP/build-logs"'
     )
     if build.parent:
         steps.append(
@@ -249,6 +250,15 @@ def _build_job(build: ImageBuild, settings: WorkflowSettings) -> dict[str, Any]:
             "with": {
                 "name": RUN_ARTIFACT_PREFIX + build.stem,
                 "path": _expression("runner.temp") + "/run/",
+            },
+        },
+        {
+            "name": "Upload the build log",
+            "if": _expression("failure()"),
+            "uses": UPLOAD_ARTIFACT,
+            "with": {
+                "name": BUILD_LOG_ARTIFACT_PREFIX + build.stem,
+                "path": _expression("runner.temp") + "/build-logs/",
             },
         },
         _login_step(settings, settings.on_default_branch),

@@ -119,6 +119,16 @@ def test_only_images_with_children_are_archived(jupyter: tuple[Path, Any]) -> No
         assert "--no-parents" in build
 
 
+def test_a_failed_job_uploads_its_build_log(jupyter: tuple[Path, Any]) -> None:
+    for job_id, job in build_jobs(jupyter[1]).items():
+        build = steps_named(job, "Build the image")[0]["run"]
+        upload = steps_named(job, "Upload the build log")[0]
+        assert '--logs "$RUNNER_TEMP/build-logs"' in build
+        assert upload["if"] == "${{ failure() }}"
+        assert upload["with"]["path"] == "${{ runner.temp }}/build-logs/"
+        assert upload["with"]["name"].startswith("build-log-" + job_id.split("--")[0] + "-")
+
+
 def test_merge_needs_every_build_and_the_wiki_comes_last(jupyter: tuple[Path, Any]) -> None:
     workflow = jupyter[1]
     jobs = workflow["jobs"]
