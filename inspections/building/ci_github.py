@@ -126,7 +126,7 @@ def github_workflow(stack: Stack, settings: WorkflowSettings) -> dict[str, Any]:
     jobs[MERGE_JOB] = _merge_job([build.job_id for build in builds], settings)
     jobs[WIKI_JOB] = _wiki_job(settings)
     return {
-        "name": f"Stack {stack.folder.name}",
+        "name": f"Stack {stack.folder.resolve().name}",
         "on": _triggers(settings),
         "concurrency": {
             "group": "${{ github.workflow }}-${{ github.ref }}",
