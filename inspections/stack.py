@@ -28,6 +28,11 @@ def tag_prefix(platform: str, variant: str) -> str:
     return platform if variant == DEFAULT_VARIANT else f"{platform}-{variant}"
 
 
+def build_stem(platform: str, variant: str, image: str) -> str:
+    """`x86_64-default-base-notebook`: how files and artifacts of one image build are named."""
+    return f"{platform}-{variant}-{image}"
+
+
 def inspected_tag(variant: str) -> str:
     """The tag an image is built as before inspection: `latest`, or `cuda12-latest`."""
     return "latest" if variant == DEFAULT_VARIANT else f"{variant}-latest"
@@ -81,6 +86,12 @@ class Stack:
             chain.append(spec)
             current = spec.parent
         return list(reversed(chain))
+
+    def parent_variant(self, name: str, variant: str) -> str:
+        """The variant of its parent that `name` in `variant` is built on: the same variant
+        when the parent declares it, else the parent's default one."""
+        parent = self.images[self.images[name].parent]
+        return variant if parent.supports(variant) else DEFAULT_VARIANT
 
     def with_descendants(self, name: str) -> list[str]:
         """`name` and every image below it, in stack order."""

@@ -1,4 +1,4 @@
-"""Building a stack from its declaration and its Dockerfiles: `stack-init` and `stack-build`.
+"""Building a stack and its CI from its hierarchy: `stack-init`, `stack-build`, `stack-ci`.
 
 stack-init reads the hierarchy back from the Dockerfiles:
 
@@ -18,4 +18,10 @@ stack-build (`build`) builds the declared stack, one module per job:
 - `build_run`: one run: archives loaded, images checked and built, archives saved
 - `archives`: `docker save` archives, their names and checks
 - `build_report`: progress lines, the closing table, `--json`
+
+stack-ci (`ci_command`) writes a GitHub Actions workflow with one job per image build:
+
+- `ci_github`: the jobs, their `needs:` and steps, from the stack
+- `yaml_text`: the workflow as YAML text, every scalar quoted where YAML needs it
+- `ci_drift`: what differs between a committed workflow and the stack's
 """

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from inspections.building.docker_client import Docker
 from inspections.building.errors import BuildError, BuildUsageError
 from inspections.docker_engine import platform_of
+from inspections.stack import build_stem
 from inspections.text import printable
 
 ARCHIVE_SUFFIX = ".tar"
@@ -30,7 +31,7 @@ ARCHIVE_MANIFEST = "manifest.json"
 
 def archive_name(platform: str, variant: str, image: str) -> str:
     """The file name of an image's archive: `<platform>-<variant>-<image>.tar`."""
-    return f"{platform}-{variant}-{image}{ARCHIVE_SUFFIX}"
+    return build_stem(platform, variant, image) + ARCHIVE_SUFFIX
 
 
 @dataclass(frozen=True)

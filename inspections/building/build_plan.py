@@ -129,7 +129,7 @@ def _parent_node(stack: Stack, node: Node) -> Node | None:
     parent = stack.images[image].parent
     if not parent:
         return None
-    return (parent, variant if stack.images[parent].supports(variant) else DEFAULT_VARIANT)
+    return (parent, stack.parent_variant(image, variant))
 
 
 def _check_dockerfiles(stack: Stack, targets: list[BuildTarget]) -> None:

@@ -18,10 +18,11 @@ import docker.errors
 import pytest
 
 from tests.publishing.jupyter_wiki import write_checkout
-from tests.publishing.registry import start_registry, stop_registry
+from tests.publishing.registry import registry
 from tests.publishing.runs import Build
 
 ARCHITECTURES = {"x86_64": "linux/amd64", "aarch64": "linux/arm64"}
+__all__ = ["registry"]  # the fixture, for this folder's tests
 
 
 @pytest.fixture(scope="session")
@@ -29,17 +30,6 @@ def docker_client() -> docker.DockerClient:
     client = docker.from_env()
     client.ping()
     return client
-
-
-@pytest.fixture(scope="session")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`127.0.0.1:<port>` of a plain-HTTP registry that lives for the test session."""
-    try:
-        process, address = start_registry(tmp_path_factory.mktemp("registry"))
-    except RuntimeError as error:
-        pytest.fail(str(error), pytrace=False)
-    yield address
-    stop_registry(process)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""A throwaway Docker registry on 127.0.0.1 (Debian's docker-registry), and reads of its API."""
+"""A throwaway Docker registry on 127.0.0.1 (Debian's docker-registry), the `registry`
+fixture that starts one for a test session, and reads of its API."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 # What CI must install for these tests (Debian package names).
 REGISTRY_APT_PACKAGES = ("docker-registry",)
@@ -85,6 +89,17 @@ def stop_registry(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`127.0.0.1:<port>` of a plain-HTTP registry that lives for the test session."""
+    try:
+        process, address = start_registry(tmp_path_factory.mktemp("registry"))
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield address
+    stop_registry(process)
 
 
 def _get(url: str) -> tuple[dict[str, Any], dict[str, str]] | None:
