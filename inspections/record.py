@@ -1,7 +1,8 @@
 """The run record, `inspections.json`: the commit point of an output folder.
 
 It lists, per image build (image, variant, platform), the inspected image id, the outcome,
-the tags and every file written for it with the file's sha256. It is written last and
+the tags and every file written for it with the file's sha256; and the files written for the
+folder as a whole (the stack diagram, drawn from all its entries). It is written last and
 atomically, and a run first withdraws the entries it is about to replace, so at every moment
 each entry with the outcome `passed` describes files that are complete and current. Files
 the record does not back are leftovers of an interrupted run: readers ignore them and the
@@ -26,7 +27,8 @@ RECORD_FILE = "inspections.json"
 RECORD_FORMAT = "stack-inspections run record"
 RECORD_VERSION = 1
 # The folders whose files the record accounts for; nothing else in an output folder is touched.
-MANAGED_FOLDERS = ("tags", "manifests", "hist_lines", "sbom", "changes")
+# `diagrams/` holds the folder's own files (`diagrams/stack.md`), listed outside any entry.
+MANAGED_FOLDERS = ("tags", "manifests", "hist_lines", "sbom", "changes", "diagrams")
 PASSED = "passed"
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -71,6 +73,7 @@ class RunRecord:
 
     folder: Path
     images: tuple[RecordedImage, ...]
+    files: dict[str, str]  # the folder's own files: relative path -> sha256
 
     def owner_of(self, relative: str) -> RecordedImage | None:
         """The image whose entry lists the file `relative` (a path inside the folder)."""
@@ -92,6 +95,7 @@ def _texts(entry: dict[str, Any], key: str) -> tuple[str, ...]:
 
 
 def _files(entry: dict[str, Any]) -> dict[str, str]:
+    """The files an entry (or the record itself) lists, checked: relative path -> sha256."""
     files = entry.get("files", {})
     if not isinstance(files, dict):
         raise ValueError("files is not an object")
@@ -132,7 +136,7 @@ def parse_record(folder: Path, text: str) -> RunRecord:
     entries = document.get("images")
     if not isinstance(entries, list):
         raise ValueError("images is not a list")
-    return RunRecord(folder, tuple(recorded_image(entry) for entry in entries))
+    return RunRecord(folder, tuple(recorded_image(entry) for entry in entries), _files(document))
 
 
 def read_record(folder: Path) -> RunRecord:
@@ -182,12 +186,16 @@ def verified_file(record: RunRecord, image: RecordedImage, relative: str) -> byt
     return data
 
 
-def record_document(entries: list[dict[str, Any]]) -> str:
-    """The text of a record holding `entries`: JSON with one line per entry.
+def record_document(entries: list[dict[str, Any]], files: dict[str, str] | None = None) -> str:
+    """The text of a record holding `entries` and the folder's own `files` (path -> sha256):
+    JSON with one line per entry.
 
     One line per entry keeps the record readable with `grep` and quick to write (Python's
     JSON encoder is several times slower when it indents).
     """
-    head = json.dumps({"format": RECORD_FORMAT, "version": RECORD_VERSION})[:-1]
+    head_fields: dict[str, Any] = {"format": RECORD_FORMAT, "version": RECORD_VERSION}
+    if files:
+        head_fields["files"] = dict(sorted(files.items()))
+    head = json.dumps(head_fields)[:-1]
     lines = ",\n".join(json.dumps(entry, ensure_ascii=False) for entry in entries)
     return f'{head}, "images": [\n{lines}\n]}}\n' if entries else f'{head}, "images": []}}\n'

@@ -2,8 +2,9 @@
 
 - The terminal: one row per image (tags, manifest pieces, image tests, outcome, files), then
   the reasons any image got no files, then notes (the write phase, a modified working tree).
-- GitHub Actions, when its variables are set: the same table appended to the step summary
-  (`GITHUB_STEP_SUMMARY`), and outputs a workflow can use (`GITHUB_OUTPUT`).
+- GitHub Actions, when its variables are set: the same table and the stack as a diagram
+  appended to the step summary (`GITHUB_STEP_SUMMARY`), and outputs a workflow can use
+  (`GITHUB_OUTPUT`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspections.formats.stack_diagram import ImageBuild, images_of_stack, stack_section
 from inspections.inventory.report_markdown import render_change_report
 from inspections.markdown import inline_code
 from inspections.render import tag_lines
@@ -85,6 +87,28 @@ def _cell(text: str) -> str:
     return one_line(text).replace("|", "\\|")
 
 
+def session_builds(stack: StackSession) -> list[ImageBuild]:
+    """The build of each image judged so far, for the stack diagram."""
+    assert stack.collector is not None, "set at session start"
+    builds = []
+    for name, verdict in stack.verdicts.items():
+        facts = stack.collector.images[name].facts
+        size = facts.get("size_bytes")
+        tags = verdict.inspected.all_tags() if verdict.passed and verdict.inspected else []
+        builds.append(
+            ImageBuild(
+                image=name,
+                variant=stack.options.variant,
+                platform=str(facts.get("platform", "")),
+                outcome=verdict.status,
+                tags=tuple(tags),
+                size_bytes=size if isinstance(size, int) else None,
+                parent=stack.stack.images[name].parent,
+            )
+        )
+    return builds
+
+
 def step_summary(stack: StackSession) -> str:
     """The session's table as GitHub-flavoured Markdown."""
     lines = [
@@ -104,6 +128,12 @@ def step_summary(stack: StackSession) -> str:
     note = modified_tree_note(stack)
     if note:
         lines += ["", f"> {_cell(note)}"]
+    lines += [
+        "",
+        "#### The stack",
+        "",
+        stack_section(images_of_stack(stack.stack), session_builds(stack)),
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -96,8 +96,9 @@ def test_a_linked_file_does_not_verify(tmp_path: Path) -> None:
         ),
         (record_document([{"image": "x", "files": {TAGS: "not a digest"}}]), "no sha256"),
         (record_document([{"image": 3}]), "image is not text"),
+        (record_document([], {"../stack.md": "0" * 64}), "outside the output folders"),
     ],
-    ids=["json", "format", "version", "escaping path", "digest", "types"],
+    ids=["json", "format", "version", "escaping path", "digest", "types", "folder's own file"],
 )
 def test_an_invalid_record_is_one_line_naming_it(tmp_path: Path, text: str, says: str) -> None:
     (tmp_path / "inspections.json").write_text(text)
