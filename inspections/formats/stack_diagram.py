@@ -55,6 +55,7 @@ class ImageBuild:
     tags: tuple[str, ...] = ()  # as recorded: with the platform (and variant) prefix
     size_bytes: int | None = None
     parent: str = ""
+    timestamp: str = ""  # the build's, as the record has it: of several, the latest is shown
 
     def key_tags(self) -> list[str]:
         """Its version tags without prefix, only the most precise one of each tool."""
@@ -70,6 +71,7 @@ def build_of_entry(entry: Mapping[str, Any]) -> ImageBuild:
     """The build a run record's entry describes (`finishing.record_entry`)."""
     size = entry.get("size_bytes")
     tags = entry.get("tags")
+    build = entry.get("build")
     return ImageBuild(
         image=str(entry.get("image", "")),
         variant=str(entry.get("variant", DEFAULT_VARIANT)),
@@ -78,6 +80,7 @@ def build_of_entry(entry: Mapping[str, Any]) -> ImageBuild:
         tags=tuple(str(tag) for tag in tags) if isinstance(tags, list) else (),
         size_bytes=size if isinstance(size, int) and not isinstance(size, bool) else None,
         parent=str(entry.get("parent", "")),
+        timestamp=str(build.get("timestamp", "")) if isinstance(build, dict) else "",
     )
 
 
@@ -133,7 +136,7 @@ def images_of_builds(builds: Iterable[ImageBuild]) -> list[StackImage]:
 
 @dataclass
 class _Box:
-    """One box of the diagram: an image in one variant, and its builds (one per platform)."""
+    """One box of the diagram: an image in one variant, and its latest build per platform."""
 
     node: str
     image: str
@@ -180,7 +183,12 @@ def _boxes(
     for image in images:
         for variant in (DEFAULT_VARIANT, *image.variants):
             boxes[(image.name, variant)] = _Box(f"n{len(boxes)}", image.name, variant)
+    latest: dict[tuple[str, str, str], ImageBuild] = {}
     for build in builds:
+        key = (build.image, build.variant, build.platform)
+        if key not in latest or latest[key].timestamp <= build.timestamp:
+            latest[key] = build
+    for build in latest.values():
         box = boxes.get((build.image, build.variant))
         if box is not None:
             box.builds.append(build)
