@@ -15,7 +15,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspections.formats.stack_diagram import ImageBuild, images_of_stack, stack_section
+from inspections.formats.stack_diagram import (
+    ImageBuild,
+    images_of_stack,
+    stack_flowchart,
+    stack_section,
+)
 from inspections.inventory.report_markdown import render_change_report
 from inspections.markdown import inline_code
 from inspections.render import tag_lines
@@ -23,6 +28,7 @@ from inspections.text import one_line, printable
 
 if TYPE_CHECKING:
     from inspections.session import StackSession
+    from inspections.verdicts import ImageVerdict
 
 
 def _tags_of(stack: StackSession, name: str) -> list[str]:
@@ -107,6 +113,18 @@ def session_builds(stack: StackSession) -> list[ImageBuild]:
             )
         )
     return builds
+
+
+def html_extras(stack: StackSession, verdict: ImageVerdict) -> list[dict[str, Any]]:
+    """pytest-html's extras for an image's verdict: outcome, tags, reasons, and its lineage
+    drawn with the outcomes judged so far (its ancestors' are)."""
+    from inspections.formats.html_report import verdict_extra
+
+    lineage = set(stack.stack.lineage_names(verdict.name))
+    images = [image for image in images_of_stack(stack.stack) if image.name in lineage]
+    diagram = stack_flowchart(images, session_builds(stack))
+    tags = verdict.inspected.all_tags() if verdict.passed and verdict.inspected else []
+    return [verdict_extra(verdict.status, tags, verdict.reasons, diagram)]
 
 
 def step_summary(stack: StackSession) -> str:

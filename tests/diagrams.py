@@ -19,9 +19,9 @@ def mermaid_blocks(markdown: str) -> list[str]:
 
 
 def boxes(diagram: str) -> dict[str, list[str]]:
-    """Node id -> the lines of its label as Mermaid shows them (no-break spaces as spaces)."""
+    """Node id -> the lines of its label, as Mermaid shows them."""
     found = re.findall(r'^  (n\d+)\["(.*)"\]$', diagram, flags=re.MULTILINE)
-    return {node: decoded(label).replace("\xa0", " ").split("<br>") for node, label in found}
+    return {node: decoded(label).split("<br>") for node, label in found}
 
 
 def boxes_by_name(diagram: str) -> dict[str, list[str]]:

@@ -37,7 +37,6 @@ _DATE_TAG = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Boxes close together, so that the Jupyter stack stays readable at GitHub's page width.
 _LAYOUT = {"flowchart": {"nodeSpacing": 20, "rankSpacing": 40}}
 SEPARATOR = " · "
-_NO_BREAK = "\N{NO-BREAK SPACE}"  # keeps `1.76 GB` on one line of a box
 EXPLANATION = (
     "Each box is an image: its outcome on each platform, its size and the version tags it adds "
     "to its parent's; dotted arrows lead to its variants."
@@ -159,21 +158,16 @@ class _Box:
         builds = sorted(self.builds, key=lambda found: found.platform)
         uniform = len({build.outcome for build in builds}) == 1
         if uniform or not builds:
-            lines.append(_words(self.outcome))
+            lines.append(text(self.outcome))
         for build in builds:
             words = [build.platform] if uniform else [build.platform, build.outcome]
             if build.size_bytes is not None:
                 words.append(human_size(build.size_bytes))
             if any(words):  # an image never found has no platform
-                lines.append(SEPARATOR.join(_words(word) for word in words if word))
+                lines.append(SEPARATOR.join(text(word) for word in words if word))
         if with_tags:
             lines += [text(tag) for tag in self.key_tags() if tag not in inherited]
         return LINE_BREAK.join(lines)
-
-
-def _words(phrase: str) -> str:
-    """`phrase` as text kept on one line of a box (`1.76 GB`, `not selected`)."""
-    return text(phrase.replace(" ", _NO_BREAK))
 
 
 def _boxes(

@@ -129,6 +129,7 @@ def test_a_failing_inspection_leaves_no_files_for_its_image_only(
     assert record["child"]["files"] == {}
 
 
+@pytest.mark.docker
 def test_the_output_folder_holds_the_stack_drawn_from_its_whole_record(
     pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
