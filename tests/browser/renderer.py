@@ -215,12 +215,14 @@ def render(diagrams: Sequence[str], folder: Path, width: int = PAGE_WIDTH) -> Re
 
 
 def screenshot(diagram: str, png: Path, folder: Path, width: int = PAGE_WIDTH) -> Rendered:
-    """A PNG of `diagram` alone, on a page `width` pixels wide and as tall as it needs."""
+    """A PNG of `diagram` alone, on a page at most `width` pixels wide (narrower for a narrow
+    diagram) and as tall as it needs."""
     (rendered,) = render([diagram], folder, width).diagrams
     if not rendered.ok:
         raise RuntimeError(f"mermaid refused the diagram: {rendered.error}")
     png.parent.mkdir(parents=True, exist_ok=True)
     page = _page(folder, [diagram])
     height = int(rendered.height) + 16
-    chromium_run(page, f"--screenshot={png}", width=width, height=height)
+    narrow = min(width, int(rendered.width) + 16)
+    chromium_run(page, f"--screenshot={png}", width=narrow, height=height)
     return rendered
