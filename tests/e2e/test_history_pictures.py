@@ -9,8 +9,6 @@ its packages and what each build changed, and Mermaid draws every chart.
 
 from __future__ import annotations
 
-import textwrap
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +21,7 @@ from inspections.publishing.cli import update_wiki_main
 from inspections.publishing.wiki_pictures import history_page_path
 from tests.browser.renderer import render, screenshot
 from tests.diagrams import boxes_by_name, mermaid_blocks
-from tests.e2e.demo import FIXED_EPOCH, run_pytest
+from tests.e2e.demo import FIXED_EPOCH, run_pytest, write_probe_stack
 from tests.plugin.stacks import commit_all, remove_tags_of
 from tests.publishing.test_wiki_pictures import table_rows
 
@@ -69,15 +67,7 @@ class History:
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
     root = tmp_path_factory.mktemp("history")
-    owner = f"history-{uuid.uuid4().hex[:8]}"
-    (root / "stack/probe").mkdir(parents=True)
-    (root / "stack/probe/image.toml").write_text('parent = ""\n')
-    (root / "stack/probe/inspect_probe.py").write_text(textwrap.dedent(INSPECTIONS))
-    (root / "stack/probe/Dockerfile").write_text(DOCKERFILE)
-    (root / "stack/stack.toml").write_text(
-        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/probe"\n'
-    )
-    (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
+    owner = write_probe_stack(root, "history", DOCKERFILE, INSPECTIONS)
     client = docker.from_env()
     wiki = root / "wiki"
     try:

@@ -207,6 +207,29 @@ def test_an_interruption_while_staging_leaves_the_folder_as_it_was(tmp_path: Pat
     assert snapshot(tmp_path) == before
 
 
+class Killed(BaseException):
+    """The process dying at a rename."""
+
+
+class KillingReplace:
+    """`os.replace` that counts its calls and dies (raises Killed) at call `dies_at`."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls, self.dies_at = 0, 0  # 0: never dies
+        real_replace = os.replace
+
+        def replace(source: Any, destination: Any) -> None:
+            self.calls += 1
+            if self.calls == self.dies_at:
+                raise Killed
+            real_replace(source, destination)
+
+        monkeypatch.setattr(os, "replace", replace)
+
+    def dies_at_rename(self, number: int) -> None:
+        self.calls, self.dies_at = 0, number
+
+
 def test_a_killed_commit_never_leaves_a_passed_entry_with_wrong_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -216,25 +239,11 @@ def test_a_killed_commit_never_leaves_a_passed_entry_with_wrong_files(
         ("base", "passed", run_files("base", "one")),
         ("scipy", "passed", run_files("scipy", "one")),
     )
-    renames = 0
-    real_replace = os.replace
-
-    class Killed(BaseException):
-        pass
-
-    def replace(source: Any, destination: Any) -> None:
-        nonlocal renames
-        renames += 1
-        if renames == dies_at:
-            raise Killed
-        real_replace(source, destination)
-
-    monkeypatch.setattr(os, "replace", replace)
-    dies_at = 0  # a dry run counts the renames of one commit
-    commit(tmp_path, ("base", "passed", run_files("base", "counted")))
-    assert renames == 4  # the withdrawn record, two files, the final record
-    for dies_at in range(1, renames + 1):
-        renames = 0
+    killing = KillingReplace(monkeypatch)
+    commit(tmp_path, ("base", "passed", run_files("base", "counted")))  # counts the renames
+    assert killing.calls == 4  # the withdrawn record, two files, the final record
+    for dies_at in range(1, 5):
+        killing.dies_at_rename(dies_at)
         with pytest.raises(Killed):
             commit(tmp_path, ("base", "passed", run_files("base", f"died-at-{dies_at}")))
         record = read_record(tmp_path)
@@ -373,22 +382,9 @@ def test_a_killed_commit_never_leaves_a_folders_own_file_the_record_does_not_bac
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     commit_drawn(tmp_path, "base", "passed", run_files("base", "one"))
-    real_replace = os.replace
-    renames = 0
-
-    class Killed(BaseException):
-        pass
-
-    def replace(source: Any, destination: Any) -> None:
-        nonlocal renames
-        renames += 1
-        if renames == dies_at:
-            raise Killed
-        real_replace(source, destination)
-
-    monkeypatch.setattr(os, "replace", replace)
+    killing = KillingReplace(monkeypatch)
     for dies_at in range(1, 6):  # the withdrawn record, two files, the diagram, the record
-        renames = 0
+        killing.dies_at_rename(dies_at)
         with pytest.raises(Killed):
             commit_drawn(tmp_path, "base", "passed", run_files("base", f"died-at-{dies_at}"))
         record = read_record(tmp_path)
