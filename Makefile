@@ -6,7 +6,7 @@ OUT ?= out
 WORKERS ?= 2
 BENCH_ARGS ?=
 
-.PHONY: setup demo-images demo test lint bench
+.PHONY: setup demo-images demo test lint bench browser pictures
 
 setup:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
@@ -24,10 +24,20 @@ demo: demo-images
 	@echo "history:   $(OUT)/hist_lines/"
 	@echo "SBOMs:     $(OUT)/sbom/"
 	@echo "changes:   $(OUT)/changes/ (from the second run on)"
+	@echo "diagram:   $(OUT)/diagrams/stack.md"
 	@echo "record:    $(OUT)/inspections.json"
 
-test:
+# Chromium and Mermaid for the tests that render diagrams (STACK_INSPECTIONS_NO_BROWSER=1: none).
+browser:
+	PYTHON=$(PYTHON) scripts/ensure-browser.sh
+
+test: browser
 	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider
+
+# The README's pictures (docs/*.png), rendered by the tests that check the diagrams.
+pictures: demo-images browser
+	$(PYTHON) -m pytest tests/e2e/test_demo_stack.py tests/e2e/test_history_pictures.py \
+		-k "every_diagram or mermaid_draws" -p no:cacheprovider -q --write-pictures docs
 
 bench: demo-images
 	$(PYTHON) -m benchmarks --json $(OUT)/bench.json $(BENCH_ARGS)

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 
 _LEFTOVERS_SHOWN = 5  # leftovers named in the warning; the rest are counted
+STACK_DIAGRAM_FILE = "diagrams/stack.md"  # the stack as a diagram, in the output folder
 
 
 @dataclass
@@ -166,13 +167,16 @@ def record_entry(
     verdict: ImageVerdict,
     files: dict[str, str],
     changes: ChangeReport | None = None,
+    parent: str = "",
 ) -> RecordEntry:
-    """What the run record says about one image of this session."""
+    """What the run record says about one image of this session (`parent`: its parent's
+    name, "" for a root)."""
     inspected = verdict.inspected if verdict.passed else None
     facts = result.facts
     build = stack.build
     return RecordEntry(
         image=result.name,
+        parent=parent,
         variant=stack.options.variant,
         platform=str(facts.get("platform", "")),
         outcome=verdict.status,
@@ -229,6 +233,14 @@ def _inventory_files(
     return files
 
 
+def stack_files(stack: StackSession, entries: list[RecordEntry]) -> dict[str, bytes]:
+    """The output folder's own files, drawn from every entry its record will hold."""
+    from inspections.formats.stack_diagram import build_of_entry, images_of_stack, stack_page
+
+    builds = [build_of_entry(entry) for entry in entries]
+    return {STACK_DIAGRAM_FILE: stack_page(images_of_stack(stack.stack), builds).encode("utf-8")}
+
+
 def _write(stack: StackSession, folder: Path, done: Finish) -> int:
     """Write the outputs of every selected image; the exit status this calls for (0: none)."""
     assert stack.collector is not None, "set at session start"
@@ -246,11 +258,19 @@ def _write(stack: StackSession, folder: Path, done: Finish) -> int:
                 contents[relative] = text.encode("utf-8")
                 files[relative] = sha256_of(contents[relative])
             done.written[name] = list(files)
-        entries.append(record_entry(stack, result, verdict, files, done.changes.get(name)))
+        parent = stack.stack.images[name].parent
+        entries.append(record_entry(stack, result, verdict, files, done.changes.get(name), parent))
     decided = {(name, stack.options.variant) for name in stack.plan.images}
     with held_signals() as signalled:
         try:
-            commit_run(folder, decided, entries, contents, interrupted=signalled)
+            commit_run(
+                folder,
+                decided,
+                entries,
+                contents,
+                interrupted=signalled,
+                folder_files=lambda final: stack_files(stack, final),
+            )
         except WriteInterrupted as error:
             done.written.clear()
             done.notes.append(str(error))

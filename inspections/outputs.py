@@ -5,7 +5,9 @@ full disk or an interruption there leaves the output folder as it was. The commi
 follows only renames and removes: it first withdraws the entries this run decides from the
 record, then removes their old files and any file the record does not back, moves the new
 files into place and finally puts the new record in place. At every moment each `passed`
-entry of the record on disk describes complete, current files (see `record`).
+entry of the record on disk describes complete, current files (see `record`). The folder's
+own files (the stack diagram of all its entries) are written anew by every run, and go when
+the record loses an entry.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,9 +79,9 @@ def _managed_files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def _backed(folder: Path, entry: RecordEntry) -> bool:
-    """Whether every file the entry lists is on disk, a plain file, with its checksum."""
-    for relative, digest in entry.files.items():
+def _backed(folder: Path, files: Mapping[str, str]) -> bool:
+    """Whether each of `files` (path -> sha256) is on disk, a plain file, with its checksum."""
+    for relative, digest in files.items():
         path = folder / relative
         if path.is_symlink() or not path.is_file():
             return False
@@ -90,26 +92,30 @@ def _backed(folder: Path, entry: RecordEntry) -> bool:
 
 def _current_entries(
     folder: Path, decided: Collection[tuple[str, str]] = ()
-) -> tuple[list[RecordEntry], bool]:
-    """The entries of the folder's record whose files are intact, and whether any was dropped.
+) -> tuple[list[RecordEntry], Mapping[str, str], bool]:
+    """The entries of the folder's record whose files are intact, the folder's own files when
+    nothing was dropped (they describe every entry), and whether anything was dropped.
 
     Entries of the (image, variant) pairs in `decided` are left out: they are replaced. A
     record that cannot be read raises RecordError: nothing may be decided from it.
     """
     path = folder / RECORD_FILE
     if not (path.exists() or path.is_symlink()):
-        return [], False
+        return [], {}, False
     record = read_record(folder, UNREADABLE_RECORD_FIX)
     entries = [entry for entry in record.images if entry.key not in decided]
-    intact = [entry for entry in entries if _backed(folder, entry)]
-    return intact, len(intact) != len(entries)
+    intact = [entry for entry in entries if _backed(folder, entry.files)]
+    dropped = len(intact) != len(entries) or not _backed(folder, record.files)
+    return intact, {} if dropped else record.files, dropped
 
 
-def _remove_unbacked(folder: Path, entries: Sequence[RecordEntry]) -> list[str]:
+def _remove_unbacked(
+    folder: Path, entries: Sequence[RecordEntry], own_files: Collection[str] = ()
+) -> list[str]:
     backed = {relative for entry in entries for relative in entry.files}
     removed = []
     for relative in _managed_files(folder):
-        if relative not in backed:
+        if relative not in backed and relative not in own_files:
             (folder / relative).unlink()
             removed.append(relative)
     return removed
@@ -132,11 +138,11 @@ def clean_output_folder(folder: Path) -> list[str]:
     that cannot be read raises RecordError before anything is removed.
     """
     with folder_lock(folder):
-        entries, dropped = _current_entries(folder)
+        entries, own_files, dropped = _current_entries(folder)
         removed = _remove_staging(folder)
         if dropped:
             _put_record(folder, entries)
-        removed += _remove_unbacked(folder, entries)
+        removed += _remove_unbacked(folder, entries, own_files)
         for managed in MANAGED_FOLDERS:
             if (folder / managed).is_dir():
                 fsync_folder(folder / managed)
@@ -173,24 +179,30 @@ def commit_run(
     entries: Sequence[RecordEntry],
     files: dict[str, bytes],
     interrupted: Callable[[], bool],
+    folder_files: Callable[[list[RecordEntry]], dict[str, bytes]] | None = None,
 ) -> None:
     """Replace the entries of the (image, variant) pairs in `decided` with `entries`.
 
-    `files` are the new files (relative path -> bytes) the new entries list. Raises OSError
-    (e.g. a full disk) or WriteInterrupted while staging, leaving the folder as it was.
+    `files` are the new files (relative path -> bytes) the new entries list; `folder_files`,
+    given every entry the new record holds, returns the folder's own files (the stack
+    diagram), which replace the earlier ones. Raises OSError (e.g. a full disk) or
+    WriteInterrupted while staging, leaving the folder as it was.
     """
     with folder_lock(folder):
         _managed_files(folder)  # refuses links in place of the output folders
-        kept, _ = _current_entries(folder, decided)
+        kept, _, _ = _current_entries(folder, decided)
         final = sorted([*kept, *entries], key=lambda entry: (*entry.key, entry.platform))
+        own = folder_files(final) if folder_files else {}
+        new = {**files, **own}
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
         try:
-            for relative, data in files.items():
+            for relative, data in new.items():
                 _stop_if(interrupted, folder)
                 _stage(staging / relative, data)
             _stage(staging / _WITHDRAWN, record_document(kept).encode())
-            _stage(staging / _FINAL, record_document(final).encode())
-            for relative in files:
+            own_sums = {relative: sha256_of(data) for relative, data in own.items()}
+            _stage(staging / _FINAL, record_document(final, own_sums).encode())
+            for relative in new:
                 (folder / relative).parent.mkdir(exist_ok=True)
             _stop_if(interrupted, folder)
         except BaseException:
@@ -200,9 +212,9 @@ def commit_run(
         os.replace(staging / _WITHDRAWN, folder / RECORD_FILE)
         fsync_folder(folder)
         _remove_unbacked(folder, kept)
-        for relative in files:
+        for relative in new:
             os.replace(staging / relative, folder / relative)
-        for managed in {Path(relative).parts[0] for relative in files}:
+        for managed in {Path(relative).parts[0] for relative in new}:
             fsync_folder(folder / managed)
         os.replace(staging / _FINAL, folder / RECORD_FILE)
         fsync_folder(folder)

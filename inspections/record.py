@@ -1,7 +1,8 @@
 """The run record, `inspections.json`: the commit point of an output folder.
 
 It lists, per image build (image, variant, platform), the inspected image id, the outcome,
-the tags and every file written for it with the file's sha256. It is written last and
+the tags and every file written for it with the file's sha256; and the files written for the
+folder as a whole (the stack diagram, drawn from all its entries). It is written last and
 atomically, and a run first withdraws the entries it is about to replace, so at every moment
 each entry with the outcome `passed` describes files that are complete and current. Files
 the record does not back are leftovers of an interrupted run: readers ignore them and the
@@ -24,7 +25,7 @@ from pathlib import Path
 from inspections.bounded_json import parse_json
 from inspections.errors import StackInspectionError
 from inspections.files import read_contained
-from inspections.record_entry import RecordEntry, RecordError, entry_identity
+from inspections.record_entry import RecordEntry, RecordError, entry_identity, folder_files
 from inspections.stack import NAME_PATTERN
 
 RECORD_FILE = "inspections.json"
@@ -44,15 +45,17 @@ class RunRecord:
 
     folder: Path
     images: tuple[RecordEntry, ...]
+    files: Mapping[str, str]  # the folder's own files: relative path -> sha256
 
     def owner_of(self, relative: str) -> RecordEntry | None:
         """The image whose entry lists the file `relative` (a path inside the folder)."""
         return next((image for image in self.images if relative in image.files), None)
 
 
-def _unread_entries(folder: Path, fix: str) -> list[object]:
-    """The entries of the folder's record, not read yet; RecordError when there is no record,
-    or it is not one: a link, not a file, over MAX_RECORD_BYTES, not JSON, nested too deep."""
+def _unread_document(folder: Path, fix: str) -> tuple[list[object], dict[str, str]]:
+    """The entries of the folder's record, not read yet, and the folder's own files, checked;
+    RecordError when there is no record, or it is not one: a link, not a file, over
+    MAX_RECORD_BYTES, not JSON, nested too deep."""
     path = folder / RECORD_FILE
     if not folder.is_dir():
         raise RecordError(
@@ -83,7 +86,7 @@ def _unread_entries(folder: Path, fix: str) -> list[object]:
     entries = document.get("images")
     if not isinstance(entries, list):
         raise RecordError(f"{path} is not a valid run record (images is not a list)", fix)
-    return entries
+    return entries, folder_files(document.get("files", {}), str(path), fix)
 
 
 def _where(folder: Path, number: int, entry: object) -> str:
@@ -95,26 +98,27 @@ def _where(folder: Path, number: int, entry: object) -> str:
 
 def check_record_document(folder: Path, fix: str = RERUN) -> None:
     """RecordError unless the folder holds a run record (its entries are not read)."""
-    _unread_entries(folder, fix)
+    _unread_document(folder, fix)
 
 
 def read_record(folder: Path, fix: str = RERUN) -> RunRecord:
     """The record of the output folder `folder`, every entry checked, or a one-line
     RecordError naming what is wrong, followed by `fix`."""
-    entries = _unread_entries(folder, fix)
+    entries, files = _unread_document(folder, fix)
     return RunRecord(
         folder,
         tuple(
             RecordEntry.from_json(entry, _where(folder, number, entry), fix)
             for number, entry in enumerate(entries, start=1)
         ),
+        files,
     )
 
 
 def entry_of(folder: Path, identity: tuple[str, str, str], fix: str = RERUN) -> RecordEntry | None:
     """The first entry of the folder's record for `identity` (image, platform, variant), or
     None; only that entry is read, so a damaged entry of another image does not matter."""
-    for number, entry in enumerate(_unread_entries(folder, fix), start=1):
+    for number, entry in enumerate(_unread_document(folder, fix)[0], start=1):
         if entry_identity(entry) == identity:
             return RecordEntry.from_json(entry, _where(folder, number, entry), fix)
     return None
@@ -145,12 +149,16 @@ def verified_file(record: RunRecord, image: RecordEntry, relative: str) -> bytes
     return data
 
 
-def record_document(entries: Sequence[RecordEntry]) -> str:
-    """The text of a record holding `entries`: JSON with one line per entry.
+def record_document(entries: Sequence[RecordEntry], files: Mapping[str, str] | None = None) -> str:
+    """The text of a record holding `entries` and the folder's own `files` (path -> sha256):
+    JSON with one line per entry.
 
     One line per entry keeps the record readable with `grep` and quick to write (Python's
     JSON encoder is several times slower when it indents).
     """
-    head = json.dumps({"format": RECORD_FORMAT, "version": RECORD_VERSION})[:-1]
+    head_fields: dict[str, object] = {"format": RECORD_FORMAT, "version": RECORD_VERSION}
+    if files:
+        head_fields["files"] = dict(sorted(files.items()))
+    head = json.dumps(head_fields)[:-1]
     lines = ",\n".join(json.dumps(entry.to_json(), ensure_ascii=False) for entry in entries)
     return f'{head}, "images": [\n{lines}\n]}}\n' if entries else f'{head}, "images": []}}\n'

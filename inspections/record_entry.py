@@ -30,7 +30,8 @@ PASSED, FAILED, INCOMPLETE = "passed", "failed", "incomplete"
 OUTCOMES = (PASSED, FAILED, INCOMPLETE)
 INSPECTION_OUTCOMES = ("passed", "failed", "skipped", "not run")
 # The folders whose files the record accounts for; nothing else in an output folder is touched.
-MANAGED_FOLDERS = ("tags", "manifests", "hist_lines", "sbom", "changes")
+# `diagrams/` holds the folder's own files (`diagrams/stack.md`), listed outside any entry.
+MANAGED_FOLDERS = ("tags", "manifests", "hist_lines", "sbom", "changes", "diagrams")
 IMAGE_ID = re.compile(r"sha256:[0-9a-f]{64}")
 PLATFORM = re.compile(r"[a-z0-9_]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -330,6 +331,7 @@ class RecordEntry:
     """
 
     image: str
+    parent: str  # the image's parent in the stack, "" for a root (and in older records)
     variant: str
     platform: str  # empty when the image was never found
     outcome: str
@@ -373,6 +375,7 @@ class RecordEntry:
         """The entry as `inspections.json` holds it."""
         return {
             "image": self.image,
+            "parent": self.parent,
             "variant": self.variant,
             "platform": self.platform,
             "outcome": self.outcome,
@@ -414,6 +417,7 @@ class RecordEntry:
         passed = outcome == PASSED
         entry = cls(
             image=fields.text("image", NAME_PATTERN, empty=False),
+            parent=fields.text("parent", NAME_PATTERN) if "parent" in fields.data else "",
             variant=fields.text("variant", NAME_PATTERN, empty=False),
             # An image that failed may have been found with an unknown platform, or not at all.
             platform=fields.text("platform", PLATFORM if passed else _TOKEN, empty=not passed),
@@ -484,6 +488,15 @@ def _changes(fields: _Fields) -> ChangeReport | None:
         return ChangeReport.from_json(data)
     except InventoryError as error:
         raise fields.fail("changes", f"is invalid: {error}") from None
+
+
+def folder_files(data: object, where: str, fix: str) -> dict[str, str]:
+    """The files a record lists for its folder as a whole (relative path -> sha256), checked;
+    RecordError `<where>: field files…: <fix>` if invalid."""
+    try:
+        return _Fields(data, "files").parsed(_files)
+    except _FieldError as error:
+        raise RecordError(f"{where}: {error}", fix) from None
 
 
 def _files(files: _Fields) -> dict[str, str]:

@@ -2,8 +2,9 @@
 
 - The terminal: one row per image (tags, manifest pieces, image tests, outcome, files), then
   the reasons any image got no files, then notes (the write phase, a modified working tree).
-- GitHub Actions, when its variables are set: the same table appended to the step summary
-  (`GITHUB_STEP_SUMMARY`), and outputs a workflow can use (`GITHUB_OUTPUT`).
+- GitHub Actions, when its variables are set: the same table and the stack as a diagram
+  appended to the step summary (`GITHUB_STEP_SUMMARY`), and outputs a workflow can use
+  (`GITHUB_OUTPUT`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspections.formats.stack_diagram import (
+    ImageBuild,
+    images_of_stack,
+    stack_flowchart,
+    stack_section,
+)
 from inspections.inventory.markdown import cell
 from inspections.inventory.report_markdown import render_change_report
 from inspections.render import tag_lines
@@ -22,6 +29,7 @@ from inspections.text import one_line, printable
 
 if TYPE_CHECKING:
     from inspections.session import StackSession
+    from inspections.verdicts import ImageVerdict
 
 
 def _tags_of(stack: StackSession, name: str) -> list[str]:
@@ -93,6 +101,40 @@ def _code(text: str) -> str:
     return cell(one_line(text))
 
 
+def session_builds(stack: StackSession) -> list[ImageBuild]:
+    """The build of each image judged so far, for the stack diagram."""
+    assert stack.collector is not None, "set at session start"
+    builds = []
+    for name, verdict in stack.verdicts.items():
+        facts = stack.collector.images[name].facts
+        size = facts.get("size_bytes")
+        tags = verdict.inspected.all_tags() if verdict.passed and verdict.inspected else []
+        builds.append(
+            ImageBuild(
+                image=name,
+                variant=stack.options.variant,
+                platform=str(facts.get("platform", "")),
+                outcome=verdict.status,
+                tags=tuple(tags),
+                size_bytes=size if isinstance(size, int) else None,
+                parent=stack.stack.images[name].parent,
+            )
+        )
+    return builds
+
+
+def html_extras(stack: StackSession, verdict: ImageVerdict) -> list[dict[str, Any]]:
+    """pytest-html's extras for an image's verdict: outcome, tags, reasons, and its lineage
+    drawn with the outcomes judged so far (its ancestors' are)."""
+    from inspections.formats.html_report import verdict_extra
+
+    lineage = set(stack.stack.lineage_names(verdict.name))
+    images = [image for image in images_of_stack(stack.stack) if image.name in lineage]
+    diagram = stack_flowchart(images, session_builds(stack))
+    tags = verdict.inspected.all_tags() if verdict.passed and verdict.inspected else []
+    return [verdict_extra(verdict.status, tags, verdict.reasons, diagram)]
+
+
 def step_summary(stack: StackSession) -> str:
     """The session's table as GitHub-flavoured Markdown; every name, tag and reason is code."""
     lines = [
@@ -113,6 +155,12 @@ def step_summary(stack: StackSession) -> str:
     note = modified_tree_note(stack)
     if note:
         lines += ["", f"> {_code(note)}"]
+    lines += [
+        "",
+        "#### The stack",
+        "",
+        stack_section(images_of_stack(stack.stack), session_builds(stack)),
+    ]
     return "\n".join(lines) + "\n"
 
 

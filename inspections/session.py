@@ -391,6 +391,10 @@ class StackSession:
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None and hasattr(terminal, "_show_progress_info"):
             terminal._show_progress_info = False
+        from inspections.formats.html_report import writes_html_report
+        from inspections.reporting import html_extras
+
+        html = writes_html_report(self.config)
         for name, result in self.collector.images.items():
             verdict = self.judge_image(result)
             if verdict is None:
@@ -400,7 +404,16 @@ class StackSession:
 
                 apply_tags(self, verdict, str(result.facts.get("id", "")))
             self.verdicts[name] = verdict
-            report_verdict(self.config, verdict, self.location_of(name), self.strict)
+            extras = html_extras(self, verdict) if html else None
+            report_verdict(self.config, verdict, self.location_of(name), self.strict, extras)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, postfix: list[str]) -> None:
+        """pytest-html: the script that draws the verdicts' diagrams where Mermaid loads."""
+        if self.verdicts:
+            from inspections.formats.html_report import RENDER_SCRIPT
+
+            postfix.append(RENDER_SCRIPT)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """On the controller, fold every report into the results."""

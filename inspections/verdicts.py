@@ -137,9 +137,14 @@ def verdict_outcome(verdict: ImageVerdict, strict: bool) -> Literal["passed", "f
 
 
 def report_verdict(
-    config: pytest.Config, verdict: ImageVerdict, location: str, strict: bool
+    config: pytest.Config,
+    verdict: ImageVerdict,
+    location: str,
+    strict: bool,
+    extras: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Report `verdict` as the item `<location>::image_verdict[<image>]`, like any test."""
+    """Report `verdict` as the item `<location>::image_verdict[<image>]`, like any test;
+    `extras` go on its call report, for pytest-html."""
     name = f"{VERDICT_NAME}[{verdict.name}]"
     nodeid = f"{location}::{name}"
     outcome = verdict_outcome(verdict, strict)
@@ -176,5 +181,7 @@ def report_verdict(
             start=now,
             stop=now,
         )
+        if extras and when == "call":
+            report.extras = extras  # type: ignore[attr-defined]
         hook.pytest_runtest_logreport(report=report)
     hook.pytest_runtest_logfinish(nodeid=nodeid, location=(location, None, name))

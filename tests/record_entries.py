@@ -35,6 +35,7 @@ def sample_entry(
     passed = outcome == PASSED
     entry = RecordEntry(
         image=image,
+        parent="",
         variant="default",
         platform="x86_64",
         outcome=outcome,

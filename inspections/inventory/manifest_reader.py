@@ -91,6 +91,12 @@ def _fenced_block(lines: list[str], start: int) -> tuple[str, int]:
     )
 
 
+def manifest_image(text: str) -> str | None:
+    """The image a build manifest's title names, or None when it has no such title."""
+    title = _TITLE.match(text.partition("\n")[0])
+    return title["image"] if title else None
+
+
 def read_build_manifest(text: str) -> BuildManifest:
     """The facts and quoted outputs of a build manifest in the Jupyter Docker Stacks' format."""
     if len(text) > _MAX_CHARS or "\x00" in text:

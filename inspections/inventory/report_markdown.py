@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from inspections.inventory.changes import MINUS, ChangeReport, SizeChange
+import re
+
+from inspections.inventory.changes import KINDS, MINUS, ChangeReport, SizeChange
 from inspections.inventory.markdown import cell, table
 from inspections.inventory.sizes import human_size
 from inspections.markdown import inline_code
@@ -16,6 +18,11 @@ _ECOSYSTEM_TITLES = {
     "npm": "npm packages",
 }
 _SHORT_SHA = 12
+_PACKAGES_LINE = re.compile(
+    rf"^- Packages: \+(?P<added>\d+) {MINUS}(?P<removed>\d+) "
+    r"↑(?P<upgraded>\d+) ↓(?P<downgraded>\d+)(?: ~(?P<changed>\d+))? \(",
+    re.MULTILINE,
+)
 
 
 def _size_line(size: SizeChange | None) -> str:
@@ -115,3 +122,12 @@ def render_change_report(report: ChangeReport) -> str:
     else:
         lines.append("No package was added, removed or changed.")
     return "\n".join(lines) + "\n"
+
+
+def package_counts(report: str) -> dict[str, int] | None:
+    """The packages added, removed, upgraded, downgraded and changed that a change report's
+    Markdown counts, or None when it has no such line."""
+    found = _PACKAGES_LINE.search(report)
+    if found is None:
+        return None
+    return {kind: int(found[kind] or 0) for kind in KINDS}

@@ -281,8 +281,8 @@ def _wiki_settings(arguments: argparse.Namespace) -> WikiSettings:
 
 
 def _update_wiki(arguments: argparse.Namespace) -> int:
-    records = read_run_history(arguments.runs, warn)
-    update = update_wiki(arguments.wiki, records, _wiki_settings(arguments))
+    history = read_run_history(arguments.runs, warn)
+    update = update_wiki(arguments.wiki, history.builds, _wiki_settings(arguments), history.images)
     if update.recovered:
         say("undid an interrupted earlier update")
     for relative in update.written:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from inspections.formats.stack_diagram import ImageBuild, build_of_entry
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.run_folders import (
     RERUN,
@@ -125,17 +126,29 @@ def _ignore(_note: str) -> None:
     """Hear of a skipped image and do nothing."""
 
 
-def read_run_history(run_folders: list[Path], on_skip: Notify = _ignore) -> list[BuildRecord]:
+@dataclass(frozen=True)
+class RunHistory:
+    """What runs add to the build history: their passed builds, and every image build they
+    record (failed ones too), for the picture of the stack."""
+
+    builds: list[BuildRecord]
+    images: list[ImageBuild]
+
+
+def read_run_history(run_folders: list[Path], on_skip: Notify = _ignore) -> RunHistory:
     """Every passed build of the runs (folders given to --emit-manifests), with its manifest.
 
     `on_skip` hears of every image the record says did not pass, which is left out.
     """
-    builds = []
+    history = RunHistory([], [])
     for folder in run_folders:
         record = read_run(folder)
         files = [(image, _history_file(record, image)) for image in passed_images(record, on_skip)]
-        builds += [_build(record, image, name) for image, name in sorted(files, key=_by_file)]
-    return builds
+        history.builds.extend(
+            _build(record, image, name) for image, name in sorted(files, key=_by_file)
+        )
+        history.images.extend(build_of_entry(image) for image in record.images)
+    return history
 
 
 def _by_file(found: tuple[RecordEntry, str]) -> str:

@@ -3,7 +3,8 @@
 An update does what their own wiki tool does: each history line goes on top of its month's
 page (in the order of the history files' names, unless the page has it already), each
 manifest is filed by its build timestamp, the Home page is written again from its intro and
-the monthly pages, and only the newest manifests are kept. Everything is read and computed
+the monthly pages, and only the newest manifests are kept. It also draws the stack on the Home
+page and writes a page of charts per image (see `wiki_pictures`). Everything is read and computed
 first; the changes are then made all at once (see `staged_update`), or not at all. The wiki
 is read and written only through its own files: a symlink in it is refused.
 """
@@ -16,6 +17,8 @@ from pathlib import Path, PurePosixPath
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+from inspections.formats.stack_diagram import ImageBuild
+from inspections.inventory.manifest_reader import manifest_image
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.history import BuildRecord
 from inspections.publishing.safe_folder import SafeFolder
@@ -41,6 +44,13 @@ from inspections.publishing.wiki_pages import (
     manifest_timestamp,
     month_page_path,
     with_row,
+)
+from inspections.publishing.wiki_pictures import (
+    IMAGES_FOLDER,
+    FiledBuild,
+    history_pages,
+    home_pictures,
+    page_changes,
 )
 
 TOOL = "stack-update-wiki"
@@ -75,6 +85,7 @@ class _Wiki:
     pages: dict[str, str] = field(default_factory=dict)  # month -> page
     years: set[str] = field(default_factory=set)  # folders of monthly-files
     manifests: dict[PurePosixPath, str] = field(default_factory=dict)  # path -> build time
+    images: dict[PurePosixPath, str] = field(default_factory=dict)  # path -> its title's image
     home: str | None = None
 
 
@@ -109,6 +120,9 @@ def _read_manifests(folder: SafeFolder, wiki: _Wiki) -> None:
                 wiki.manifests[path] = manifest_timestamp(text)
             except WikiFormatError as error:
                 _format_error(folder, path, error)
+            image = manifest_image(text)
+            if image is not None:
+                wiki.images[path] = image
 
 
 def _read_wiki(folder: SafeFolder) -> _Wiki:
@@ -166,7 +180,7 @@ def _add_rows(folder: SafeFolder, wiki: _Wiki, records: list[BuildRecord]) -> in
     return added
 
 
-def _home(wiki: _Wiki, intro: str, settings: WikiSettings, repository: str) -> str:
+def _home(wiki: _Wiki, intro: str, settings: WikiSettings, repository: str, pictures: str) -> str:
     years: dict[str, list[MonthRow]] = {year: [] for year in wiki.years}
     for month, page in wiki.pages.items():
         builds, images = page_counts(page, settings.builds_image)
@@ -175,7 +189,7 @@ def _home(wiki: _Wiki, intro: str, settings: WikiSettings, repository: str) -> s
     def commits_link(count: int, since: str, until: str) -> str:
         return f"[{count}]({repository}/commits/{settings.branch}/?since={since}&until={until})"
 
-    return home_page(intro, years, commits_link)
+    return home_page(intro, years, commits_link, pictures)
 
 
 def _oldest_manifests(
@@ -216,8 +230,48 @@ def _manifest_changes(
     return changes
 
 
+def _filed_builds(
+    wiki: _Wiki, records: list[BuildRecord], changes: dict[PurePosixPath, str | None]
+) -> list[FiledBuild]:
+    """The manifests the wiki holds once `changes` are made."""
+    filed = {
+        path: FiledBuild(path, wiki.images[path], timestamp)
+        for path, timestamp in wiki.manifests.items()
+        if path in wiki.images
+    }
+    for record in records:
+        path, image = (
+            manifest_path(record.timestamp, record.manifest_name),
+            manifest_image(record.manifest),
+        )
+        if image is not None:
+            filed[path] = FiledBuild(path, image, record.timestamp)
+    return [build for path, build in filed.items() if changes.get(path, "") is not None]
+
+
+def _pictures(
+    folder: SafeFolder,
+    wiki: _Wiki,
+    records: list[BuildRecord],
+    stack: list[ImageBuild],
+    changes: dict[PurePosixPath, str | None],
+) -> str:
+    """Add the images' history pages to `changes`; the Home page's pictures."""
+
+    def read(path: PurePosixPath) -> str | None:
+        return changes[path] if path in changes else folder.read_text(path)
+
+    pages = history_pages(_filed_builds(wiki, records, changes), read)
+    changes.update(page_changes(pages, folder.files_below(IMAGES_FOLDER), read))
+    return home_pictures(stack, pages)
+
+
 def _changes(
-    folder: SafeFolder, wiki: _Wiki, records: list[BuildRecord], settings: WikiSettings
+    folder: SafeFolder,
+    wiki: _Wiki,
+    records: list[BuildRecord],
+    stack: list[ImageBuild],
+    settings: WikiSettings,
 ) -> tuple[dict[PurePosixPath, str | None], int]:
     """Each changed file's new text (None: removed), and how many rows were added."""
     repository = _repository(settings, records)
@@ -230,7 +284,8 @@ def _changes(
         if before.get(month) != page
     }
     changes.update(_manifest_changes(folder, wiki.manifests, records, settings.max_manifests))
-    home = _home(wiki, intro, settings, repository)
+    pictures = _pictures(folder, wiki, records, stack, changes)
+    home = _home(wiki, intro, settings, repository, pictures)
     if home != wiki.home:
         changes[HOME] = home
     return changes, added
@@ -247,11 +302,13 @@ def _remove_emptied_folders(folder: SafeFolder, removed: list[PurePosixPath]) ->
                 break
 
 
-def _update(wiki: Path, records: list[BuildRecord], settings: WikiSettings) -> WikiUpdate:
+def _update(
+    wiki: Path, records: list[BuildRecord], stack: list[ImageBuild], settings: WikiSettings
+) -> WikiUpdate:
     with SafeFolder(wiki) as folder:
         folder.lock(TOOL)
         update = WikiUpdate(recovered=recover(folder))
-        changes, update.rows_added = _changes(folder, _read_wiki(folder), records, settings)
+        changes, update.rows_added = _changes(folder, _read_wiki(folder), records, stack, settings)
         if changes:
             apply_changes(folder, changes)
         update.written = sorted(path for path, text in changes.items() if text is not None)
@@ -260,8 +317,15 @@ def _update(wiki: Path, records: list[BuildRecord], settings: WikiSettings) -> W
     return update
 
 
-def update_wiki(wiki: Path, records: list[BuildRecord], settings: WikiSettings) -> WikiUpdate:
-    """Add `records` to the wiki's monthly pages, manifests and Home page; drop old manifests.
+def update_wiki(
+    wiki: Path,
+    records: list[BuildRecord],
+    settings: WikiSettings,
+    stack: list[ImageBuild] | None = None,
+) -> WikiUpdate:
+    """Add `records` to the wiki's monthly pages, manifests and Home page; drop old manifests;
+    draw the image history pages, and the Home page's stack from `stack` (every image build
+    of the runs, failed ones too).
 
     A missing wiki folder is created, and removed again if the update fails.
     """
@@ -272,7 +336,7 @@ def update_wiki(wiki: Path, records: list[BuildRecord], settings: WikiSettings) 
     created = not wiki.exists()
     try:
         wiki.mkdir(parents=True, exist_ok=True)
-        return _update(wiki, records, settings)
+        return _update(wiki, records, stack or [], settings)
     except OSError as error:
         raise PublishError(
             f"cannot update the wiki {wiki} ({error.strerror}): nothing was changed"

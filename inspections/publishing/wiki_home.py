@@ -139,10 +139,13 @@ def year_table(year: str, months: Sequence[MonthRow], commits_link: CommitsLink)
     return markdown_table(HEADERS, rows)
 
 
-def home_page(intro: str, years: dict[str, list[MonthRow]], commits_link: CommitsLink) -> str:
-    """The Home page: the intro, then each year's table, newest year first."""
+def home_page(
+    intro: str, years: dict[str, list[MonthRow]], commits_link: CommitsLink, pictures: str = ""
+) -> str:
+    """The Home page: the intro, the `pictures` (Markdown that starts with a blank line), then
+    each year's table, newest year first."""
     tables = "".join(
         f"\n\n## {year}\n\n{year_table(year, years[year], commits_link)}"
         for year in sorted(years, reverse=True)
     )
-    return f"{intro}{tables}\n"
+    return f"{intro}{pictures}{tables}\n"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import textwrap
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,7 @@ import pytest
 from inspections.inventory.model import Inventory
 from inspections.inventory.sbom import SPEC_VERSION
 from inspections.publishing.cli import diff_main, update_wiki_main
-from tests.e2e.demo import FIXED_EPOCH, run_pytest
+from tests.e2e.demo import FIXED_EPOCH, run_pytest, write_probe_stack
 from tests.plugin.stacks import LIBRARY_INVENTORIES, commit_all, record_of, remove_tags_of
 
 PROBE_DOCKERFILE = r"""
@@ -55,15 +53,7 @@ USER 1000
 def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """A one-image stack `probe` under a unique owner, committed to git; its image reference."""
     root = tmp_path_factory.mktemp("changes")
-    owner = f"changes-{uuid.uuid4().hex[:8]}"
-    (root / "stack/probe").mkdir(parents=True)
-    (root / "stack/probe/image.toml").write_text('parent = ""\n')
-    (root / "stack/probe/inspect_probe.py").write_text(textwrap.dedent(LIBRARY_INVENTORIES))
-    (root / "stack/probe/Dockerfile").write_text(PROBE_DOCKERFILE)
-    (root / "stack/stack.toml").write_text(
-        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/probe"\n'
-    )
-    (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
+    owner = write_probe_stack(root, "changes", PROBE_DOCKERFILE, LIBRARY_INVENTORIES)
     commit_all(root, "probe")
     reference = f"localhost/{owner}/probe:latest"
     yield root, reference

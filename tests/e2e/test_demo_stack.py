@@ -14,8 +14,20 @@ import pytest
 from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.manifest_reader import read_build_manifest
 from inspections.inventory.model import Inventory
+from inspections.publishing.cli import update_wiki_main
 from inspections.record import RECORD_FILE, read_record, record_document
-from tests.e2e.demo import DEMO, EXPECTED, PARENTS, expected_for, head_sha, lineage, run_pytest
+from tests.browser.renderer import render, screenshot
+from tests.diagrams import mermaid_blocks
+from tests.e2e.demo import (
+    DEMO,
+    EXPECTED,
+    PARENTS,
+    REPOSITORY,
+    expected_for,
+    head_sha,
+    lineage,
+    run_pytest,
+)
 from tests.plugin.stacks import commit_all, record_of
 
 IMAGES = list(PARENTS)
@@ -174,7 +186,8 @@ def serial_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_two_serial_sessions_write_the_same_bytes(serial_runs: tuple[Path, Path]) -> None:
     first, second = (every_file(folder) for folder in serial_runs)
-    assert len(first) == 4 * len(IMAGES) + 1  # tags, manifest, history line, SBOM; the record
+    # Tags, manifest, history line, SBOM; the record and the stack diagram.
+    assert len(first) == 4 * len(IMAGES) + 2
     assert first == second
 
 
@@ -192,6 +205,7 @@ def test_one_image_as_a_user_runs_it(tmp_path: Path) -> None:
     sha12 = head_sha()[:12]
     written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert written == [
+        "diagrams/stack.md",
         f"hist_lines/x86_64-default-base-notebook-{sha12}.txt",
         "inspections.json",
         f"manifests/x86_64-default-base-notebook-{sha12}.md",
@@ -248,3 +262,27 @@ def test_a_failing_inspection_leaves_no_files_for_its_image(tmp_path: Path) -> N
     written = sorted(p.name for p in out.rglob("*") if p.is_file())
     assert [name for name in written if "r-notebook" in name] == []
     assert any("minimal-notebook" in name for name in written)
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("browser")
+def test_every_diagram_of_the_demo_stack_is_drawn_by_mermaid(
+    whole_stack: Path, tmp_path: Path, pictures: Path | None
+) -> None:
+    """The output folder's stack, and the wiki the run makes: its Home and history pages."""
+    (stack,) = mermaid_blocks((whole_stack / "diagrams/stack.md").read_text())
+    wiki = tmp_path / "wiki"
+    arguments = ["--wiki", str(wiki), "--checkout", str(REPOSITORY), str(whole_stack)]
+    assert update_wiki_main(arguments) == 0
+    pages = [wiki / "Home.md", *sorted((wiki / "images").iterdir())]
+    assert len(pages) == 1 + len(IMAGES)
+    diagrams = [stack] + [block for page in pages for block in mermaid_blocks(page.read_text())]
+
+    drawn = render(diagrams, tmp_path).diagrams
+
+    assert [(d.ok, d.error) for d in drawn] == [(True, "")] * len(diagrams)
+    assert (drawn[0].nodes, drawn[0].edges) == (len(IMAGES), len(IMAGES) - 1)
+    assert all("passed" in label for label in drawn[0].labels)
+    assert sorted(drawn[1].labels) == sorted(drawn[0].labels)  # Home draws the run's stack
+    if pictures is not None:
+        screenshot(stack, pictures / "stack.png", tmp_path)

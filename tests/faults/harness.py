@@ -80,6 +80,10 @@ class Observed:
         return [line for line in self.stderr.splitlines() if line.startswith("ERROR: ")]
 
 
+# What a run that gave no image its files leaves: the record, and the stack drawn from it.
+NO_IMAGE_FILES = ("diagrams/stack.md", "inspections.json")
+
+
 def files_under(folder: Path) -> tuple[str, ...]:
     if not folder.exists():
         return ()

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import FAULT_PROPERTY
 from tests.faults.harness import (
+    NO_IMAGE_FILES,
     PID_LABEL,
     ROOT_IMAGE,
     RUN_LABEL,
@@ -141,7 +142,7 @@ def test_a_broken_inspection_fails_its_image_and_writes_nothing_for_it(
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {one_line(reason)}")
     assert observed.returncode == pytest.ExitCode.TESTS_FAILED
     assert reason.startswith("broken failed: ") and expected in reason
-    assert observed.files == ("inspections.json",)
+    assert observed.files == NO_IMAGE_FILES
 
 
 def test_two_taggers_giving_one_tag(tmp_path: Path, record_property: Record) -> None:
@@ -152,7 +153,7 @@ def test_two_taggers_giving_one_tag(tmp_path: Path, record_property: Record) -> 
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {reason}")
     assert observed.returncode == pytest.ExitCode.TESTS_FAILED
     assert reason == "taggers os_tag and again both gave tag 'debian-12': make one of them distinct"
-    assert observed.files == ("inspections.json",)
+    assert observed.files == NO_IMAGE_FILES
 
 
 def test_a_hanging_command_times_out_and_its_container_goes(
@@ -190,7 +191,7 @@ def test_image_not_built(tmp_path: Path, record_property: Record) -> None:
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {line}")
     assert observed.returncode == pytest.ExitCode.TESTS_FAILED
     assert line in observed.stdout
-    assert observed.files == ("inspections.json",)
+    assert observed.files == NO_IMAGE_FILES
 
 
 def test_docker_engine_not_reachable(tmp_path: Path, record_property: Record) -> None:
@@ -211,7 +212,7 @@ def test_no_git_repository(tmp_path: Path, record_property: Record) -> None:
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: no git commit")
     assert observed.returncode == pytest.ExitCode.TESTS_FAILED
     assert "run inside a git checkout of the stack with at least one commit" in observed.stdout
-    assert observed.files == ("inspections.json",)
+    assert observed.files == NO_IMAGE_FILES
 
 
 def test_markdown_survives_hostile_output(tmp_path: Path, record_property: Record) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAULT_PROPERTY
-from tests.faults.harness import ROOT_IMAGE, record_entry, run, write_stack
+from tests.faults.harness import NO_IMAGE_FILES, ROOT_IMAGE, record_entry, run, write_stack
 
 Record = Callable[[str, object], None]
 TAG_OK = """
@@ -201,7 +201,7 @@ def test_a_partial_selection_publishes_nothing_and_says_so(
     assert observed.returncode == pytest.ExitCode.TESTS_FAILED
     assert line == f"{ROOT_IMAGE}: os_tag not run (deselected, or the session stopped)"
     assert record_entry(tmp_path / "out")["outcome"] == "incomplete"
-    assert observed.files == ("inspections.json",)
+    assert observed.files == NO_IMAGE_FILES
 
 
 def test_another_tests_failure_with_an_image_id_leaves_the_image_alone(

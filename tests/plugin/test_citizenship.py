@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from inspections.formats.html_report import MERMAID_URL
+from tests.browser.renderer import chromium_run, ensure_mermaid
+from tests.diagrams import boxes_by_name
 from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, record_of
 
 QUICK_TESTS = "".join(f"def test_{number}():\n    pass\n\n" for number in range(8))
@@ -178,6 +184,88 @@ def test_junit_xml_carries_each_images_outcome_and_tags(
         "stack_tags": "x86_64-latest x86_64-debian-12",
         "stack_reasons": "",
     }
+
+
+RECORD_EXTRAS = """
+import json
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and "image_verdict" in report.nodeid:
+        with open("extras.jsonl", "a") as stream:
+            print(json.dumps([report.nodeid, getattr(report, "extras", None)]), file=stream)
+"""
+FAILING_CHILD = """
+    from inspections import output_of, tagger
+
+    @tagger
+    def missing_tool(host):
+        return output_of(host, "no-such-tool --version")
+"""
+_DIAGRAM = re.compile(r'<pre class="stack-inspections-diagram"[^>]*>(.*?)</pre>', re.DOTALL)
+
+
+def _verdict_extras(report: Path) -> dict[str, str]:
+    """Verdict item -> the HTML of its extras, from pytest-html's report."""
+    blob = re.search(r'data-jsonblob="(.*?)"', report.read_text(), re.DOTALL)
+    assert blob is not None
+    tests: dict[str, list[dict[str, Any]]] = json.loads(html.unescape(blob.group(1)))["tests"]
+    return {
+        name.rsplit("::", 1)[1]: "".join(extra["content"] for extra in runs[0]["extras"])
+        for name, runs in tests.items()
+        if "image_verdict" in name
+    }
+
+
+def _drawn_diagrams(page: Path) -> list[str]:
+    """The diagram blocks of the report as Chromium leaves them: SVG once drawn, else source."""
+    return [html.unescape(block) for block in _DIAGRAM.findall(chromium_run(page, "--dump-dom"))]
+
+
+@pytest.mark.docker
+@pytest.mark.browser
+@pytest.mark.usefixtures("browser")
+def test_pytest_html_rows_carry_each_images_tags_reasons_and_lineage(
+    pytester: pytest.Pytester, make_stack: MakeStack
+) -> None:
+    root = StackImage(files={"inspect_root.py": OS_INSPECTIONS})
+    make_stack({"root": root, "child": StackImage("root", {"inspect_child.py": FAILING_CHILD})})
+    pytester.makeconftest(RECORD_EXTRAS)
+    extras_file = pytester.path / "extras.jsonl"
+
+    without = pytester.runpytest_subprocess("--stack", "stack")
+    without.assert_outcomes(passed=5, failed=2)
+    # Without --html nothing changes: the verdicts carry no extras.
+    assert [extras for _, extras in map(json.loads, extras_file.read_text().splitlines())] == [
+        None,
+        None,
+    ]
+
+    extras_file.unlink()
+    with_html = pytester.runpytest_subprocess("--stack", "stack", "--html", "report.html")
+    with_html.assert_outcomes(passed=5, failed=2)
+    rows = _verdict_extras(pytester.path / "report.html")
+    assert "Outcome: <strong>passed</strong>" in rows["image_verdict[root]"]
+    assert "<li><code>x86_64-debian-12</code></li>" in rows["image_verdict[root]"]
+    assert "Outcome: <strong>failed</strong>" in rows["image_verdict[child]"]
+    assert "missing_tool failed: `no-such-tool --version` not found" in html.unescape(
+        rows["image_verdict[child]"]
+    )
+    (lineage,) = [html.unescape(block) for block in _DIAGRAM.findall(rows["image_verdict[child]"])]
+    assert {name: lines[0] for name, lines in boxes_by_name(lineage).items()} == {
+        "root": "passed",
+        "child": "failed",
+    }
+
+    # Offline, the blocks show their source; where Mermaid loads, the unfolded (failed) row's
+    # diagram is drawn, and a folded row's waits until it is shown.
+    report = pytester.path / "report.html"
+    offline = _drawn_diagrams(report)
+    assert len(offline) == 2 and all(block.startswith("%%{init") for block in offline)
+    local = pytester.path / "local-mermaid.html"
+    module = (ensure_mermaid().parent / "mermaid.esm.min.mjs").as_uri()
+    local.write_text(report.read_text().replace(MERMAID_URL, module))
+    drawn = {"<svg" in block for block in _drawn_diagrams(local)}
+    assert drawn == {True, False}
 
 
 def test_a_modified_working_tree_is_said_and_recorded(

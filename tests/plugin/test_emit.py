@@ -7,6 +7,8 @@ from pathlib import Path
 import docker
 import pytest
 
+from inspections.record import read_record, sha256_of
+from tests.diagrams import boxes_by_name, mermaid_blocks
 from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, git_sha, record_of
 
 CHILD_INSPECTIONS = """
@@ -50,6 +52,7 @@ def test_writes_tags_manifest_history_line_and_json_for_each_image(
     result.assert_outcomes(passed=7)  # 5 inspections, 2 image verdicts
     out = pytester.path / "out"
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
+        "diagrams/stack.md",
         f"hist_lines/x86_64-default-child-{sha[:12]}.txt",
         f"hist_lines/x86_64-default-root-{sha[:12]}.txt",
         "inspections.json",
@@ -124,6 +127,53 @@ def test_a_failing_inspection_leaves_no_files_for_its_image_only(
     assert record["child"]["outcome"] == "failed"
     assert "missing_tool failed" in record["child"]["reasons"][0]
     assert record["child"]["files"] == {}
+
+
+@pytest.mark.docker
+def test_the_output_folder_holds_the_stack_drawn_from_its_whole_record(
+    pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    images = two_images({"inspect_child.py": FAILING_CHILD_INSPECTIONS})
+    images["sibling"] = StackImage(parent="root", variants=("slim",))
+    make_stack(images)
+    summary = pytester.path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out = pytester.path / "out"
+
+    first = pytester.runpytest_subprocess(
+        "--stack", "stack", "--image", "root", "--image", "child", "--emit-manifests", "out"
+    )
+    first.assert_outcomes(passed=6, failed=2)
+    (diagram,) = mermaid_blocks(read(out / "diagrams/stack.md"))
+    shown = boxes_by_name(diagram)
+    assert shown["root"][:1] == ["passed"] and shown["root"][-1] == "debian-12"
+    assert shown["root"][1].startswith("x86_64 · ") and shown["root"][1].endswith("MB")
+    assert shown["child"][0] == "failed"
+    assert shown["sibling"] == ["not selected"]
+    assert shown["sibling (slim)"] == ["variant slim", "not selected"]
+    # The step summary draws the session's images in the same way.
+    assert mermaid_blocks(read(summary)) == [diagram]
+
+    second = pytester.runpytest_subprocess(
+        "--stack", "stack", "--image", "sibling", "--emit-manifests", "out"
+    )
+    second.assert_outcomes(passed=3)
+    (diagram,) = mermaid_blocks(read(out / "diagrams/stack.md"))
+    shown = boxes_by_name(diagram)
+    assert (shown["root"][0], shown["child"][0], shown["sibling"][0]) == (
+        "passed",
+        "failed",
+        "passed",
+    )
+    record = read_record(out)
+    assert record.files == {
+        "diagrams/stack.md": sha256_of((out / "diagrams/stack.md").read_bytes())
+    }
+    assert {image.image: image.parent for image in record.images} == {
+        "root": "",
+        "child": "root",
+        "sibling": "root",
+    }
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_parallel_outputs_are_byte_identical_to_serial(
     )
     parallel.assert_outcomes(passed=13)
     serial_files = output_files(pytester.path / "serial")
-    assert len(serial_files) == 9
+    assert len(serial_files) == 9 + 1  # 3 files of each image, the stack diagram
     assert output_files(pytester.path / "parallel") == serial_files
     summaries = [
         without_durations(json.loads((pytester.path / run / "inspections.json").read_text()))

@@ -17,6 +17,7 @@ The pages are written from what their wiki tool does, not by our own code:
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -36,6 +37,19 @@ INTRO = """\
 Pages of builds, by month. Clone: `git clone git@github.com:jupyter/docker-stacks.wiki.git`
 
 <!-- YEAR_MONTHLY_TABLES -->"""
+
+
+_PICTURES = re.compile(
+    r"(?<=<!-- YEAR_MONTHLY_TABLES -->)\n\n## (?:The stack|Build history of each image)\n"
+    r".*?(?=\n\n## \d{4}\n|\n\Z)",
+    re.DOTALL,
+)
+
+
+def without_pictures(home: str) -> str:
+    """The Home page as their tool writes it: without the stack and the links to the image
+    history pages that stack-update-wiki puts between the intro and the tables."""
+    return _PICTURES.sub("", home)
 
 
 def header(month: str) -> str:

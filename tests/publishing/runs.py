@@ -54,6 +54,7 @@ class Build:
         ("Apt Packages", "`apt list --installed`:\n\n```text\nbash/now 5.2\n```"),
     )
     changes: str | None = None  # its change report (as with --compare-to), if any
+    parent: str = ""  # the image's parent in the stack
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def _entry(build: Build, timestamp: datetime, commit: str, files: dict[str, str]
         inventory=Inventory() if passed else None,  # inventoried: packages are compared
     )
     result = ImageResult(build.image, facts=facts)
-    return record_entry(cast("StackSession", session), result, verdict, files)
+    stack = cast("StackSession", session)
+    return record_entry(stack, result, verdict, files, parent=build.parent)
 
 
 def write_run(folder: Path, timestamp: datetime, commit: str, builds: list[Build]) -> Path:

@@ -29,6 +29,7 @@ from tests.publishing.jupyter_wiki import (
     TEMPLATE,
     header,
     row,
+    without_pictures,
     write_wiki,
 )
 from tests.publishing.runs import Build, edit_record, fail_and_restore, rewrite_backed, write_run
@@ -161,7 +162,19 @@ def test_continues_a_wiki_in_the_jupyter_format(
         for build in builds
     }
     # The five newest manifests are kept: the runs'; November's and the first of December go.
-    assert files(wiki) == {"Home.md": EXPECTED_HOME, **EXPECTED_PAGES, **run_manifests}
+    written = files(wiki)
+    home = written.pop("Home.md")
+    history_pages = {
+        path: written.pop(path) for path in list(written) if path.startswith("images/")
+    }
+    assert written == {**EXPECTED_PAGES, **run_manifests}
+    # Home is theirs, with the pictures between the intro and the tables.
+    assert without_pictures(home) == EXPECTED_HOME
+    assert home.startswith(INTRO + "\n\n## The stack\n\n")
+    assert sorted(history_pages) == [
+        "images/base-notebook-history.md",
+        "images/minimal-notebook-history.md",
+    ]
     assert not (wiki / "manifests/2025/2025-11").exists()
 
 
@@ -176,7 +189,7 @@ def test_a_template_gives_the_intro_with_the_repository(
 
     home = (wiki / "Home.md").read_text()
     intro = INTRO.replace("Test stack", "{Our} stack")
-    assert home.startswith(intro + "\n\n## 2025\n\n| Month ")
+    assert without_pictures(home).startswith(intro + "\n\n## 2025\n\n| Month ")
     assert "Text after the marker" not in home
 
 
@@ -188,7 +201,8 @@ def test_a_new_wiki_gets_the_default_intro(
     assert update(wiki, runs["jan-x86"]) == 0
 
     default_intro = DEFAULT_TEMPLATE.replace("{REPOSITORY}", "jupyter/docker-stacks").rstrip("\n")
-    assert (wiki / "Home.md").read_text().startswith(default_intro + "\n\n## 2026\n\n")
+    home = without_pictures((wiki / "Home.md").read_text())
+    assert home.startswith(default_intro + "\n\n## 2026\n\n")
     assert (wiki / "monthly-files/2026/2026-01.md").read_text() == (
         header("2026-01") + new_row("2026-01-02T09:00:00Z", BASE, C_JAN) + "\n"
     )
@@ -237,10 +251,11 @@ def test_the_command_line_says_what_it_did(
     assert update(wiki, runs["jan-x86"], options=("--max-manifests", "3")) == 0
     assert capsys.readouterr().out == (
         "wrote Home.md\n"
+        "wrote images/base-notebook-history.md\n"
         f"wrote manifests/2026/2026-01/{stem(BASE, C_JAN)}.md\n"
         "wrote monthly-files/2026/2026-01.md\n"
         f"removed manifests/2025/2025-11/x86_64-default-base-notebook-{SHA_NOV[:12]}.md\n"
-        f"wiki {wiki}: 1 builds added, 3 files written, 1 old files removed\n"
+        f"wiki {wiki}: 1 builds added, 4 files written, 1 old files removed\n"
     )
 
 
@@ -530,7 +545,7 @@ def test_runs_without_builds_need_the_repository_named(
     assert "the runs hold no builds to take the repository from" in capsys.readouterr().err
     assert snapshot(wiki) == before
     assert update(wiki, empty, options=("--repository", REPOSITORY, "--max-manifests", "5")) == 0
-    assert files(wiki)["Home.md"].startswith(INTRO + "\n\n## 2025\n\n| Month ")
+    assert without_pictures(files(wiki)["Home.md"]).startswith(INTRO + "\n\n## 2025\n\n| Month ")
     assert sorted(path for path in files(wiki) if path.startswith("monthly-files/")) == [
         "monthly-files/2025/2025-11.md",
         "monthly-files/2025/2025-12.md",

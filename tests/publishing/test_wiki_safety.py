@@ -243,8 +243,9 @@ def test_a_failure_at_any_step_of_the_commit_is_undone(
     tmp_path: Path, checkout: Path, january: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     renames = _renames_of_an_update(tmp_path, checkout, january)
-    # The journal; Home.md replaced (2), a new page and a new manifest; 2 manifests removed.
-    assert renames == 7
+    # The journal; Home.md replaced (2), a new monthly page, a new manifest and the image's new
+    # history page; 2 manifests removed.
+    assert renames == 8
     for failing in range(1, renames + 1):
         wiki = write_wiki(tmp_path / f"wiki-{failing}")
         before = tree(wiki)

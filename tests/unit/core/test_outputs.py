@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Iterator
@@ -200,6 +201,29 @@ def test_an_interruption_while_staging_leaves_the_folder_as_it_was(tmp_path: Pat
     assert snapshot(tmp_path) == before
 
 
+class Killed(BaseException):
+    """The process dying at a rename."""
+
+
+class KillingReplace:
+    """`os.replace` that counts its calls and dies (raises Killed) at call `dies_at`."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls, self.dies_at = 0, 0  # 0: never dies
+        real_replace = os.replace
+
+        def replace(source: Any, destination: Any) -> None:
+            self.calls += 1
+            if self.calls == self.dies_at:
+                raise Killed
+            real_replace(source, destination)
+
+        monkeypatch.setattr(os, "replace", replace)
+
+    def dies_at_rename(self, number: int) -> None:
+        self.calls, self.dies_at = 0, number
+
+
 def test_a_killed_commit_never_leaves_a_passed_entry_with_wrong_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,25 +233,11 @@ def test_a_killed_commit_never_leaves_a_passed_entry_with_wrong_files(
         ("base", "passed", run_files("base", "one")),
         ("scipy", "passed", run_files("scipy", "one")),
     )
-    renames = 0
-    real_replace = os.replace
-
-    class Killed(BaseException):
-        pass
-
-    def replace(source: Any, destination: Any) -> None:
-        nonlocal renames
-        renames += 1
-        if renames == dies_at:
-            raise Killed
-        real_replace(source, destination)
-
-    monkeypatch.setattr(os, "replace", replace)
-    dies_at = 0  # a dry run counts the renames of one commit
-    commit(tmp_path, ("base", "passed", run_files("base", "counted")))
-    assert renames == 4  # the withdrawn record, two files, the final record
-    for dies_at in range(1, renames + 1):
-        renames = 0
+    killing = KillingReplace(monkeypatch)
+    commit(tmp_path, ("base", "passed", run_files("base", "counted")))  # counts the renames
+    assert killing.calls == 4  # the withdrawn record, two files, the final record
+    for dies_at in range(1, 5):
+        killing.dies_at_rename(dies_at)
         with pytest.raises(Killed):
             commit(tmp_path, ("base", "passed", run_files("base", f"died-at-{dies_at}")))
         record = read_record(tmp_path)
@@ -321,3 +331,87 @@ def test_an_ignored_signal_stays_ignored_while_writing() -> None:
         os.kill(os.getpid(), signal.SIGINT)
         assert not arrived()
     assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
+def drawn_from(entries: list[RecordEntry]) -> dict[str, bytes]:
+    """The folder's own file: here, the images and outcomes of every entry, in a line each."""
+    lines = [f"{entry.image} {entry.outcome}" for entry in entries]
+    return {"diagrams/stack.md": "\n".join(lines).encode()}
+
+
+def commit_drawn(folder: Path, name: str, outcome: str, files: dict[str, bytes]) -> None:
+    commit_run(
+        folder,
+        {(name, "default")},
+        [entry(name, outcome, files=files)],
+        files,
+        lambda: False,
+        folder_files=drawn_from,
+    )
+
+
+def test_the_folders_own_file_is_drawn_from_every_entry_and_listed_with_its_checksum(
+    tmp_path: Path,
+) -> None:
+    commit_drawn(tmp_path, "base", "passed", run_files("base", "one"))
+    commit_drawn(tmp_path, "scipy", "failed", {})
+
+    drawn = (tmp_path / "diagrams/stack.md").read_bytes()
+    assert drawn == b"base passed\nscipy failed"
+    record = read_record(tmp_path)
+    assert record.files == {"diagrams/stack.md": sha256_of(drawn)}
+    assert all("diagrams/stack.md" not in image.files for image in record.images)
+    assert json.loads((tmp_path / "inspections.json").read_text())["files"] == record.files
+
+
+def test_a_run_without_the_folders_own_files_removes_the_old_ones(tmp_path: Path) -> None:
+    commit_drawn(tmp_path, "base", "passed", run_files("base", "one"))
+
+    commit(tmp_path, ("scipy", "passed", run_files("scipy", "one")))
+
+    assert not (tmp_path / "diagrams/stack.md").exists()
+    assert read_record(tmp_path).files == {}
+
+
+def test_cleaning_keeps_the_folders_own_file_while_every_entry_is_intact(tmp_path: Path) -> None:
+    commit_drawn(tmp_path, "base", "passed", run_files("base", "one"))
+    before = snapshot(tmp_path)
+
+    assert clean_output_folder(tmp_path) == []
+
+    assert snapshot(tmp_path) == before
+
+
+def test_the_folders_own_file_goes_with_a_dropped_entry(tmp_path: Path) -> None:
+    """The diagram describes every entry: once one is dropped, it describes another folder."""
+    commit_drawn(tmp_path, "base", "passed", run_files("base", "one"))
+    commit_drawn(tmp_path, "scipy", "passed", run_files("scipy", "one"))
+    (tmp_path / "tags/x86_64-default-base.txt").write_text("quay.io/jupyter/base:x86_64-forged")
+
+    removed = clean_output_folder(tmp_path)
+
+    assert "diagrams/stack.md" in removed
+    assert read_record(tmp_path).files == {}
+    assert recorded(tmp_path) == {"scipy": "passed"}
+
+
+def test_a_changed_folders_own_file_is_removed(tmp_path: Path) -> None:
+    commit_drawn(tmp_path, "base", "passed", run_files("base", "one"))
+    (tmp_path / "diagrams/stack.md").write_text("edited")
+
+    assert clean_output_folder(tmp_path) == ["diagrams/stack.md"]
+    assert recorded(tmp_path) == {"base": "passed"}
+
+
+def test_a_killed_commit_never_leaves_a_folders_own_file_the_record_does_not_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit_drawn(tmp_path, "base", "passed", run_files("base", "one"))
+    killing = KillingReplace(monkeypatch)
+    for dies_at in range(1, 6):  # the withdrawn record, two files, the diagram, the record
+        killing.dies_at_rename(dies_at)
+        with pytest.raises(Killed):
+            commit_drawn(tmp_path, "base", "passed", run_files("base", f"died-at-{dies_at}"))
+        record = read_record(tmp_path)
+        for relative, digest in record.files.items():
+            assert sha256_of((tmp_path / relative).read_bytes()) == digest

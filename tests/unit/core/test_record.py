@@ -98,8 +98,19 @@ def test_a_linked_file_does_not_verify(tmp_path: Path) -> None:
         ),
         ("[" * 100_000, "nest deeper than 64 levels"),
         (b"\xff\xfe{}", "is not a valid run record ('utf-8' codec can't decode"),
+        (
+            json.dumps(
+                {
+                    "format": "stack-inspections run record",
+                    "version": 1,
+                    "files": {"../stack.md": "0" * 64},
+                    "images": [],
+                }
+            ),
+            "is outside the output folders",
+        ),
     ],
-    ids=["json", "format", "version", "deep", "not utf-8"],
+    ids=["json", "format", "version", "deep", "not utf-8", "folder's own file"],
 )
 def test_an_invalid_record_is_one_line_naming_it(
     tmp_path: Path, text: str | bytes, says: str

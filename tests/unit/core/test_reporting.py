@@ -26,6 +26,7 @@ from inspections.inventory.model import Inventory, Package
 from inspections.inventory.report_markdown import render_change_report
 from inspections.render import InspectedImage
 from inspections.reporting import step_summary
+from inspections.stack import ImageSpec, Stack, StackSettings
 from inspections.verdicts import ImageVerdict
 
 HOSTILE = [
@@ -49,8 +50,10 @@ HOSTILE = [
 # What the summary itself is made of; anything else came from the text it carries.
 OWN_ELEMENTS = {
     "h1", "h2", "h3", "p", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "code",
-    "br", "details", "summary", "blockquote",
+    "br", "details", "summary", "blockquote", "h4", "pre",
 }  # fmt: skip
+# The one attribute the summary's own Markdown makes: the stack diagram's fence.
+OWN_ATTRIBUTES = {("pre", (("lang", "mermaid"),))}
 BUILD = BuildInfo(datetime(2026, 11, 27, 12, tzinfo=UTC), "/repo", "e" * 40, "message")
 
 
@@ -89,7 +92,8 @@ def assert_only_text(markdown: str, expected: dict[str, int]) -> Elements:
     elements = Elements(render(markdown))
     names = [tag for tag, _ in elements.tags]
     assert set(names) <= OWN_ELEMENTS, sorted(set(names) - OWN_ELEMENTS)
-    assert all(not attributes for _, attributes in elements.tags)  # no href, src, onerror
+    made = [(tag, tuple(attributes)) for tag, attributes in elements.tags if attributes]
+    assert set(made) <= OWN_ATTRIBUTES, made  # no href, src, onerror
     assert {tag: names.count(tag) for tag in expected} == expected
     return elements
 
@@ -131,11 +135,11 @@ def test_the_step_summary_carries_image_text_as_code_only() -> None:
         size_bytes=1, tags=("debian-12",), pieces=(("Apt Packages", "x"),), build=BUILD,
     )  # fmt: skip
     failed = ImageVerdict("hostile", failures=[f"os_tag failed: printed {t}" for t in HOSTILE])
-    stack = SimpleNamespace(
-        verdicts={"probe": passed, "hostile": failed},
-        finish=Finish(changes={"probe": hostile_report()}),
-        build=BUILD,
-        options=SimpleNamespace(emit_dir=Path("out"), compare_to=Path("out")),
+    stack = fake_session(
+        {"probe": passed, "hostile": failed},
+        Finish(changes={"probe": hostile_report()}),
+        emit_dir=Path("out"),
+        compare_to=Path("out"),
     )
     summary = step_summary(cast(Any, stack))
     elements = assert_only_text(summary, {"details": 1, "summary": 1, "table": 3})
@@ -146,15 +150,26 @@ def test_the_step_summary_carries_image_text_as_code_only() -> None:
     assert len(rows) == 1  # the reasons stayed in their row
 
 
+def fake_session(
+    verdicts: dict[str, ImageVerdict], finish: Finish, **options: Path | None
+) -> SimpleNamespace:
+    """The parts of a plugin session the step summary reads, for root images `verdicts`."""
+    images = {name: ImageSpec(name, "", Path(name)) for name in verdicts}
+    facts = {"platform": "x86_64", "size_bytes": 1}
+    return SimpleNamespace(
+        verdicts=verdicts,
+        finish=finish,
+        build=BUILD,
+        options=SimpleNamespace(variant="default", **options),
+        stack=Stack(Path("stack"), StackSettings(), images),
+        collector=SimpleNamespace(images={name: SimpleNamespace(facts=facts) for name in images}),
+    )
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_each_hostile_text_is_one_code_span_in_a_cell(text: str) -> None:
     failed = ImageVerdict("hostile", failures=[text])
-    stack = SimpleNamespace(
-        verdicts={"hostile": failed},
-        finish=Finish(),
-        build=BUILD,
-        options=SimpleNamespace(emit_dir=None, compare_to=None),
-    )
+    stack = fake_session({"hostile": failed}, Finish(), emit_dir=None, compare_to=None)
     page = render(step_summary(cast(Any, stack)))
     cells = page.split("<td>")
     assert len(cells) == 6  # five cells in the one row

@@ -7,7 +7,7 @@ import re
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import compare_builds
 from inspections.inventory.model import Inventory, Package
-from inspections.inventory.report_markdown import render_change_report
+from inspections.inventory.report_markdown import package_counts, render_change_report
 from inspections.inventory.sizes import ImageSize, parse_human_size
 
 from .support import minimal_notebook_build
@@ -136,3 +136,12 @@ def test_an_empty_inventory_is_still_compared() -> None:
     )
     markdown = render_change_report(compare_builds(empty, again))
     assert "No package was added, removed or changed." in markdown
+
+
+def test_the_counts_are_read_back_from_the_report() -> None:
+    report = compare_builds(
+        minimal_notebook_build(False, (), parse_human_size("649MB")),
+        minimal_notebook_build(True, (), ImageSize(655_123_456)),
+    )
+    assert package_counts(render_change_report(report)) == report.counts()
+    assert package_counts("# Changes\n\nNo counts here.\n") is None

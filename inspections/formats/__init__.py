@@ -1,0 +1,1 @@
+"""File formats: one module per format, writing it and reading it back."""
