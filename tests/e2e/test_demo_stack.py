@@ -133,7 +133,8 @@ def test_the_image_size_is_what_docker_images_prints(whole_stack: Path, image: s
 def test_the_record_reads_back_to_its_own_bytes(whole_stack: Path) -> None:
     """Every entry the session wrote passes the reader's checks and is written the same."""
     text = (whole_stack / RECORD_FILE).read_text(encoding="utf-8")
-    assert record_document(read_record(whole_stack).images) == text
+    record = read_record(whole_stack)
+    assert record_document(record.images, record.files) == text
 
 
 def test_every_image_passed_its_image_tests(whole_stack: Path) -> None:
