@@ -1,5 +1,5 @@
 """Root conftest: the plugin's `host` fixture, so it takes precedence over pytest-testinfra's."""
 
-from inspections.fixtures import host
+from inspections.plugin.fixtures import host
 
 __all__ = ["host"]

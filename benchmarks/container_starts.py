@@ -11,7 +11,7 @@ from typing import Any
 
 import docker
 
-from inspections.docker_engine import CONTROLLER_PID_LABEL, IMAGE_LABEL, RUN_LABEL
+from inspections.runtime.engine import CONTROLLER_PID_LABEL, IMAGE_LABEL, RUN_LABEL
 
 GONE_OR_GOING = (404, 409)  # the engine no longer has the container, or is removing it
 

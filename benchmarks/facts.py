@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspections.record import read_record
+from inspections.outputs.record import read_record
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """What importing the plugin costs a pytest process; every xdist worker pays it again.
 
-`python -X importtime -c "import pytest; import inspections.plugin"`: pytest is imported
+`python -X importtime -c "import pytest; import inspections.plugin.activation"`: pytest is imported
 first, so what follows is what the plugin adds. Reported: the plugin's import time (median
 over the rounds) and, from the median run, the heaviest modules it imports from elsewhere.
 """

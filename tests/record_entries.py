@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 from typing import Any
 
-from inspections.record_entry import (
+from inspections.outputs.record_entry import (
     PASSED,
     ImageTests,
     RecordedBuild,

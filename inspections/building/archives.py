@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from inspections.building.docker_client import Docker
 from inspections.building.errors import BuildError, BuildUsageError
-from inspections.docker_engine import platform_of
+from inspections.runtime.engine import platform_of
 from inspections.stack import build_stem
 from inspections.text import printable
 

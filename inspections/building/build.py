@@ -35,12 +35,12 @@ from inspections.building.docker_build import BuildOptions
 from inspections.building.docker_client import Docker
 from inspections.building.durations import durations_file
 from inspections.building.errors import BuildError, BuildUsageError
-from inspections.docker_engine import platform_of
 from inspections.errors import StackError, StackInspectionError
-from inspections.options import DEFAULT_STACK, OWNER, REGISTRY, checked_reference_part
+from inspections.plugin.options import DEFAULT_STACK, OWNER, REGISTRY, checked_reference_part
 from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.publishing.errors import PublishUsageError
-from inspections.publishing.reports import check_report_path
+from inspections.publishing.json_reports import check_report_path
+from inspections.runtime.engine import platform_of
 from inspections.stack import BUILD_ARG_NAME, DEFAULT_VARIANT, NAME_PATTERN, Stack, load_stack
 from inspections.text import one_line
 

@@ -23,8 +23,8 @@ from inspections.building.build_run import (
 )
 from inspections.building.docker_build import log_tail
 from inspections.files import write_atomically
+from inspections.formats.render import human_size
 from inspections.publishing.console import say, warn
-from inspections.render import human_size
 from inspections.text import printable
 
 REPORT_VERSION = 1

@@ -28,10 +28,10 @@ from inspections.building.ci_github import (
     github_workflow,
 )
 from inspections.building.yaml_text import yaml_document
-from inspections.docker_engine import PLATFORMS
 from inspections.errors import StackInspectionError
 from inspections.files import write_atomically
 from inspections.publishing.console import say, warn
+from inspections.runtime.engine import PLATFORMS
 from inspections.stack import Stack, load_stack
 from inspections.text import one_line
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from inspections.building.errors import BuildError, BuildUsageError
-from inspections.docker_engine import platform_of
+from inspections.runtime.engine import platform_of
 from inspections.text import one_line
 
 DEBIAN_CLIENT = "/usr/bin/docker"

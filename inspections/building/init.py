@@ -28,7 +28,7 @@ from inspections.building.derive import (
 from inspections.building.starters import pick_inspections, starter_file_name, starter_module
 from inspections.errors import StackError
 from inspections.files import write_new_file
-from inspections.plan import INSPECTION_FILE_GLOB
+from inspections.plugin.plan import INSPECTION_FILE_GLOB
 from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.stack import (
     IMAGE_DECLARATION,

@@ -23,7 +23,7 @@ from inspections.inventory.sizes import human_size
 from inspections.stack import DEFAULT_VARIANT, Stack, tag_prefix
 
 if TYPE_CHECKING:
-    from inspections.record_entry import RecordEntry
+    from inspections.outputs.record_entry import RecordEntry
 
 NOT_SELECTED = "not selected"
 _WORST_FIRST = ("failed", "incomplete", "passed")

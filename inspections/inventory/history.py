@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from inspections.formats.manifest_reader import read_build_manifest
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.errors import InventoryError, shown
-from inspections.inventory.manifest_reader import read_build_manifest
 from inspections.inventory.sizes import parse_human_size
 from inspections.text import lines_of
 

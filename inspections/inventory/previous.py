@@ -15,8 +15,8 @@ from inspections.inventory.builds import BuildFacts
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.history import previous_build as previous_build_in_wiki
 from inspections.inventory.sizes import ImageSize
-from inspections.record import RECORD_FILE, RecordError, check_record_document, entry_of
-from inspections.record_entry import RecordEntry
+from inspections.outputs.record import RECORD_FILE, RecordError, check_record_document, entry_of
+from inspections.outputs.record_entry import RecordEntry
 
 WIKI_PAGES = "monthly-files"
 _COMPARED_FIX = "pass a run folder or wiki whose record is intact"

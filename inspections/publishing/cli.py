@@ -18,22 +18,20 @@ from typing import Any
 
 import docker.errors
 
-from inspections.docker_engine import Engine
 from inspections.errors import StackInspectionError
 from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.git_commits import CommitCounter
-from inspections.publishing.history import read_run_history
 from inspections.publishing.input_files import read_text
-from inspections.publishing.manifest_cli import ManifestCli
-from inspections.publishing.merging import MergeOutcome, group_tags_files, merge, plan_merge
-from inspections.publishing.pushing import PushedTag, push_tags
-from inspections.publishing.reports import (
+from inspections.publishing.json_reports import (
     ImagesReport,
     check_report_path,
     merge_document,
     write_report,
 )
+from inspections.publishing.merging import MergeOutcome, group_tags_files, merge, plan_merge
+from inspections.publishing.pushing import PushedTag, push_tags
+from inspections.publishing.registry_manifests import ManifestCli
 from inspections.publishing.run_folders import (
     manifest_text,
     passed_images,
@@ -41,9 +39,11 @@ from inspections.publishing.run_folders import (
     read_run_tags,
     tags_file_arguments,
 )
+from inspections.publishing.run_history import read_run_history
 from inspections.publishing.tagging import apply_tags, check_inspected
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from inspections.publishing.wiki import WikiSettings, update_wiki
+from inspections.runtime.engine import Engine
 from inspections.stack import NAME_PATTERN, REPOSITORY_URL
 from inspections.text import one_line
 
@@ -356,12 +356,12 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
 
 
 def _diff(arguments: argparse.Namespace) -> int:
+    from inspections.formats.change_report import render_change_report
+    from inspections.formats.manifest_reader import quoted_commands
     from inspections.inventory.changes import compare_builds
     from inspections.inventory.errors import InventoryError
-    from inspections.inventory.manifest_reader import quoted_commands
     from inspections.inventory.previous import check_comparison_source, facts_of_entry
     from inspections.inventory.previous import previous_build as build_before
-    from inspections.inventory.report_markdown import render_change_report
 
     try:
         check_comparison_source(arguments.old, "OLD")

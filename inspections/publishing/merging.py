@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from inspections.publishing.errors import PublishError, PublishUsageError
-from inspections.publishing.manifest_cli import ManifestCli
 from inspections.publishing.references import Reference, short_id
+from inspections.publishing.registry_manifests import ManifestCli
 from inspections.publishing.tags_files import TagsFile
 
 

@@ -12,6 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from inspections.outputs.record import (
+    RECORD_FILE,
+    RecordError,
+    RunRecord,
+    read_record,
+    verified_file,
+)
+from inspections.outputs.record_entry import RecordEntry
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.tags_files import (
     RERUN,
@@ -20,14 +28,6 @@ from inspections.publishing.tags_files import (
     parse_tags_file,
     tags_file_name,
 )
-from inspections.record import (
-    RECORD_FILE,
-    RecordError,
-    RunRecord,
-    read_record,
-    verified_file,
-)
-from inspections.record_entry import RecordEntry
 
 Notify = Callable[[str], None]
 

@@ -8,10 +8,10 @@ import docker
 import docker.errors
 from docker.models.images import Image
 
-from inspections.docker_engine import platform_of
 from inspections.publishing.errors import PublishError
 from inspections.publishing.references import Reference, parse_reference, short_id
 from inspections.publishing.tags_files import TagsFile
+from inspections.runtime.engine import platform_of
 
 
 def local_image(client: docker.DockerClient, image: str) -> Image:

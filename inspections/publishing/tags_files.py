@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from inspections.outputs.record import RECORD_FILE
+from inspections.outputs.record_entry import RecordEntry
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.references import (
     Reference,
@@ -19,8 +21,6 @@ from inspections.publishing.references import (
     reference_problem,
     short_id,
 )
-from inspections.record import RECORD_FILE
-from inspections.record_entry import RecordEntry
 from inspections.stack import tag_prefix
 from inspections.text import lines_of
 

@@ -17,13 +17,9 @@ from pathlib import Path, PurePosixPath
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+from inspections.formats.manifest_reader import manifest_image
 from inspections.formats.stack_diagram import ImageBuild
-from inspections.inventory.manifest_reader import manifest_image
-from inspections.publishing.errors import PublishError, PublishUsageError
-from inspections.publishing.history import BuildRecord
-from inspections.publishing.safe_folder import SafeFolder
-from inspections.publishing.staged_update import apply_changes, recover
-from inspections.publishing.wiki_home import (
+from inspections.formats.wiki_home import (
     DEFAULT_TEMPLATE,
     MonthRow,
     fill_template,
@@ -31,7 +27,7 @@ from inspections.publishing.wiki_home import (
     intro_of,
     page_counts,
 )
-from inspections.publishing.wiki_pages import (
+from inspections.formats.wiki_pages import (
     CHANGES_FOLDER,
     HOME,
     MANIFESTS_FOLDER,
@@ -45,6 +41,10 @@ from inspections.publishing.wiki_pages import (
     month_page_path,
     with_row,
 )
+from inspections.publishing.errors import PublishError, PublishUsageError
+from inspections.publishing.run_history import BuildRecord
+from inspections.publishing.safe_folder import SafeFolder
+from inspections.publishing.staged_update import apply_changes, recover
 from inspections.publishing.wiki_pictures import (
     IMAGES_FOLDER,
     FiledBuild,

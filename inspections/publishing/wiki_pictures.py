@@ -21,16 +21,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from inspections.formats.change_report import package_counts
 from inspections.formats.history_charts import BuildPoint, history_page
+from inspections.formats.manifest_reader import BuildManifest, read_build_manifest
 from inspections.formats.stack_diagram import ImageBuild, images_of_builds, stack_section
+from inspections.formats.wiki_pages import changes_path
 from inspections.inventory.changes import package_changes
 from inspections.inventory.errors import InventoryError
-from inspections.inventory.manifest_reader import BuildManifest, read_build_manifest
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.registry import LISTING_PARSERS
-from inspections.inventory.report_markdown import package_counts
 from inspections.inventory.sizes import parse_human_size
-from inspections.publishing.wiki_pages import changes_path
 from inspections.stack import DEFAULT_VARIANT, NAME_PATTERN
 
 IMAGES_FOLDER = PurePosixPath("images")

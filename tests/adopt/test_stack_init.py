@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from inspections.building.init import main as stack_init
-from inspections.plan import build_plan
+from inspections.plugin.plan import build_plan
 from inspections.stack import load_stack
 from tests.adopt.repository import PARENTS, write_repository
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import docker
 import pytest
 
+from inspections.formats.sbom import SPEC_VERSION
 from inspections.inventory.model import Inventory
-from inspections.inventory.sbom import SPEC_VERSION
 from inspections.publishing.cli import diff_main, update_wiki_main
 from tests.e2e.demo import FIXED_EPOCH, run_pytest, write_probe_stack
 from tests.plugin.stacks import LIBRARY_INVENTORIES, commit_all, record_of, remove_tags_of

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
+from inspections.formats.manifest_reader import read_build_manifest
 from inspections.inventory.distro import distro_from_tags
-from inspections.inventory.manifest_reader import read_build_manifest
 from inspections.inventory.model import Inventory
+from inspections.outputs.record import RECORD_FILE, read_record, record_document
 from inspections.publishing.cli import update_wiki_main
-from inspections.record import RECORD_FILE, read_record, record_document
 from tests.browser.renderer import render, screenshot
 from tests.diagrams import mermaid_blocks
 from tests.e2e.demo import (

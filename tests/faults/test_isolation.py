@@ -18,7 +18,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from inspections.docker_engine import Engine
+from inspections.runtime.engine import Engine
 from tests.conftest import FAULT_PROPERTY
 from tests.faults.harness import (
     ROOT_IMAGE,

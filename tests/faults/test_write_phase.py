@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from inspections.record import read_record, verified_file
+from inspections.outputs.record import read_record, verified_file
 from tests.conftest import FAULT_PROPERTY
 from tests.faults.harness import clean_environment, commit_project, files_under, start
 

@@ -312,7 +312,8 @@ def test_the_plugin_is_unregistered_at_the_end_of_the_session(
 
 def test_the_core_does_not_import_the_publishing_commands() -> None:
     code = (
-        "import sys, inspections.plugin, inspections.session, inspections.finishing; "
+        "import sys, inspections.plugin.activation, inspections.plugin.session, "
+        "inspections.outputs.finish; "
         "print([m for m in sys.modules if m.startswith('inspections.publishing')])"
     )
     completed = subprocess.run(["python", "-c", code], capture_output=True, text=True, check=True)

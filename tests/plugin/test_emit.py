@@ -7,7 +7,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from inspections.record import read_record, sha256_of
+from inspections.outputs.record import read_record, sha256_of
 from tests.diagrams import boxes_by_name, mermaid_blocks
 from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, git_sha, record_of
 

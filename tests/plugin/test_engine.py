@@ -5,9 +5,9 @@ from __future__ import annotations
 import docker
 import pytest
 
-from inspections import docker_engine
-from inspections.docker_engine import Engine, ResolvedImage, unix_socket_of
 from inspections.errors import DockerUnavailableError, ImageNotAvailableError
+from inspections.runtime import engine as docker_engine
+from inspections.runtime.engine import Engine, ResolvedImage, unix_socket_of
 
 REFERENCE = "localhost/demo/docker-stacks-foundation:latest"
 

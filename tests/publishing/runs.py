@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING, Any, cast
 
 from inspections.build_info import BuildInfo
 from inspections.files import write_atomically
-from inspections.finishing import record_entry, rendered_files
+from inspections.formats.render import InspectedImage, tag_lines
 from inspections.inventory.model import Inventory
-from inspections.outputs import commit_run
-from inspections.record import RECORD_FILE, sha256_of
-from inspections.record_entry import PASSED
-from inspections.render import InspectedImage, tag_lines
-from inspections.results import ImageResult
+from inspections.outputs.finish import record_entry, rendered_files
+from inspections.outputs.record import RECORD_FILE, sha256_of
+from inspections.outputs.record_entry import PASSED
+from inspections.outputs.results import ImageResult
+from inspections.outputs.verdicts import ImageVerdict
+from inspections.outputs.writer import commit_run
 from inspections.stack import inspected_tag
-from inspections.verdicts import ImageVerdict
 
 if TYPE_CHECKING:
-    from inspections.session import StackSession
+    from inspections.plugin.session import StackSession
 
 REPOSITORY_URL = "https://github.com/jupyter/docker-stacks"
 # When, and from which commit, the runs of most tests were made.

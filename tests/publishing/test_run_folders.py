@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from inspections.outputs.record import RECORD_FILE, sha256_of
 from inspections.publishing.cli import (
     apply_tags_main,
     merge_tags_main,
     push_tags_main,
     update_wiki_main,
 )
-from inspections.record import RECORD_FILE, sha256_of
 from tests.publishing.runs import (
     COMMIT,
     WHEN,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from inspections.formats.wiki_home import DEFAULT_TEMPLATE
+from inspections.outputs.record import RECORD_FILE
 from inspections.publishing.cli import update_wiki_main
-from inspections.publishing.wiki_home import DEFAULT_TEMPLATE
-from inspections.record import RECORD_FILE
 from tests.publishing.jupyter_wiki import (
     COMMITS_PER_MONTH,
     DEC_X86,

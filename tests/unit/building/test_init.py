@@ -12,7 +12,7 @@ from inspections.building.derive import derive_stack
 from inspections.building.init import main as stack_init
 from inspections.building.init import repository_url
 from inspections.building.starters import pick_inspections
-from inspections.plan import build_plan
+from inspections.plugin.plan import build_plan
 from inspections.stack import load_stack
 
 DEMO = Path(__file__).resolve().parents[3] / "demo"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from inspections.errors import InspectionError
-from inspections.host import InspectionBackend, inspecting, lazy_host
+from inspections.runtime.host import InspectionBackend, inspecting, lazy_host
 
 
 class FakeContainer:
@@ -241,7 +241,7 @@ def test_a_commands_time_leaves_out_starting_the_container(
     docker: FakeContainer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = SteppedClock()
-    monkeypatch.setattr("inspections.host.time", SimpleNamespace(perf_counter=clock))
+    monkeypatch.setattr("inspections.runtime.host.time", SimpleNamespace(perf_counter=clock))
 
     def start_container() -> FakeContainer:
         clock.now += 5.0  # the container takes 5 s to start

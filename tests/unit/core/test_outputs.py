@@ -11,11 +11,16 @@ from typing import Any
 
 import pytest
 
-from inspections import outputs
 from inspections.errors import StackInspectionError
-from inspections.outputs import WriteInterrupted, clean_output_folder, commit_run, held_signals
-from inspections.record import RecordError, read_record, sha256_of, verified_file
-from inspections.record_entry import RecordEntry
+from inspections.outputs import writer as outputs
+from inspections.outputs.record import RecordError, read_record, sha256_of, verified_file
+from inspections.outputs.record_entry import RecordEntry
+from inspections.outputs.writer import (
+    WriteInterrupted,
+    clean_output_folder,
+    commit_run,
+    held_signals,
+)
 from tests.record_entries import sample_entry
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from inspections.errors import StackError
-from inspections.plan import PlannedInspection, build_plan, inspection_key, select_images
+from inspections.plugin.plan import PlannedInspection, build_plan, inspection_key, select_images
 from inspections.stack import Stack, load_stack
 
 StackWriter = Callable[[Mapping[str, str]], Path]  # the `make_stack` fixture

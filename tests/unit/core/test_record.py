@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from inspections.record import (
+from inspections.outputs.record import (
     RecordError,
     read_record,
     record_document,

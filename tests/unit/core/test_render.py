@@ -18,8 +18,7 @@ import pytest
 from inspections.api import spec_of
 from inspections.build_info import BuildInfo
 from inspections.errors import InspectionError
-from inspections.library import apt, conda, spark
-from inspections.render import (
+from inspections.formats.render import (
     InspectedImage,
     history_line,
     human_size,
@@ -27,6 +26,7 @@ from inspections.render import (
     tag_lines,
     tags_file,
 )
+from inspections.library import apt, conda, spark
 from tests.unit.library.support import FakeHost
 
 FenceScanner = Callable[[str], list[str]]  # the `outside_fences` fixture

@@ -19,15 +19,15 @@ import pytest
 from cmarkgfm.cmark import Options
 
 from inspections.build_info import BuildInfo
-from inspections.finishing import Finish
+from inspections.formats.change_report import render_change_report
+from inspections.formats.render import InspectedImage
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import compare_builds
 from inspections.inventory.model import Inventory, Package
-from inspections.inventory.report_markdown import render_change_report
-from inspections.render import InspectedImage
-from inspections.reporting import step_summary
+from inspections.outputs.finish import Finish
+from inspections.outputs.summary import step_summary
+from inspections.outputs.verdicts import ImageVerdict
 from inspections.stack import ImageSpec, Stack, StackSettings
-from inspections.verdicts import ImageVerdict
 
 HOSTILE = [
     "[x](https://evil.example/a)",

@@ -6,9 +6,7 @@ from typing import Any, Literal
 
 import pytest
 
-from inspections.nodeids import image_in_parameters
-from inspections.plan import InspectionPlan, PlannedInspection
-from inspections.results import (
+from inspections.outputs.results import (
     ERROR_ATTRIBUTE,
     GATES_ATTRIBUTE,
     IMAGE_ATTRIBUTE,
@@ -17,6 +15,8 @@ from inspections.results import (
     ResultsCollector,
     failure_message,
 )
+from inspections.plugin.nodeids import image_in_parameters
+from inspections.plugin.plan import InspectionPlan, PlannedInspection
 
 Outcome = Literal["passed", "failed", "skipped"]
 When = Literal["setup", "call", "teardown"]

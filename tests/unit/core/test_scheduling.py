@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from inspections.nodeids import image_in_parameters
-from inspections.scheduling import ImageScheduling
+from inspections.plugin.nodeids import image_in_parameters
+from inspections.plugin.scheduling import ImageScheduling
 
 IMAGES = ("root", "child", "leaf")
 

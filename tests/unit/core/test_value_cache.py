@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inspections.cache import ValueCache
+from inspections.runtime.cache import ValueCache
 
 IMAGE_ID = "sha256:" + "0" * 64
 

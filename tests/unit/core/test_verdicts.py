@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from inspections.build_info import BuildInfo
-from inspections.options import RunOptions
-from inspections.render import InspectedImage
-from inspections.results import ImageResult, InspectionResult
-from inspections.verdicts import judge, verdict_outcome
+from inspections.formats.render import InspectedImage
+from inspections.outputs.results import ImageResult, InspectionResult
+from inspections.outputs.verdicts import judge, verdict_outcome
+from inspections.plugin.options import RunOptions
 
 SHA = "fedcba9876543210fedcba9876543210fedcba98"
 REPOSITORY = "https://github.com/demo/stack"

@@ -16,8 +16,8 @@ from cyclonedx.output.json import BY_SCHEMA_VERSION
 from cyclonedx.schema import SchemaVersion
 from packageurl import PackageURL
 
+from inspections.formats.sbom import IMAGE_REF, PROPERTY_PREFIX, SPEC_VERSION, TOOL_NAME
 from inspections.inventory.builds import BuildFacts
-from inspections.inventory.sbom import IMAGE_REF, PROPERTY_PREFIX, SPEC_VERSION, TOOL_NAME
 
 
 def library_sbom(facts: BuildFacts, serial_number: str, version: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from inspections.inventory.model import Inventory
 from inspections.inventory.previous import facts_of_entry
 from inspections.inventory.purls import deb_package, pypi_package
 from inspections.inventory.sizes import ImageSize, parse_human_size
-from inspections.record_entry import RecordEntry
+from inspections.outputs.record_entry import RecordEntry
 from tests.record_entries import sample_entry
 
 from .support import debian_12, minimal_notebook_build, minimal_notebook_inventory

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import pytest
 
+from inspections.formats.manifest_reader import read_build_manifest
 from inspections.inventory.errors import InventoryError
-from inspections.inventory.manifest_reader import read_build_manifest
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import parse_apt_list, parse_dpkg_query
 from inspections.inventory.parsers.conda import parse_mamba_list

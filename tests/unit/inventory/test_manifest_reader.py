@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from inspections.formats.manifest_reader import read_build_manifest
 from inspections.inventory.distro import Distro
 from inspections.inventory.errors import InventoryError
-from inspections.inventory.manifest_reader import read_build_manifest
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from inspections.formats.change_report import package_counts, render_change_report
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import compare_builds
 from inspections.inventory.model import Inventory, Package
-from inspections.inventory.report_markdown import package_counts, render_change_report
 from inspections.inventory.sizes import ImageSize, parse_human_size
 
 from .support import minimal_notebook_build

@@ -9,6 +9,7 @@ import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
+from inspections.formats.sbom import SPEC_VERSION, sbom_json
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.distro import parse_os_release
 from inspections.inventory.model import Inventory, Package
@@ -17,7 +18,6 @@ from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status
 from inspections.inventory.parsers.pip import parse_distributions
 from inspections.inventory.parsers.r import parse_r_packages
-from inspections.inventory.sbom import SPEC_VERSION, sbom_json
 
 from .cyclonedx_reference import library_sbom, normalised
 from .support import minimal_notebook_inventory, recorded

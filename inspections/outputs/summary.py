@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspections.formats.change_report import render_change_report
+from inspections.formats.render import tag_lines
 from inspections.formats.stack_diagram import (
     ImageBuild,
     images_of_stack,
@@ -23,13 +25,11 @@ from inspections.formats.stack_diagram import (
     stack_section,
 )
 from inspections.inventory.markdown import cell
-from inspections.inventory.report_markdown import render_change_report
-from inspections.render import tag_lines
 from inspections.text import one_line, printable
 
 if TYPE_CHECKING:
-    from inspections.session import StackSession
-    from inspections.verdicts import ImageVerdict
+    from inspections.outputs.verdicts import ImageVerdict
+    from inspections.plugin.session import StackSession
 
 
 def _tags_of(stack: StackSession, name: str) -> list[str]:

@@ -17,25 +17,25 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from inspections.api import spec_of
-from inspections.cache import ValueCache
-from inspections.containers import ContainerPool
-from inspections.docker_engine import Engine, InspectionContainer, ResolvedImage
 from inspections.errors import DockerUnavailableError, StackInspectionError
-from inspections.evaluation import Evaluation, Inspection
-from inspections.items import annotate, batches_of, in_run_order, run_inspection, to_deselect
-from inspections.nodeids import NodeIdImages
-from inspections.options import RunOptions
-from inspections.plan import INSPECTION_FILE_GLOB, InspectionPlan, inspection_key
-from inspections.results import ImageResult, ResultsCollector
+from inspections.outputs.results import ImageResult, ResultsCollector
+from inspections.outputs.verdicts import IMAGE_PROPERTY, ImageVerdict, judge, report_verdict
+from inspections.plugin.items import annotate, batches_of, in_run_order, run_inspection, to_deselect
+from inspections.plugin.nodeids import NodeIdImages
+from inspections.plugin.options import RunOptions
+from inspections.plugin.plan import INSPECTION_FILE_GLOB, InspectionPlan, inspection_key
+from inspections.runtime.cache import ValueCache
+from inspections.runtime.containers import ContainerPool
+from inspections.runtime.engine import Engine, InspectionContainer, ResolvedImage
+from inspections.runtime.evaluation import Evaluation, Inspection
 from inspections.stack import Stack
-from inspections.verdicts import IMAGE_PROPERTY, ImageVerdict, judge, report_verdict
 
 if TYPE_CHECKING:
     import testinfra.host
     from docker.models.containers import Container
 
-    from inspections.finishing import Finish
-    from inspections.scheduling import RunFacts
+    from inspections.outputs.finish import Finish
+    from inspections.plugin.scheduling import RunFacts
 
 SESSION = pytest.StashKey["StackSession"]()
 INSPECTION_MARKER = "inspection"
@@ -208,7 +208,7 @@ class StackSession:
 
     def host(self, image: ResolvedImage) -> testinfra.host.Host:
         """The testinfra host on `image`'s container, which starts on its first command."""
-        from inspections.host import lazy_host
+        from inspections.runtime.host import lazy_host
 
         with self._lock:
             if image.name not in self._hosts:
@@ -259,7 +259,7 @@ class StackSession:
         if not self.controller:
             return
         self.collector = ResultsCollector(self.plan, self.images_of_nodeid)
-        from inspections.finishing import prepare_output_folder
+        from inspections.outputs.finish import prepare_output_folder
 
         prepare_output_folder(self)
 
@@ -392,7 +392,7 @@ class StackSession:
         if terminal is not None and hasattr(terminal, "_show_progress_info"):
             terminal._show_progress_info = False
         from inspections.formats.html_report import writes_html_report
-        from inspections.reporting import html_extras
+        from inspections.outputs.summary import html_extras
 
         html = writes_html_report(self.config)
         for name, result in self.collector.images.items():
@@ -400,7 +400,7 @@ class StackSession:
             if verdict is None:
                 continue
             if verdict.passed and self.options.apply_tags:
-                from inspections.finishing import apply_tags
+                from inspections.outputs.finish import apply_tags
 
                 apply_tags(self, verdict, str(result.facts.get("id", "")))
             self.verdicts[name] = verdict
@@ -429,13 +429,13 @@ class StackSession:
             with contextlib.suppress(DockerUnavailableError):
                 self.engine.sweep(self.run_id)
         if self.controller:
-            from inspections.finishing import finish
+            from inspections.outputs.finish import finish
 
             self.finish = finish(self, session, exitstatus)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """One row per image: tags, pieces, image tests, outcome, files; then the reasons."""
         if self.finish is not None:
-            from inspections.reporting import show_summary
+            from inspections.outputs.summary import show_summary
 
             show_summary(self, terminalreporter)

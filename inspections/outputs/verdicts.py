@@ -15,10 +15,10 @@ import pytest
 
 from inspections.build_info import BuildInfo
 from inspections.errors import StackInspectionError
-from inspections.options import RunOptions
-from inspections.record_entry import FAILED, INCOMPLETE, PASSED
-from inspections.render import InspectedImage
-from inspections.results import ImageResult, InspectionResult
+from inspections.formats.render import InspectedImage
+from inspections.outputs.record_entry import FAILED, INCOMPLETE, PASSED
+from inspections.outputs.results import ImageResult, InspectionResult
+from inspections.plugin.options import RunOptions
 from inspections.stack import NAME_PATTERN
 
 if TYPE_CHECKING:

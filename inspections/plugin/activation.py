@@ -11,9 +11,9 @@ from collections.abc import Generator
 
 import pytest
 
-from inspections import invocation, shared_options
 from inspections.errors import StackInspectionError
-from inspections.options import add_options, check_image_tests, read_options, requested_stack
+from inspections.plugin import invocation, shared_options
+from inspections.plugin.options import add_options, check_image_tests, read_options, requested_stack
 
 PLUGIN_NAMES = (
     "stack_inspections.session",
@@ -55,11 +55,11 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = requested_stack(config)
     if folder is None:
         return
-    from inspections import fixtures
     from inspections.files import check_writable_folder
-    from inspections.plan import build_plan, select_images
-    from inspections.scheduling import XdistHooks, run_facts
-    from inspections.session import INSPECTION_MARKER, SESSION, StackSession
+    from inspections.plugin import fixtures
+    from inspections.plugin.plan import build_plan, select_images
+    from inspections.plugin.scheduling import XdistHooks, run_facts
+    from inspections.plugin.session import INSPECTION_MARKER, SESSION, StackSession
     from inspections.stack import load_stack
 
     config.addinivalue_line(
@@ -97,7 +97,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Switch the plugin off: unregister what `pytest_configure` registered."""
-    from inspections.session import SESSION
+    from inspections.plugin.session import SESSION
 
     if SESSION not in config.stash:
         return

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from inspections.docker_engine import platform_of
 from inspections.publishing.errors import PublishError
+from inspections.runtime.engine import platform_of
 
 _NO_SUCH_MANIFEST = "no such manifest"
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from inspections.errors import StackError, StackInspectionError
-from inspections.shared_options import shown_name, their_value
+from inspections.plugin.shared_options import shown_name, their_value
 from inspections.stack import (
     DEFAULT_VARIANT,
     NAME_PATTERN,

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspections.api import spec_of
-from inspections.cache import CACHEABLE_ARGUMENTS, ValueCache
 from inspections.errors import InspectionError
+from inspections.runtime.cache import CACHEABLE_ARGUMENTS, ValueCache
 from inspections.values import Value, check_value
 
 
@@ -83,7 +83,7 @@ def _compute(
         cached = cache.get(image_id, inspection.key, inspection.function)
         if cached is not None:
             return check_value(inspection.kind, cached), True
-    from inspections.host import inspecting
+    from inspections.runtime.host import inspecting
 
     arguments = {name: argument(name) for name in inspection.arguments}
     with inspecting(arguments.get("host")):

@@ -8,20 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from inspections.docker_engine import ResolvedImage
 from inspections.errors import StackInspectionError
-from inspections.evaluation import Evaluation, Inspection, evaluate_all
-from inspections.results import (
+from inspections.outputs.results import (
     ERROR_ATTRIBUTE,
     GATES_ATTRIBUTE,
     IMAGE_ATTRIBUTE,
     INSPECTION_ATTRIBUTE,
     TIMING_ATTRIBUTE,
 )
+from inspections.runtime.engine import ResolvedImage
+from inspections.runtime.evaluation import Evaluation, Inspection, evaluate_all
 from inspections.text import one_line, printable
 
 if TYPE_CHECKING:
-    from inspections.session import StackSession
+    from inspections.plugin.session import StackSession
 
 OUTCOME = pytest.StashKey[Evaluation]()
 # What the plugin can give an inspection outside pytest's fixture setup (StackSession.argument).

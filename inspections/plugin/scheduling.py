@@ -34,7 +34,7 @@ from inspections.build_info import BuildInfo, build_timestamp, read_build_info
 if TYPE_CHECKING:
     from xdist.workermanage import WorkerController
 
-    from inspections.session import StackSession
+    from inspections.plugin.session import StackSession
 
 WORKER_INPUT_KEY = "stack_inspections"
 

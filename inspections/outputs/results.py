@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from inspections.plan import InspectionPlan
-from inspections.record_entry import CommandTime, Timing
+from inspections.outputs.record_entry import CommandTime, Timing
+from inspections.plugin.plan import InspectionPlan
 from inspections.text import lines_of, one_line
 from inspections.values import Value
 

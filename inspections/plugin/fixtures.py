@@ -9,7 +9,7 @@
   inspections share the results of identical commands.
 - `build_info`: the session's build timestamp and git commit (`BuildInfo`).
 
-They exist only while the plugin is active (see `inspections.options`).
+They exist only while the plugin is active (see `inspections.plugin.options`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from inspections.build_info import BuildInfo
-from inspections.docker_engine import ResolvedImage
-from inspections.session import SESSION, StackSession
+from inspections.plugin.session import SESSION, StackSession
+from inspections.runtime.engine import ResolvedImage
 
 if TYPE_CHECKING:
     import testinfra.host

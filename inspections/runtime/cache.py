@@ -25,7 +25,7 @@ from inspections.bounded_json import parse_json
 from inspections.files import write_atomically
 from inspections.values import Value
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 CACHEABLE_ARGUMENTS = frozenset({"host", "container"})
 
 

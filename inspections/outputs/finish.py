@@ -15,31 +15,36 @@ from typing import TYPE_CHECKING
 import pytest
 
 from inspections.errors import StackInspectionError
-from inspections.outputs import WriteInterrupted, clean_output_folder, commit_run, held_signals
-from inspections.record import sha256_of
-from inspections.record_entry import (
-    ImageTests,
-    InspectionRecord,
-    RecordedBuild,
-    RecordEntry,
-    RecordError,
-)
-from inspections.render import (
+from inspections.formats.render import (
     InspectedImage,
     history_line,
     manifest_markdown,
     tag_lines,
     tags_file,
 )
-from inspections.reporting import write_github_files
-from inspections.results import ImageResult
+from inspections.outputs.record import sha256_of
+from inspections.outputs.record_entry import (
+    ImageTests,
+    InspectionRecord,
+    RecordedBuild,
+    RecordEntry,
+    RecordError,
+)
+from inspections.outputs.results import ImageResult
+from inspections.outputs.summary import write_github_files
+from inspections.outputs.verdicts import ImageVerdict
+from inspections.outputs.writer import (
+    WriteInterrupted,
+    clean_output_folder,
+    commit_run,
+    held_signals,
+)
 from inspections.text import one_line
-from inspections.verdicts import ImageVerdict
 
 if TYPE_CHECKING:
     from inspections.inventory.builds import BuildFacts
     from inspections.inventory.changes import ChangeReport
-    from inspections.session import StackSession
+    from inspections.plugin.session import StackSession
 
 
 _LEFTOVERS_SHOWN = 5  # leftovers named in the warning; the rest are counted
@@ -139,8 +144,8 @@ def compare(stack: StackSession, facts: BuildFacts, image: InspectedImage, done:
     A previous build that cannot be read, or is of another repository, is a note: the image
     is not compared, and the session goes on.
     """
+    from inspections.formats.manifest_reader import quoted_commands
     from inspections.inventory.changes import compare_builds
-    from inspections.inventory.manifest_reader import quoted_commands
     from inspections.inventory.previous import previous_build
 
     source = stack.options.compare_to
@@ -219,8 +224,8 @@ def _inventory_files(
     stack: StackSession, result: ImageResult, verdict: ImageVerdict, done: Finish
 ) -> dict[str, str]:
     """The SBOM of a passed image that declares inventories, and its change report if any."""
-    from inspections.inventory.report_markdown import render_change_report
-    from inspections.inventory.sbom import sbom_json
+    from inspections.formats.change_report import render_change_report
+    from inspections.formats.sbom import sbom_json
 
     assert verdict.inspected is not None, "a passed verdict has its image"
     stem = verdict.inspected.manifest_stem

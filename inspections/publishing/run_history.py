@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from inspections.formats.stack_diagram import ImageBuild, build_of_entry
+from inspections.formats.wiki_pages import WikiFormatError, manifest_timestamp
+from inspections.outputs.record import RECORD_FILE, RunRecord
+from inspections.outputs.record_entry import RecordEntry
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.run_folders import (
     RERUN,
@@ -19,9 +22,6 @@ from inspections.publishing.run_folders import (
     read_run,
     verified_text,
 )
-from inspections.publishing.wiki_pages import WikiFormatError, manifest_timestamp
-from inspections.record import RECORD_FILE, RunRecord
-from inspections.record_entry import RecordEntry
 
 HISTORY_FOLDER = "hist_lines"
 MANIFESTS_FOLDER = "manifests"

@@ -25,7 +25,7 @@ from pathlib import Path
 from inspections.bounded_json import parse_json
 from inspections.errors import StackInspectionError
 from inspections.files import read_contained
-from inspections.record_entry import RecordEntry, RecordError, entry_identity, folder_files
+from inspections.outputs.record_entry import RecordEntry, RecordError, entry_identity, folder_files
 from inspections.stack import NAME_PATTERN
 
 RECORD_FILE = "inspections.json"

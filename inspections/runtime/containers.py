@@ -14,8 +14,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from inspections.docker_engine import InspectionContainer, ResolvedImage
 from inspections.errors import InspectionError
+from inspections.runtime.engine import InspectionContainer, ResolvedImage
 
 
 @dataclass

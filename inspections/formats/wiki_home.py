@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from inspections.publishing.wiki_pages import WikiFormatError
+from inspections.formats.wiki_pages import WikiFormatError
 
 TABLES_MARKER = "<!-- YEAR_MONTHLY_TABLES -->"
 HEADERS = ("Month", "Builds", "Images", "Commits")

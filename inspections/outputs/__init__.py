@@ -1,0 +1,1 @@
+"""From reports to files: results, verdicts, the run record and the all-or-nothing writer."""

@@ -1,0 +1,1 @@
+"""The pytest plugin: switching it on, options, the session, its items, fixtures and xdist."""

@@ -1,0 +1,1 @@
+"""Running inspections: the Docker engine, containers, testinfra's host, the value cache."""
