@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from inspections.inventory.changes import KINDS, MINUS, ChangeReport, SizeChange
-from inspections.inventory.markdown import cell, table
 from inspections.inventory.sizes import human_size
-from inspections.markdown import inline_code
+from inspections.markdown import cell, inline_code, table
 
 _ECOSYSTEM_TITLES = {
     "deb": "Debian packages (deb)",

@@ -9,8 +9,7 @@ from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import compare_builds
 from inspections.inventory.model import Inventory, Package
 from inspections.inventory.sizes import ImageSize, parse_human_size
-
-from .support import minimal_notebook_build
+from tests.unit.inventory.support import minimal_notebook_build
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 

@@ -18,9 +18,8 @@ from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status
 from inspections.inventory.parsers.pip import parse_distributions
 from inspections.inventory.parsers.r import parse_r_packages
-
-from .cyclonedx_reference import library_sbom, normalised
-from .support import minimal_notebook_inventory, recorded
+from tests.unit.formats.cyclonedx_reference import library_sbom, normalised
+from tests.unit.inventory.support import minimal_notebook_inventory, recorded
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.from_version(SPEC_VERSION))
 
