@@ -177,8 +177,7 @@ def read_build_manifest(text: str) -> BuildManifest:
     if title is None:
         first = lines[0] if lines else ""
         raise InventoryError(
-            f"build manifest starts with {shown(first)}; expected "
-            "'# Build manifest for image: <image>:<sha12>'"
+            f"build manifest starts with {shown(first)}; expected '{TITLE}<image>:<sha12>'"
         )
     info: dict[str, str] = {}
     outputs: list[QuotedOutput] = []
