@@ -155,9 +155,10 @@ def read_sbom(text: str) -> BuildFacts:
     """The build an SBOM of this plugin describes: the image's facts and its inventory, every
     fact but the size (None). InventoryError, in one line, for any other document."""
     try:
-        document = _object(parse_json(text.encode("utf-8")), "the document")
+        parsed = parse_json(text.encode("utf-8"))
     except ValueError as error:
         raise InventoryError(f"SBOM: not JSON ({error})") from None
+    document = _object(parsed, "the document")
     if document.get("bomFormat") != "CycloneDX":
         raise InventoryError("SBOM: not a CycloneDX document (bomFormat)")
     found = _object(document.get("metadata"), "metadata")
