@@ -1,4 +1,4 @@
-"""Markdown building blocks that stay valid whatever text they carry."""
+"""Markdown building blocks that stay valid whatever text they carry: code, fences, tables."""
 
 from __future__ import annotations
 
@@ -45,3 +45,15 @@ def tidy_output(output: str) -> str:
 def quoted_command_output(command: str, output: str) -> str:
     """The Markdown for one command: the command line, a colon, then its tidied output fenced."""
     return f"{inline_code(command)}:\n\n{fenced(tidy_output(output))}"
+
+
+def cell(text: str) -> str:
+    """Inline code for a table cell: `|` escaped, since GitHub splits cells even in code."""
+    return inline_code(text).replace("|", "\\|") if text else ""
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A GitHub table of cells that are already Markdown."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)

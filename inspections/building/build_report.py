@@ -23,7 +23,7 @@ from inspections.building.build_run import (
 )
 from inspections.building.docker_build import log_tail
 from inspections.files import write_atomically
-from inspections.formats.render import human_size
+from inspections.formats.manifest import docker_size
 from inspections.publishing.console import say, warn
 from inspections.text import printable
 
@@ -90,7 +90,7 @@ def closing_table(results: list[ImageResult]) -> str:
             result.target.variant,
             result.status,
             "" if result.seconds is None else f"{result.seconds:.1f}s",
-            "" if result.size_bytes is None else human_size(result.size_bytes),
+            "" if result.size_bytes is None else docker_size(result.size_bytes),
             result.image_id.removeprefix("sha256:")[:12],
         ]
         for result in results

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from inspections.formats.run_folder import SHA_LENGTH
 from inspections.inventory.changes import KINDS, MINUS, ChangeReport, SizeChange
-from inspections.inventory.markdown import cell, table
 from inspections.inventory.sizes import human_size
-from inspections.markdown import inline_code
+from inspections.markdown import cell, inline_code, table
 
 _ECOSYSTEM_TITLES = {
     "deb": "Debian packages (deb)",
@@ -17,7 +17,6 @@ _ECOSYSTEM_TITLES = {
     "julia": "Julia packages",
     "npm": "npm packages",
 }
-_SHORT_SHA = 12
 _PACKAGES_LINE = re.compile(
     rf"^- Packages: \+(?P<added>\d+) {MINUS}(?P<removed>\d+) "
     r"↑(?P<upgraded>\d+) ↓(?P<downgraded>\d+)(?: ~(?P<changed>\d+))? \(",
@@ -89,8 +88,8 @@ def _not_compared(report: ChangeReport) -> str:
 def render_change_report(report: ChangeReport) -> str:
     """The report as a Markdown document; names from the image are shown as code."""
     current, previous = report.current, report.previous
-    old_commit = inline_code(previous.commit[:_SHORT_SHA])
-    new_commit = inline_code(current.commit[:_SHORT_SHA])
+    old_commit = inline_code(previous.commit[:SHA_LENGTH])
+    new_commit = inline_code(current.commit[:SHA_LENGTH])
     image, platform, variant = (
         inline_code(part) for part in (current.image, current.platform, current.variant)
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from inspections.formats.mermaid import init_directive, mermaid_block, quoted
+from inspections.formats.run_folder import SHA_LENGTH
 from inspections.inventory.changes import MINUS
 from inspections.inventory.sizes import human_size
 from inspections.markdown import inline_code
@@ -147,7 +148,7 @@ def _table(points: Sequence[BuildPoint]) -> str:
         size = human_size(point.size_bytes) if point.size_bytes is not None else ""
         packages = "" if point.packages is None else str(point.packages)
         build = f"[{point.timestamp}](./{point.manifest})"
-        commit = inline_code(point.commit[:12])
+        commit = inline_code(point.commit[:SHA_LENGTH])
         cells = [str(number), build, commit, size, packages, _changes_cell(point)]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from inspections.formats.render import CHANGES_PAGE_SUFFIX
+from inspections.formats.history_line import CHANGES_PAGE_SUFFIX
 
 HOME = PurePosixPath("Home.md")
 MONTHLY_FOLDER = PurePosixPath("monthly-files")

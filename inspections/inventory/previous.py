@@ -4,6 +4,9 @@ The previous build comes from a run folder (its run record holds the exact facts
 build history wiki (the facts are read back from its history rows and manifests). Either
 source may be damaged: every problem with it is one InventoryError, which makes a note on
 the image rather than a failed session.
+
+A wiki keeps its rows in `monthly-files/` and its manifests below `manifests/`; a folder of
+history lines and manifests without a record (`hist_lines/`, `manifests/`) is read the same way.
 """
 
 from __future__ import annotations
@@ -11,21 +14,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from inspections.formats.history_line import HistoryLine, HistoryLineError, read_history_line
+from inspections.formats.inspected_image import TIMESTAMP_FORMAT
+from inspections.formats.manifest import read_build_manifest
+from inspections.formats.run_folder import HISTORY_FOLDER, MANIFESTS_FOLDER, RECORD_FILE
+from inspections.formats.wiki_pages import MONTHLY_FOLDER
 from inspections.inventory.builds import BuildFacts
+from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.errors import InventoryError
-from inspections.inventory.history import previous_build as previous_build_in_wiki
-from inspections.inventory.sizes import ImageSize
-from inspections.outputs.record import RECORD_FILE, RecordError, check_record_document, entry_of
+from inspections.inventory.sizes import ImageSize, parse_human_size
+from inspections.outputs.record import RecordError, check_record_document, entry_of
 from inspections.outputs.record_entry import RecordEntry
+from inspections.stack import build_stem
+from inspections.text import lines_of
 
-WIKI_PAGES = "monthly-files"
 _COMPARED_FIX = "pass a run folder or wiki whose record is intact"
 
 
 def zulu(timestamp: str) -> str:
     """An ISO timestamp as UTC with a `Z`, whole seconds: `2026-11-27T14:50:46Z`."""
     moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime(TIMESTAMP_FORMAT)
 
 
 def facts_of_entry(entry: RecordEntry) -> BuildFacts:
@@ -50,6 +59,79 @@ def _in_record(folder: Path, image: str, platform: str, variant: str) -> BuildFa
     except RecordError as error:
         raise InventoryError(str(error)) from error
     return facts_of_entry(entry) if entry is not None and entry.passed else None
+
+
+def _page(path: Path) -> str:
+    """The text of a page of the wiki (or run folder); InventoryError naming it if damaged."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        problem = f"is not UTF-8 text (byte {error.start})"
+    except OSError as error:
+        problem = f"cannot be read ({error.strerror})"
+    raise InventoryError(
+        f"{path} {problem}: the page is damaged; restore it from the wiki's history, or compare "
+        "with a run folder"
+    )
+
+
+def _rows_for(folder: Path, stem_prefix: str) -> list[HistoryLine]:
+    """Every history row of `folder` (wiki or run folder) whose manifest starts with the prefix."""
+    needle = f"[Build manifest](./{stem_prefix}"
+    files = sorted(folder.glob(f"{MONTHLY_FOLDER}/**/*.md"))
+    files += sorted(folder.glob(f"{HISTORY_FOLDER}/*.txt"))
+    rows = []
+    for path in files:
+        for line in lines_of(_page(path)):
+            if needle in line:
+                try:
+                    rows.append(read_history_line(line))
+                except HistoryLineError as error:
+                    raise InventoryError(f"{path}: {error}") from None
+    return rows
+
+
+def previous_build_in_wiki(
+    folder: Path, image: str, platform: str, variant: str, before: str | None = None
+) -> BuildFacts | None:
+    """The newest build of the image in a wiki checkout or run folder (older than `before`).
+
+    None when the folder has no row for the image; an error when the row's manifest is gone
+    (the wiki keeps a limited number) or cannot be read.
+    """
+    rows = [
+        row
+        for row in _rows_for(folder, f"{build_stem(platform, variant, image)}-")
+        if row.is_build_of(image, platform, variant) and (before is None or row.timestamp < before)
+    ]
+    if not rows:
+        return None
+    row = max(rows, key=lambda found: found.timestamp)
+    # A run folder's manifests/<stem>.md, a wiki's manifests/<year>/<year>-<month>/<stem>.md
+    paths = sorted(folder.glob(f"{MANIFESTS_FOLDER}/**/{row.manifest_stem}.md"))
+    if not paths:
+        raise InventoryError(
+            f"{folder}: no {MANIFESTS_FOLDER}/…/{row.manifest_stem}.md for the build of "
+            f"{row.timestamp}; the wiki keeps only the newest manifests: compare with a newer "
+            "build or a run folder"
+        )
+    text = _page(paths[0])
+    try:
+        manifest = read_build_manifest(text)
+        repository = manifest.reference.rsplit(":", 1)[0] if ":" in manifest.reference else ""
+        return BuildFacts(
+            image=image,
+            platform=platform,
+            variant=variant,
+            commit=row.commit,
+            timestamp=row.timestamp,
+            tags=row.tags,
+            size=parse_human_size(manifest.size),
+            inventory=manifest.inventory(distro_from_tags(row.tags)),
+            reference=repository,
+        )
+    except InventoryError as error:
+        raise InventoryError(f"{paths[0]}: {error}") from None
 
 
 def previous_build(
@@ -87,10 +169,10 @@ def check_comparison_source(source: Path, argument: str) -> None:
         except RecordError as error:
             raise InventoryError(f"{argument} {source}: {error}") from error
         return
-    if (source / WIKI_PAGES).is_dir():
+    if (source / MONTHLY_FOLDER).is_dir():
         return
     raise InventoryError(
         f"{argument} {source} is neither a run folder (no {RECORD_FILE}) nor a build history "
-        f"wiki (no {WIKI_PAGES}/): pass the folder of an earlier pytest --emit-manifests, or "
+        f"wiki (no {MONTHLY_FOLDER}/): pass the folder of an earlier pytest --emit-manifests, or "
         "the wiki's checkout"
     )

@@ -15,13 +15,18 @@ from typing import TYPE_CHECKING
 import pytest
 
 from inspections.errors import StackInspectionError
-from inspections.formats.render import (
-    InspectedImage,
-    history_line,
-    manifest_markdown,
-    tag_lines,
-    tags_file,
+from inspections.formats.history_line import history_line
+from inspections.formats.inspected_image import InspectedImage
+from inspections.formats.manifest import manifest_markdown
+from inspections.formats.run_folder import (
+    STACK_DIAGRAM_FILE,
+    change_report_file,
+    history_file,
+    manifest_file,
+    sbom_file,
+    tags_file_name,
 )
+from inspections.formats.tags_file import tag_lines, tags_file
 from inspections.outputs.record import sha256_of
 from inspections.outputs.record_entry import (
     ImageTests,
@@ -48,7 +53,6 @@ if TYPE_CHECKING:
 
 
 _LEFTOVERS_SHOWN = 5  # leftovers named in the warning; the rest are counted
-STACK_DIAGRAM_FILE = "diagrams/stack.md"  # the stack as a diagram, in the output folder
 
 
 @dataclass
@@ -109,10 +113,11 @@ def apply_tags(stack: StackSession, verdict: ImageVerdict, image_id: str) -> Non
 def rendered_files(image: InspectedImage, with_changes: bool = False) -> dict[str, str]:
     """Relative output path -> content, for one passed image (`with_changes`: it has a
     change report, which its history line links to)."""
+    stem = image.manifest_stem
     return {
-        f"tags/{image.file_stem}.txt": tags_file(image),
-        f"manifests/{image.manifest_stem}.md": manifest_markdown(image),
-        f"hist_lines/{image.manifest_stem}.txt": history_line(image, with_changes),
+        tags_file_name(image.platform, image.variant, image.name): tags_file(image),
+        manifest_file(stem): manifest_markdown(image),
+        history_file(stem): history_line(image, with_changes),
     }
 
 
@@ -144,7 +149,7 @@ def compare(stack: StackSession, facts: BuildFacts, image: InspectedImage, done:
     A previous build that cannot be read, or is of another repository, is a note: the image
     is not compared, and the session goes on.
     """
-    from inspections.formats.manifest_reader import quoted_commands
+    from inspections.formats.manifest import quoted_commands
     from inspections.inventory.changes import compare_builds
     from inspections.inventory.previous import previous_build
 
@@ -231,10 +236,10 @@ def _inventory_files(
     stem = verdict.inspected.manifest_stem
     files = {}
     if verdict.inventory is not None:
-        files[f"sbom/{stem}.cdx.json"] = sbom_json(build_facts(stack, result, verdict))
+        files[sbom_file(stem)] = sbom_json(build_facts(stack, result, verdict))
     changes = done.changes.get(result.name)
     if changes is not None:
-        files[f"changes/{stem}.md"] = render_change_report(changes)
+        files[change_report_file(stem)] = render_change_report(changes)
     return files
 
 

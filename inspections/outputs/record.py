@@ -25,10 +25,10 @@ from pathlib import Path
 from inspections.bounded_json import parse_json
 from inspections.errors import StackInspectionError
 from inspections.files import read_contained
+from inspections.formats.run_folder import RECORD_FILE
 from inspections.outputs.record_entry import RecordEntry, RecordError, entry_identity, folder_files
 from inspections.stack import NAME_PATTERN
 
-RECORD_FILE = "inspections.json"
 RECORD_FORMAT = "stack-inspections run record"
 RECORD_VERSION = 1
 MAX_RECORD_BYTES = 100_000_000  # a whole stack's record with every package is a few MB

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args
 from inspections.api import Kind
 from inspections.errors import StackInspectionError
 from inspections.files import is_safe_relative
+from inspections.formats.run_folder import MANAGED_FOLDERS
 from inspections.stack import NAME_PATTERN
 from inspections.values import TAG_PATTERN
 
@@ -29,9 +30,6 @@ if TYPE_CHECKING:
 PASSED, FAILED, INCOMPLETE = "passed", "failed", "incomplete"
 OUTCOMES = (PASSED, FAILED, INCOMPLETE)
 INSPECTION_OUTCOMES = ("passed", "failed", "skipped", "not run")
-# The folders whose files the record accounts for; nothing else in an output folder is touched.
-# `diagrams/` holds the folder's own files (`diagrams/stack.md`), listed outside any entry.
-MANAGED_FOLDERS = ("tags", "manifests", "hist_lines", "sbom", "changes", "diagrams")
 IMAGE_ID = re.compile(r"sha256:[0-9a-f]{64}")
 PLATFORM = re.compile(r"[a-z0-9_]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inspections.formats.change_report import render_change_report
-from inspections.formats.render import tag_lines
 from inspections.formats.stack_diagram import (
     ImageBuild,
     images_of_stack,
     stack_flowchart,
     stack_section,
 )
-from inspections.inventory.markdown import cell
+from inspections.formats.tags_file import tag_lines
+from inspections.markdown import cell
 from inspections.text import one_line, printable
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ import pytest
 
 from inspections.build_info import BuildInfo
 from inspections.errors import StackInspectionError
-from inspections.formats.render import InspectedImage
+from inspections.formats.inspected_image import InspectedImage
 from inspections.outputs.record_entry import FAILED, INCOMPLETE, PASSED
 from inspections.outputs.results import ImageResult, InspectionResult
 from inspections.plugin.options import RunOptions

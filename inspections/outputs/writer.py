@@ -23,8 +23,9 @@ from pathlib import Path
 
 from inspections.errors import StackInspectionError
 from inspections.files import OUTPUT_FILE_MODE, folder_lock, fsync_folder
-from inspections.outputs.record import RECORD_FILE, read_record, record_document, sha256_of
-from inspections.outputs.record_entry import MANAGED_FOLDERS, RecordEntry
+from inspections.formats.run_folder import MANAGED_FOLDERS, RECORD_FILE
+from inspections.outputs.record import read_record, record_document, sha256_of
+from inspections.outputs.record_entry import RecordEntry
 
 STAGING_PREFIX = ".staging-"
 # A record this version cannot read is never replaced: its entries' files would go with it.

@@ -357,7 +357,7 @@ def update_wiki_main(argv: Sequence[str] | None = None) -> int:
 
 def _diff(arguments: argparse.Namespace) -> int:
     from inspections.formats.change_report import render_change_report
-    from inspections.formats.manifest_reader import quoted_commands
+    from inspections.formats.manifest import quoted_commands
     from inspections.inventory.changes import compare_builds
     from inspections.inventory.errors import InventoryError
     from inspections.inventory.previous import check_comparison_source, facts_of_entry

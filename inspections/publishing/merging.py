@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from inspections.formats.tags_file import Reference
 from inspections.publishing.errors import PublishError, PublishUsageError
-from inspections.publishing.references import Reference, short_id
+from inspections.publishing.references import short_id
 from inspections.publishing.registry_manifests import ManifestCli
 from inspections.publishing.tags_files import TagsFile
 

@@ -12,22 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from inspections.outputs.record import (
-    RECORD_FILE,
-    RecordError,
-    RunRecord,
-    read_record,
-    verified_file,
-)
+from inspections.formats.run_folder import MANIFESTS_FOLDER, RECORD_FILE, TAGS_FOLDER, in_folder
+from inspections.outputs.record import RecordError, RunRecord, read_record, verified_file
 from inspections.outputs.record_entry import RecordEntry
 from inspections.publishing.errors import PublishUsageError
-from inspections.publishing.tags_files import (
-    RERUN,
-    TAGS_FOLDER,
-    TagsFile,
-    parse_tags_file,
-    tags_file_name,
-)
+from inspections.publishing.tags_files import RERUN, TagsFile, parse_tags_file, tags_file_name
 
 Notify = Callable[[str], None]
 
@@ -92,7 +81,7 @@ def verified_text(record: RunRecord, image: RecordEntry, relative: str) -> str:
 
 def manifest_text(record: RunRecord, image: RecordEntry) -> str:
     """The verified build manifest of a passed entry."""
-    listed = [name for name in image.files if name.startswith("manifests/")]
+    listed = [name for name in image.files if in_folder(name, MANIFESTS_FOLDER)]
     if len(listed) != 1:
         raise PublishUsageError(
             f"{record.folder / RECORD_FILE} lists {len(listed)} manifests for {image.label}, "

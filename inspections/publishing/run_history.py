@@ -6,13 +6,27 @@ record (see `run_folders`); images of any other outcome are skipped.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from inspections.formats.history_line import (
+    HistoryLine,
+    HistoryLineError,
+    is_written_form,
+    read_history_line,
+)
+from inspections.formats.manifest import TITLE
+from inspections.formats.run_folder import (
+    HISTORY_FOLDER,
+    RECORD_FILE,
+    change_report_file,
+    in_folder,
+    manifest_file,
+    stem_of,
+)
 from inspections.formats.stack_diagram import ImageBuild, build_of_entry
 from inspections.formats.wiki_pages import WikiFormatError, manifest_timestamp
-from inspections.outputs.record import RECORD_FILE, RunRecord
+from inspections.outputs.record import RunRecord
 from inspections.outputs.record_entry import RecordEntry
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.run_folders import (
@@ -22,18 +36,7 @@ from inspections.publishing.run_folders import (
     read_run,
     verified_text,
 )
-
-HISTORY_FOLDER = "hist_lines"
-MANIFESTS_FOLDER = "manifests"
-CHANGES_FOLDER = "changes"
-MANIFEST_TITLE = "# Build manifest for image: "
-
-_HISTORY_LINE = re.compile(
-    r"\| `(?P<timestamp>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)` \| (?:`[^`|]+`(?:<br />`[^`|]+`)*)? "
-    r"\| \[Git diff\]\((?P<repository>https?://[^\s()]+)/commit/[0-9a-f]{40}\)"
-    r"<br />\[Dockerfile\]\([^\s()]+\)<br />\[Build manifest\]\(\./(?P<stem>[^\s()/]+)\)"
-    r"(?P<changes><br />\[Changes\]\(\./(?P=stem)-changes\))? \|"
-)
+from inspections.stack import REPOSITORY_URL
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,13 @@ class BuildRecord:
 
 def _history_file(record: RunRecord, image: RecordEntry) -> str:
     """The one history line the record lists for `image`, whose manifest it lists too."""
-    listed = [name for name in image.files if name.startswith(f"{HISTORY_FOLDER}/")]
+    listed = [name for name in image.files if in_folder(name, HISTORY_FOLDER)]
     if len(listed) != 1 or not listed[0].endswith(".txt"):
         raise PublishUsageError(
             f"{record.folder / RECORD_FILE} lists no single {HISTORY_FOLDER}/*.txt for "
             f"{image.label}: {RERUN}"
         )
-    manifest = _manifest_file(listed[0])
+    manifest = manifest_file(stem_of(listed[0]))
     if manifest not in image.files:
         raise PublishUsageError(
             f"{record.folder / RECORD_FILE} lists no {manifest} for {image.label}: {RERUN}"
@@ -69,56 +72,55 @@ def _history_file(record: RunRecord, image: RecordEntry) -> str:
     return listed[0]
 
 
-def _manifest_file(history: str) -> str:
-    return f"{MANIFESTS_FOLDER}/{PurePosixPath(history).stem}.md"
-
-
-def _changes_file(history: str) -> str:
-    return f"{CHANGES_FOLDER}/{PurePosixPath(history).stem}.md"
+def _written_line(path: Path, line: str) -> HistoryLine:
+    """The history line `path` holds, as pytest wrote it; PublishUsageError for any other
+    text (an older form too), or a line that links another manifest than its own."""
+    try:
+        read: HistoryLine | None = read_history_line(line)
+    except HistoryLineError:
+        read = None
+    if (
+        read is None
+        or not is_written_form(read, line)
+        or not REPOSITORY_URL.fullmatch(read.repository)
+    ):
+        raise PublishUsageError(
+            f"{path} is not one build history row '| `<timestamp>` | <tags> | <links> |': {RERUN}"
+        )
+    if read.manifest_stem != path.stem:
+        raise PublishUsageError(
+            f"{path} does not link its manifest ./{path.stem}: keep the name pytest gave it"
+        )
+    return read
 
 
 def _build(record: RunRecord, image: RecordEntry, history_file: str) -> BuildRecord:
-    history, manifest = record.folder / history_file, record.folder / _manifest_file(history_file)
+    stem = stem_of(history_file)
+    history, manifest = record.folder / history_file, record.folder / manifest_file(stem)
     line = verified_text(record, image, history_file).removesuffix("\n")
-    matched = _HISTORY_LINE.fullmatch(line)
-    if matched is None:
-        raise PublishUsageError(
-            f"{history} is not one build history row '| `<timestamp>` | <tags> | <links> |': "
-            f"{RERUN}"
-        )
-    if matched["stem"] != history.stem:
-        raise PublishUsageError(
-            f"{history} does not link its manifest ./{history.stem}: keep the name pytest gave it"
-        )
-    text = verified_text(record, image, _manifest_file(history_file))
-    if not text.startswith(f"{MANIFEST_TITLE}{image.image}:"):
-        raise PublishUsageError(
-            f"{manifest} does not start with '{MANIFEST_TITLE}{image.image}:': {RERUN}"
-        )
+    written = _written_line(history, line)
+    text = verified_text(record, image, manifest_file(stem))
+    if not text.startswith(f"{TITLE}{image.image}:"):
+        raise PublishUsageError(f"{manifest} does not start with '{TITLE}{image.image}:': {RERUN}")
     try:
         built = manifest_timestamp(text)
     except WikiFormatError as error:
         raise PublishUsageError(f"{manifest} {error}: {RERUN}") from error
-    if built != matched["timestamp"]:
+    if built != written.timestamp:
         raise PublishUsageError(
-            f"{manifest} was built at {built}, its history line at {matched['timestamp']}: {RERUN}"
+            f"{manifest} was built at {built}, its history line at {written.timestamp}: {RERUN}"
         )
     changes = None
-    if matched["changes"]:
-        if _changes_file(history_file) not in image.files:
+    if written.changes:
+        report = change_report_file(stem)
+        if report not in image.files:
             raise PublishUsageError(
                 f"{history} links a change report that {record.folder / RECORD_FILE} does not "
-                f"list ({_changes_file(history_file)}): {RERUN}"
+                f"list ({report}): {RERUN}"
             )
-        changes = verified_text(record, image, _changes_file(history_file))
+        changes = verified_text(record, image, report)
     return BuildRecord(
-        matched["timestamp"],
-        line,
-        history.name,
-        manifest.name,
-        text,
-        matched["repository"],
-        changes,
+        written.timestamp, line, history.name, manifest.name, text, written.repository, changes
     )
 
 

@@ -8,8 +8,9 @@ import docker
 import docker.errors
 from docker.models.images import Image
 
+from inspections.formats.tags_file import Reference
 from inspections.publishing.errors import PublishError
-from inspections.publishing.references import Reference, parse_reference, short_id
+from inspections.publishing.references import parse_reference, short_id
 from inspections.publishing.tags_files import TagsFile
 from inspections.runtime.engine import platform_of
 

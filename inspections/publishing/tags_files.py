@@ -1,9 +1,9 @@
-"""The plugin's tags files: `tags/<platform>-<variant>-<image>.txt`, one reference a line.
+"""The tags files of a run, checked against its record (the format: `formats.tags_file`).
 
-The first line is the `<prefix>-latest` tag, where the prefix is the platform (`x86_64`) or,
-for a variant other than the default, the platform and the variant (`x86_64-cuda12`). A tags
-file is read only through the record of its run (see `run_folders`), which gives the image
-id it belongs to. Errors name a line by its number, never by its content.
+A tags file is read only through the record of its run (see `run_folders`), which gives the
+image id it belongs to; its lines must be the references the record lists, the
+`<prefix>-latest` tag of the image first. Errors name a line by its number, never by its
+content.
 """
 
 from __future__ import annotations
@@ -12,19 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspections.outputs.record import RECORD_FILE
+from inspections.formats import run_folder
+from inspections.formats.run_folder import RECORD_FILE
+from inspections.formats.tags_file import Reference, TagsFileError, read_tags_file
 from inspections.outputs.record_entry import RecordEntry
 from inspections.publishing.errors import PublishUsageError
-from inspections.publishing.references import (
-    Reference,
-    parse_reference,
-    reference_problem,
-    short_id,
-)
+from inspections.publishing.references import short_id
 from inspections.stack import tag_prefix
-from inspections.text import lines_of
 
-TAGS_FOLDER = "tags"
 RERUN = "run pytest --emit-manifests into its folder again"
 
 
@@ -57,17 +52,7 @@ class TagsFile:
 
 def tags_file_name(recorded: RecordEntry) -> str:
     """Where a recorded image's tags file is: `tags/<platform>-<variant>-<image>.txt`."""
-    return f"{TAGS_FOLDER}/{recorded.platform}-{recorded.variant}-{recorded.image}.txt"
-
-
-def _references(path: Path, lines: list[str]) -> tuple[Reference, ...]:
-    references = []
-    for number, line in enumerate(lines, start=1):
-        problem = reference_problem(line)
-        if problem is not None:
-            raise PublishUsageError(f"{path}:{number}: the reference {problem}")
-        references.append(parse_reference(line))
-    return tuple(references)
+    return run_folder.tags_file_name(recorded.platform, recorded.variant, recorded.image)
 
 
 def parse_tags_file(path: Path, text: str, recorded: RecordEntry) -> TagsFile:
@@ -76,14 +61,15 @@ def parse_tags_file(path: Path, text: str, recorded: RecordEntry) -> TagsFile:
     Its lines must be the references the record lists for the image; PublishUsageError names
     the file and the problem.
     """
-    lines = [line.strip() for line in lines_of(text) if line.strip()]
-    if not lines:
+    try:
+        references = read_tags_file(text)
+    except TagsFileError as error:
+        raise PublishUsageError(f"{path}:{error.number}: the reference {error.problem}") from None
+    if not references:
         raise PublishUsageError(f"{path} is empty: {RERUN}")
-    tags_file = TagsFile(
-        path, recorded.platform, recorded.variant, recorded.image_id, _references(path, lines)
-    )
+    tags_file = TagsFile(path, recorded.platform, recorded.variant, recorded.image_id, references)
     _check_consistent(tags_file, recorded.image)
-    if lines != list(recorded.references):
+    if [str(reference) for reference in references] != list(recorded.references):
         raise PublishUsageError(
             f"{path} does not hold the references {RECORD_FILE} records for {recorded.label}: "
             f"{RERUN}"

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-from inspections.formats.manifest_reader import manifest_image
+from inspections.formats.manifest import manifest_image
 from inspections.formats.stack_diagram import ImageBuild
 from inspections.formats.wiki_home import (
     DEFAULT_TEMPLATE,

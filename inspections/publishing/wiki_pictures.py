@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 
 from inspections.formats.change_report import package_counts
 from inspections.formats.history_charts import BuildPoint, history_page
-from inspections.formats.manifest_reader import BuildManifest, read_build_manifest
+from inspections.formats.manifest import BuildManifest, read_build_manifest
 from inspections.formats.stack_diagram import ImageBuild, images_of_builds, stack_section
 from inspections.formats.wiki_pages import changes_path
 from inspections.inventory.changes import package_changes

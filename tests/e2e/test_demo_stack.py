@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from inspections.formats.manifest_reader import read_build_manifest
+from inspections.formats.manifest import read_build_manifest
 from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.model import Inventory
 from inspections.outputs.record import RECORD_FILE, read_record, record_document

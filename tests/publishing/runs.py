@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from inspections.build_info import BuildInfo
 from inspections.files import write_atomically
-from inspections.formats.render import InspectedImage, tag_lines
+from inspections.formats.inspected_image import InspectedImage
+from inspections.formats.run_folder import RECORD_FILE, change_report_file, tags_file_name
+from inspections.formats.tags_file import tag_lines
 from inspections.inventory.model import Inventory
 from inspections.outputs.finish import record_entry, rendered_files
-from inspections.outputs.record import RECORD_FILE, sha256_of
+from inspections.outputs.record import sha256_of
 from inspections.outputs.record_entry import PASSED
 from inspections.outputs.results import ImageResult
 from inspections.outputs.verdicts import ImageVerdict
@@ -131,7 +133,7 @@ def write_run(folder: Path, timestamp: datetime, commit: str, builds: list[Build
             image = inspected(build, timestamp, commit)
             rendered = rendered_files(image, with_changes=build.changes is not None)
             if build.changes is not None:
-                rendered[f"changes/{image.manifest_stem}.md"] = build.changes
+                rendered[change_report_file(image.manifest_stem)] = build.changes
             for relative, text in rendered.items():
                 contents[relative] = text.encode("utf-8")
                 files[relative] = sha256_of(contents[relative])
@@ -162,7 +164,7 @@ def tags_of(build: Build, timestamp: datetime, commit: str) -> list[str]:
 
 def tags_file(folder: Path, build: Build) -> Path:
     """The tags file of `build` in the run folder `folder`."""
-    return folder / "tags" / f"{build.platform}-{build.variant}-{build.image}.txt"
+    return folder / tags_file_name(build.platform, build.variant, build.image)
 
 
 def rewrite_backed(folder: Path, relative: str, content: str) -> None:

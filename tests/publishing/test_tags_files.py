@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from inspections.formats.tags_file import Reference
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.merging import group_tags_files, plan_merge
-from inspections.publishing.references import Reference, parse_reference
+from inspections.publishing.references import parse_reference
 from inspections.publishing.run_folders import read_run_tags, tags_file_argument
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from tests.publishing.runs import (

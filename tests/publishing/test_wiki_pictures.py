@@ -15,7 +15,7 @@ from inspections.publishing.wiki_pictures import MAX_BUILDS
 from tests.diagrams import boxes, boxes_by_name, edges, mermaid_blocks
 from tests.publishing.jupyter_wiki import manifest, write_wiki
 from tests.publishing.runs import Build, write_run
-from tests.unit.inventory.manifests import minimal_notebook_manifest
+from tests.unit.formats.manifests import minimal_notebook_manifest
 from tests.unit.inventory.support import minimal_notebook_inventory
 
 WHEN = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
@@ -89,7 +89,7 @@ def _their_minimal_notebook_builds(wiki: Path) -> list[str]:
     for day, (changed, commit) in enumerate([(False, "1"), (True, "2"), (False, "3")], start=1):
         timestamp, sha = f"2025-11-{day:02d}T10:00:00Z", commit * 40
         stem = f"x86_64-default-minimal-notebook-{sha[:12]}"
-        text = minimal_notebook_manifest(changed, sha, timestamp, "649MB")
+        text = minimal_notebook_manifest(changed, sha, timestamp, 649_000_000)
         _write(wiki, f"manifests/2025/2025-11/{stem}.md", text)
         stems.append(stem)
     return stems

@@ -20,7 +20,7 @@ from cmarkgfm.cmark import Options
 
 from inspections.build_info import BuildInfo
 from inspections.formats.change_report import render_change_report
-from inspections.formats.render import InspectedImage
+from inspections.formats.inspected_image import InspectedImage
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import compare_builds
 from inspections.inventory.model import Inventory, Package

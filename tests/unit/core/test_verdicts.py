@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from inspections.build_info import BuildInfo
-from inspections.formats.render import InspectedImage
+from inspections.formats.inspected_image import InspectedImage
 from inspections.outputs.results import ImageResult, InspectionResult
 from inspections.outputs.verdicts import judge, verdict_outcome
 from inspections.plugin.options import RunOptions

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pytest
 
-from inspections.formats.manifest_reader import read_build_manifest
+from inspections.formats.manifest import read_build_manifest
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import parse_apt_list, parse_dpkg_query
@@ -21,8 +21,9 @@ from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status
 from inspections.inventory.parsers.pip import parse_distributions, parse_pip_json, parse_pip_list
 from inspections.inventory.parsers.r import parse_r_packages, parse_r_table
+from inspections.markdown import quoted_command_output
+from tests.unit.formats.manifests import manifest
 
-from .manifests import manifest, quoted
 from .support import debian_12
 
 # Characters str.splitlines() splits at besides \n and \r; all are Cc, Zl or Zp.
@@ -216,9 +217,13 @@ def test_r_rows_are_named_by_their_package() -> None:
 def test_a_manifest_read_back_is_split_at_newlines_only() -> None:
     """The change report's older side: a manifest quoting the ghost's pip table."""
     table = pip_table(("ghost 1.0\x1enumpy", "7.7"))
-    pieces = {"Python Packages": [quoted("python -m pip list --disable-pip-version-check", table)]}
+    pieces = {
+        "Python Packages": [
+            quoted_command_output("python -m pip list --disable-pip-version-check", table)
+        ]
+    }
     text = manifest(
-        "probe", "0123456789ab" * 3 + "0123", "2026-11-27T12:00:00Z", "1MB", pieces, "x"
+        "probe", "0123456789ab" * 3 + "0123", "2026-11-27T12:00:00Z", 1_000_000, pieces, "x"
     )
     read = read_build_manifest(text)
     assert read.outputs[0].output == table.rstrip("\n")

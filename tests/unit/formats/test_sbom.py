@@ -1,26 +1,29 @@
 """CycloneDX SBOMs: valid against the schema (the library's validator), one component a package,
-and the same BOM that cyclonedx-python-lib's own writer makes of the same facts."""
+the same BOM that cyclonedx-python-lib's own writer makes of the same facts, and read back as
+those facts."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
-from inspections.formats.sbom import SPEC_VERSION, sbom_json
+from inspections.formats.sbom import SPEC_VERSION, read_sbom, sbom_json
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.distro import parse_os_release
+from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory, Package
 from inspections.inventory.parsers.apt import parse_apt_list
 from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status
 from inspections.inventory.parsers.pip import parse_distributions
 from inspections.inventory.parsers.r import parse_r_packages
-
-from .cyclonedx_reference import library_sbom, normalised
-from .support import minimal_notebook_inventory, recorded
+from inspections.inventory.sizes import ImageSize
+from tests.unit.formats.cyclonedx_reference import library_sbom, normalised
+from tests.unit.inventory.support import minimal_notebook_inventory, recorded
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.from_version(SPEC_VERSION))
 
@@ -129,3 +132,44 @@ def test_the_sbom_is_the_one_cyclonedx_python_lib_writes(name: str) -> None:
     ours = json.loads(sbom_json(facts, version="0.1.0"))
     theirs = library_sbom(facts, ours["serialNumber"], "0.1.0")
     assert normalised(ours) == normalised(theirs)
+
+
+@pytest.mark.parametrize("name", sorted(INVENTORIES))
+def test_an_sbom_reads_back_as_its_facts(name: str) -> None:
+    facts = _facts(INVENTORIES[name])
+    assert read_sbom(sbom_json(facts)) == facts
+
+
+def test_an_sbom_holds_every_fact_but_the_size() -> None:
+    facts = dataclasses.replace(
+        _facts(INVENTORIES["ubuntu apt"]), size=ImageSize(646_033_000), reference="", image_id=""
+    )
+    read = read_sbom(sbom_json(facts))
+    assert read == dataclasses.replace(facts, size=None)
+    assert read.inventory is not None
+    assert {p.arch for p in read.inventory.packages if p.ecosystem == "deb"} >= {"amd64"}
+
+
+def test_hostile_names_read_back() -> None:
+    names = ['quote"name', "pipe|name", "tick`name", "<script>", "ünïcødé", "back\\slash"]
+    inventory = Inventory.of(
+        Package("npm", name, "1.0.0", f"pkg:npm/{index}@1.0.0") for index, name in enumerate(names)
+    )
+    assert read_sbom(sbom_json(_facts(inventory))).inventory == inventory
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("not json", "SBOM: not JSON"),
+        ("[1]", "SBOM: the document is not an object"),
+        ('{"bomFormat": "SPDX"}', "not a CycloneDX document"),
+        ('{"bomFormat": "CycloneDX", "metadata": {"component": {"properties": []}}}', "no image"),
+        ("[" * 100_000, "SBOM: not JSON"),
+    ],
+)
+def test_anything_else_gives_one_line(text: str, fragment: str) -> None:
+    with pytest.raises(InventoryError) as raised:
+        read_sbom(text)
+    assert fragment in str(raised.value)
+    assert "\n" not in str(raised.value)

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from inspections.formats.manifest_reader import read_build_manifest
+from inspections.formats.manifest import read_build_manifest
 from inspections.inventory.distro import Distro
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status
 from inspections.inventory.parsers.r import parse_r_packages
-
-from .manifests import manifest, minimal_notebook_manifest, quoted
-from .support import minimal_notebook_inventory, recorded
+from inspections.markdown import quoted_command_output as quoted
+from tests.unit.formats.manifests import manifest, minimal_notebook_manifest
+from tests.unit.inventory.support import minimal_notebook_inventory, recorded
 
 COMMIT = "7a2e4f31f5f46b2240d7c5d4dab7bc9af01d8c86"
 
 
 def test_build_info_is_read() -> None:
-    text = minimal_notebook_manifest(False, COMMIT, "2026-11-27T11:38:14Z", "649MB")
+    text = minimal_notebook_manifest(False, COMMIT, "2026-11-27T11:38:14Z", 649_000_000)
     read = read_build_manifest(text)
     assert (read.image, read.tag, read.timestamp, read.size, read.commit) == (
         "minimal-notebook",
@@ -36,7 +36,7 @@ def test_build_info_is_read() -> None:
 
 
 def test_a_build_from_a_modified_tree_is_read_as_modified() -> None:
-    text = minimal_notebook_manifest(False, COMMIT, "2026-11-27T11:38:14Z", "649MB")
+    text = minimal_notebook_manifest(False, COMMIT, "2026-11-27T11:38:14Z", 649_000_000)
     line = f"- Git commit SHA: [{COMMIT}]("
     assert line in text
     marked = text.replace(
@@ -51,7 +51,7 @@ def test_a_build_from_a_modified_tree_is_read_as_modified() -> None:
 
 @pytest.mark.parametrize("changed", [False, True])
 def test_the_inventory_read_back_is_the_one_parsed_from_the_outputs(changed: bool) -> None:
-    text = minimal_notebook_manifest(changed, COMMIT, "2026-11-27T11:38:14Z", "649MB")
+    text = minimal_notebook_manifest(changed, COMMIT, "2026-11-27T11:38:14Z", 649_000_000)
     assert read_build_manifest(text).inventory(Distro("debian", "12")) == (
         minimal_notebook_inventory(changed)
     )
@@ -79,7 +79,9 @@ def test_conda_r_and_julia_pieces_are_read_by_their_commands() -> None:
             quoted("julia -E 'import Pkg; Pkg.status()'", recorded("julia-pkg-status-project.txt")),
         ],
     }
-    text = manifest("datascience-notebook", COMMIT, "2026-11-27T14:50:46Z", "5.2GB", pieces, "x")
+    text = manifest(
+        "datascience-notebook", COMMIT, "2026-11-27T14:50:46Z", 5_200_000_000, pieces, "x"
+    )
     expected = Inventory.merged(
         parse_mamba_list(recorded("mamba-list-2.txt")),
         parse_r_packages(recorded("R-library-packages-wrapped.txt")),
@@ -102,8 +104,8 @@ def test_fences_inside_outputs_and_messages_do_not_end_sections() -> None:
                 "base-notebook",
                 COMMIT,
                 "2026-11-27T14:50:46Z",
-                "646MB",
-                {"Apt Packages": [quoted("apt list --installed", output, fence="````")]},
+                646_000_000,
+                {"Apt Packages": [quoted("apt list --installed", output)]},
                 message,
             )
         ).inventory()
@@ -111,7 +113,7 @@ def test_fences_inside_outputs_and_messages_do_not_end_sections() -> None:
         "base-notebook",
         COMMIT,
         "2026-11-27T14:50:46Z",
-        "646MB",
+        646_000_000,
         {"Apt Packages": [quoted("apt list --installed", recorded("apt-list-installed.txt"))]},
         message,
     )
@@ -126,7 +128,7 @@ def test_a_listing_that_does_not_parse_names_the_manifest_and_piece() -> None:
         "base-notebook",
         COMMIT,
         "2026-11-27T14:50:46Z",
-        "646MB",
+        646_000_000,
         {"Apt Packages": [quoted("apt list --installed", "Listing...\nE: broken")]},
         "x",
     )
@@ -162,7 +164,7 @@ def test_broken_manifests_give_one_line(text: str, fragment: str) -> None:
 
 
 def test_our_dollar_command_form_is_read_too() -> None:
-    text = minimal_notebook_manifest(False, COMMIT, "2026-11-27T11:38:14Z", "595.7 MB").replace(
+    text = minimal_notebook_manifest(False, COMMIT, "2026-11-27T11:38:14Z", 595_700_000).replace(
         "`apt list --installed`:", "`$ apt list --installed`"
     )
     commands = [q.command for q in read_build_manifest(text).outputs]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+
+import pytest
 
 from inspections.formats.change_report import package_counts, render_change_report
 from inspections.inventory.builds import BuildFacts
-from inspections.inventory.changes import compare_builds
+from inspections.inventory.changes import ChangeReport, compare_builds
 from inspections.inventory.model import Inventory, Package
 from inspections.inventory.sizes import ImageSize, parse_human_size
-
-from .support import minimal_notebook_build
+from tests.unit.inventory.support import minimal_notebook_build
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
@@ -138,10 +140,27 @@ def test_an_empty_inventory_is_still_compared() -> None:
     assert "No package was added, removed or changed." in markdown
 
 
-def test_the_counts_are_read_back_from_the_report() -> None:
-    report = compare_builds(
-        minimal_notebook_build(False, (), parse_human_size("649MB")),
-        minimal_notebook_build(True, (), ImageSize(655_123_456)),
-    )
+def _reports() -> dict[str, ChangeReport]:
+    first, second = minimal_notebook_build(False), minimal_notebook_build(True)
+    return {
+        "upgrades and downgrades": compare_builds(first, second),
+        "nothing changed": compare_builds(first, first),
+        "versions of no known order": compare_builds(
+            _hostile_facts("1.0.0|x", "a" * 40, "2026-11-20T10:00:00Z"),
+            _hostile_facts("2.0.0`y", "b" * 40, "2026-11-27T10:00:00Z"),
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_reports()))
+def test_the_counts_are_read_back_from_the_report(name: str) -> None:
+    report = _reports()[name]
     assert package_counts(render_change_report(report)) == report.counts()
+
+
+def test_a_report_that_compared_no_packages_has_no_counts() -> None:
+    previous = dataclasses.replace(minimal_notebook_build(False), inventory=None)
+    report = compare_builds(previous, minimal_notebook_build(True))
+    assert not report.packages_compared
+    assert package_counts(render_change_report(report)) is None
     assert package_counts("# Changes\n\nNo counts here.\n") is None

@@ -1,9 +1,12 @@
-"""Reading a build manifest back: its build info and the quoted command outputs of its pieces.
+"""The build manifest: writing it, and reading back its build info and quoted outputs.
 
-The format is the Jupyter Docker Stacks' one: `# Build manifest for image: <image>:<sha12>`,
-a `## Build Info` list, then H2 pieces made of sections; a quoted section is `` `<command>`: ``,
-a blank line and a fence (three or more backticks, info string `text`) holding the output.
-The `` `$ <command>` `` form (inline code without the colon) is read too.
+The format is the Jupyter Docker Stacks' one, byte for byte when written: the title
+`# Build manifest for image: <image>:<sha12>`, a `## Build Info` list, then one H2 piece per
+manifest inspection, joined by blank lines and ending with a newline. A piece is made of
+sections; a quoted section is `` `<command>`: ``, a blank line and a fence (three or more
+backticks, info string `text`) holding the output. The reader also takes the `` `$ <command>` ``
+form (inline code without the colon). A build from a working tree with uncommitted changes
+gets a warning under the title and a mark after its commit.
 """
 
 from __future__ import annotations
@@ -11,14 +14,82 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from inspections.formats.inspected_image import InspectedImage
 from inspections.inventory.distro import Distro
 from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import APT_LIST_COMMAND, guess_distro
 from inspections.inventory.parsers.registry import inventory_of
-from inspections.text import lines_of
+from inspections.markdown import fenced, inline_code
+from inspections.text import lines_of, one_line
 
-_TITLE = re.compile(r"^# Build manifest for image: (?P<image>[^\s:]+)(?::(?P<tag>\S+))?$")
+TITLE = "# Build manifest for image: "
+MODIFIED_MARK = " (modified: uncommitted changes)"
+# Docker's own size units (go-units), as `docker images` prints them.
+_DECIMAL_UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
+_WARNING_FILES_SHOWN = 5
+
+_TITLE = re.compile(rf"^{re.escape(TITLE)}(?P<image>[^\s:]+)(?::(?P<tag>\S+))?$")
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def docker_size(size_bytes: int) -> str:
+    """A size as `docker images` prints it: decimal units, three significant digits, `646MB`."""
+    size = float(size_bytes)
+    unit = 0
+    while size >= 1000 and unit < len(_DECIMAL_UNITS) - 1:
+        size /= 1000
+        unit += 1
+    return f"{size:.3g}{_DECIMAL_UNITS[unit]}"
+
+
+def modified_tree_warning(image: InspectedImage) -> str | None:
+    """The manifest's warning for a build from uncommitted changes, or None for a clean build."""
+    changes = image.build.git_changes
+    if not changes:
+        return None
+    files = "file" if len(changes) == 1 else "files"
+    shown_changes = [inline_code(one_line(change)) for change in changes[:_WARNING_FILES_SHOWN]]
+    if len(changes) > _WARNING_FILES_SHOWN:
+        shown_changes.append("…")
+    return (
+        f"> **Warning: not a build of commit {image.sha12}.** The working tree had uncommitted "
+        f"changes to {len(changes)} {files} ({', '.join(shown_changes)}) when this image was "
+        "inspected."
+    )
+
+
+def _build_info(image: InspectedImage) -> str:
+    sha = image.build.commit_sha()
+    modified = MODIFIED_MARK if image.build.git_modified else ""
+    return "\n".join(
+        [
+            "## Build Info",
+            "",
+            f"- Build timestamp: {image.timestamp}",
+            f"- Docker image: {inline_code(image.merged_sha_reference())}",
+            f"- Docker image size: {docker_size(image.size_bytes)}",
+            f"- Git commit SHA: [{sha}]({image.commit_url}){modified}",
+            "- Git commit message:",
+            "",
+            fenced(image.build.git_message),
+        ]
+    )
+
+
+def manifest_markdown(image: InspectedImage) -> str:
+    """The build manifest: title, build-info piece, then one H2 piece per manifest inspection."""
+    pieces = [f"## {title}\n\n{markdown.strip()}" for title, markdown in image.pieces]
+    title = f"{TITLE}{image.name}:{image.sha12}"
+    warning = modified_tree_warning(image)
+    head = [title] if warning is None else [title, warning]
+    return "\n\n".join([*head, _build_info(image), *pieces]) + "\n"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
 _PIECE = re.compile(r"^## (?P<title>.+)$")
 _COMMAND = re.compile(r"^(?P<ticks>`+) ?(?:\$ )?(?P<command>.+?) ?(?P=ticks):?$")
 _FENCE_OPEN = re.compile(r"^(?P<ticks>`{3,})[A-Za-z]*$")
@@ -27,7 +98,7 @@ _IMAGE = re.compile(r"^- Docker image: `(?P<value>[^`]+)`$")
 _SIZE = re.compile(r"^- Docker image size: (?P<value>.+)$")
 _COMMIT = re.compile(
     r"^- Git commit SHA: \[(?P<sha>[0-9a-f]{7,64})\]\((?P<url>[^)\s]*)\)"
-    r"(?P<modified> \(modified: uncommitted changes\))?$"
+    rf"(?P<modified>{re.escape(MODIFIED_MARK)})?$"
 )
 _MAX_CHARS = 100_000_000
 
@@ -106,8 +177,7 @@ def read_build_manifest(text: str) -> BuildManifest:
     if title is None:
         first = lines[0] if lines else ""
         raise InventoryError(
-            f"build manifest starts with {shown(first)}; expected "
-            "'# Build manifest for image: <image>:<sha12>'"
+            f"build manifest starts with {shown(first)}; expected '{TITLE}<image>:<sha12>'"
         )
     info: dict[str, str] = {}
     outputs: list[QuotedOutput] = []
