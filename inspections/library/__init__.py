@@ -16,6 +16,6 @@ that run a command and hand its output to them:
 - `spark`: the Spark tagger and the "Apache Spark" manifest piece.
 - `java`: the Java tagger.
 - `apt`: the "Apt Packages" manifest piece and its inventory.
-- `protocols`: the types inspections receive (`host`, `build_info`).
+- `protocols`: the types inspections receive: `Host` (`host`), `BuildStamp` (`build_info`).
 - `parsing`, `pieces`: helpers shared by the modules above.
 """

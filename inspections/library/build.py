@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from inspections import InspectionError, tagger
-from inspections.library.protocols import BuildInfo
+from inspections.library.protocols import BuildStamp
 
 SHORT_SHA_LENGTH = 12
 _FULL_SHA = re.compile(r"[0-9a-f]{40}")
@@ -30,12 +30,12 @@ def utc_date(timestamp: datetime) -> str:
 
 
 @tagger
-def sha_tag(build_info: BuildInfo) -> str:
+def sha_tag(build_info: BuildStamp) -> str:
     """The short git sha of the commit the image was built from, e.g. `f8b8a6b2d1a3`."""
     return short_sha(build_info.commit_sha())
 
 
 @tagger
-def date_tag(build_info: BuildInfo) -> str:
+def date_tag(build_info: BuildStamp) -> str:
     """The UTC build date, e.g. `2024-10-21`."""
     return utc_date(build_info.timestamp)

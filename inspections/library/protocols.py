@@ -13,8 +13,9 @@ class Host(Protocol):
         """Run `command` through a shell; the result has `rc`, `stdout` and `stderr`."""
 
 
-class BuildInfo(Protocol):
-    """Facts about the build under inspection (the plugin's `build_info` fixture)."""
+class BuildStamp(Protocol):
+    """When and from which commit the image under inspection was built: what an inspection
+    reads of the plugin's `build_info` fixture (a `build_info.BuildInfo`)."""
 
     @property
     def timestamp(self) -> datetime:

@@ -1,4 +1,4 @@
-"""The end of a session on the controller: verdicts become tags and files.
+"""The end of a session on the controller: verdicts become files and change reports.
 
 Only a session that ran to its end writes: an interrupted one leaves the output folder as it
 was. Otherwise every image the session selected is decided: a passed image gets its files,
@@ -8,12 +8,12 @@ any other image loses the files an earlier run wrote for it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from inspections.build_info import BuildInfo
 from inspections.errors import StackInspectionError
 from inspections.formats.history_line import history_line
 from inspections.formats.inspected_image import InspectedImage
@@ -27,6 +27,8 @@ from inspections.formats.run_folder import (
     tags_file_name,
 )
 from inspections.formats.tags_file import tag_lines, tags_file
+from inspections.outputs.outcome import OutputsOutcome
+from inspections.outputs.output_options import OutputOptions
 from inspections.outputs.record import sha256_of
 from inspections.outputs.record_entry import (
     ImageTests,
@@ -36,44 +38,33 @@ from inspections.outputs.record_entry import (
     RecordError,
 )
 from inspections.outputs.results import ImageResult
-from inspections.outputs.summary import write_github_files
-from inspections.outputs.verdicts import ImageVerdict
+from inspections.outputs.summary import step_summary, workflow_outputs, write_github_files
+from inspections.outputs.verdicts import ImageVerdict, Verdicts
 from inspections.outputs.writer import (
     WriteInterrupted,
     clean_output_folder,
     commit_run,
     held_signals,
 )
+from inspections.stack import Stack
 from inspections.text import one_line
 
 if TYPE_CHECKING:
     from inspections.inventory.builds import BuildFacts
     from inspections.inventory.changes import ChangeReport
-    from inspections.plugin.session import StackSession
 
 
 _LEFTOVERS_SHOWN = 5  # leftovers named in the warning; the rest are counted
 
 
-@dataclass
-class Finish:
-    """What the end of the session did: files written and changes per image, images whose
-    previous build could not be compared (the notes say why), notes."""
-
-    written: dict[str, list[str]] = field(default_factory=dict)
-    changes: dict[str, ChangeReport] = field(default_factory=dict)
-    not_compared: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
-
-
-def prepare_output_folder(stack: StackSession) -> None:
-    """Remove what an interrupted earlier run left in the output folder, before anything runs.
+def prepare_output_folder(folder: Path | None) -> pytest.PytestWarning | None:
+    """Remove what an interrupted earlier run left in the output folder `folder`, before
+    anything runs; a warning naming what went, if anything did.
 
     A record this version cannot read stops the session: every file it backs would go.
     """
-    folder = stack.options.emit_dir
     if folder is None:
-        return
+        return None
     try:
         removed = clean_output_folder(folder)
     except RecordError as error:
@@ -85,29 +76,14 @@ def prepare_output_folder(stack: StackSession) -> None:
             f"cannot prepare --emit-manifests {folder} ({one_line(str(error))}): fix the "
             "folder or pass another one"
         ) from error
-    if removed:
-        shown = ", ".join(removed[:_LEFTOVERS_SHOWN])
-        more = len(removed) - _LEFTOVERS_SHOWN
-        stack.config.issue_config_time_warning(
-            pytest.PytestWarning(
-                f"removed from {folder} what an interrupted run left, which its run record "
-                f"does not back: {shown}" + (f" and {more} more" if more > 0 else "")
-            ),
-            stacklevel=2,
-        )
-
-
-def apply_tags(stack: StackSession, verdict: ImageVerdict, image_id: str) -> None:
-    """Tag the inspected image id with every tag of a passed image; failing makes it fail."""
-    assert verdict.inspected is not None, "a passed verdict has its image"
-    references = tag_lines(verdict.inspected)
-    try:
-        stack.engine.tag(image_id, references)
-    except StackInspectionError as error:
-        verdict.failures.append(f"applying tags failed: {error}")
-        verdict.inspected = None
-        return
-    stack.applied_tags[verdict.name] = (image_id, references)
+    if not removed:
+        return None
+    shown = ", ".join(removed[:_LEFTOVERS_SHOWN])
+    more = len(removed) - _LEFTOVERS_SHOWN
+    return pytest.PytestWarning(
+        f"removed from {folder} what an interrupted run left, which its run record "
+        f"does not back: {shown}" + (f" and {more} more" if more > 0 else "")
+    )
 
 
 def rendered_files(image: InspectedImage, with_changes: bool = False) -> dict[str, str]:
@@ -121,7 +97,7 @@ def rendered_files(image: InspectedImage, with_changes: bool = False) -> dict[st
     }
 
 
-def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict) -> BuildFacts:
+def build_facts(build: BuildInfo, result: ImageResult, verdict: ImageVerdict) -> BuildFacts:
     """The facts of a passed image's build, as SBOMs and change reports take them."""
     from inspections.inventory.builds import BuildFacts
     from inspections.inventory.previous import zulu
@@ -133,8 +109,8 @@ def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict)
         image=result.name,
         platform=inspected.platform,
         variant=inspected.variant,
-        commit=stack.build.git_commit,
-        timestamp=zulu(stack.build.timestamp.isoformat()),
+        commit=build.git_commit,
+        timestamp=zulu(build.timestamp.isoformat()),
         tags=tuple(inspected.all_tags()),
         size=ImageSize(inspected.size_bytes),
         inventory=verdict.inventory,
@@ -143,8 +119,9 @@ def build_facts(stack: StackSession, result: ImageResult, verdict: ImageVerdict)
     )
 
 
-def compare(stack: StackSession, facts: BuildFacts, image: InspectedImage, done: Finish) -> None:
-    """With --compare-to, what changed since the image's previous build (noted in `done`).
+def compare(source: Path, facts: BuildFacts, image: InspectedImage, done: OutputsOutcome) -> None:
+    """What changed since the image's previous build in the run folder `source` (`--compare-to`),
+    noted in `done`.
 
     A previous build that cannot be read, or is of another repository, is a note: the image
     is not compared, and the session goes on.
@@ -153,9 +130,6 @@ def compare(stack: StackSession, facts: BuildFacts, image: InspectedImage, done:
     from inspections.inventory.changes import compare_builds
     from inspections.inventory.previous import previous_build
 
-    source = stack.options.compare_to
-    if source is None:
-        return
     try:
         previous = previous_build(source, facts.image, facts.platform, facts.variant, facts)
         # Without an inventory, the report names those that would read the listings quoted.
@@ -172,22 +146,24 @@ def compare(stack: StackSession, facts: BuildFacts, image: InspectedImage, done:
 
 
 def record_entry(
-    stack: StackSession,
     result: ImageResult,
     verdict: ImageVerdict,
     files: dict[str, str],
+    *,
+    variant: str,
+    build: BuildInfo,
+    run_id: str,
     changes: ChangeReport | None = None,
     parent: str = "",
 ) -> RecordEntry:
-    """What the run record says about one image of this session (`parent`: its parent's
-    name, "" for a root)."""
+    """What the run record says about one image of the session `run_id` (`parent`: its
+    parent's name, "" for a root)."""
     inspected = verdict.inspected if verdict.passed else None
     facts = result.facts
-    build = stack.build
     return RecordEntry(
         image=result.name,
         parent=parent,
-        variant=stack.options.variant,
+        variant=variant,
         platform=str(facts.get("platform", "")),
         outcome=verdict.status,
         reasons=tuple(verdict.reasons),
@@ -195,7 +171,7 @@ def record_entry(
         reference=str(facts.get("reference", "")),
         size_bytes=facts.get("size_bytes"),
         repo_digests=tuple(facts.get("repo_digests", ())),
-        session=stack.run_id,
+        session=run_id,
         build=RecordedBuild(
             timestamp=build.timestamp.isoformat(),
             git_commit=build.git_commit,
@@ -226,7 +202,7 @@ def record_entry(
 
 
 def _inventory_files(
-    stack: StackSession, result: ImageResult, verdict: ImageVerdict, done: Finish
+    build: BuildInfo, result: ImageResult, verdict: ImageVerdict, done: OutputsOutcome
 ) -> dict[str, str]:
     """The SBOM of a passed image that declares inventories, and its change report if any."""
     from inspections.formats.change_report import render_change_report
@@ -236,41 +212,59 @@ def _inventory_files(
     stem = verdict.inspected.manifest_stem
     files = {}
     if verdict.inventory is not None:
-        files[sbom_file(stem)] = sbom_json(build_facts(stack, result, verdict))
+        files[sbom_file(stem)] = sbom_json(build_facts(build, result, verdict))
     changes = done.changes.get(result.name)
     if changes is not None:
         files[change_report_file(stem)] = render_change_report(changes)
     return files
 
 
-def stack_files(stack: StackSession, entries: list[RecordEntry]) -> dict[str, bytes]:
+def stack_files(stack: Stack, entries: list[RecordEntry]) -> dict[str, bytes]:
     """The output folder's own files, drawn from every entry its record will hold."""
     from inspections.formats.stack_diagram import build_of_entry, images_of_stack, stack_page
 
     builds = [build_of_entry(entry) for entry in entries]
-    return {STACK_DIAGRAM_FILE: stack_page(images_of_stack(stack.stack), builds).encode("utf-8")}
+    return {STACK_DIAGRAM_FILE: stack_page(images_of_stack(stack), builds).encode("utf-8")}
 
 
-def _write(stack: StackSession, folder: Path, done: Finish) -> int:
-    """Write the outputs of every selected image; the exit status this calls for (0: none)."""
-    assert stack.collector is not None, "set at session start"
+def _write(
+    folder: Path,
+    verdicts: Verdicts,
+    options: OutputOptions,
+    build: BuildInfo,
+    run_id: str,
+    stack: Stack,
+    done: OutputsOutcome,
+) -> int:
+    """Write the outputs of every image of `verdicts` into `folder`; the exit status this
+    calls for (0: none)."""
     entries: list[RecordEntry] = []
     contents: dict[str, bytes] = {}
-    for name, result in stack.collector.images.items():
-        verdict = stack.verdicts[name]
+    for name, result in verdicts.results.items():
+        verdict = verdicts.by_image[name]
         files: dict[str, str] = {}
         if verdict.passed and verdict.inspected is not None:
             rendered = {
                 **rendered_files(verdict.inspected, name in done.changes),
-                **_inventory_files(stack, result, verdict, done),
+                **_inventory_files(build, result, verdict, done),
             }
             for relative, text in rendered.items():
                 contents[relative] = text.encode("utf-8")
                 files[relative] = sha256_of(contents[relative])
             done.written[name] = list(files)
-        parent = stack.stack.images[name].parent
-        entries.append(record_entry(stack, result, verdict, files, done.changes.get(name), parent))
-    decided = {(name, stack.options.variant) for name in stack.plan.images}
+        entries.append(
+            record_entry(
+                result,
+                verdict,
+                files,
+                variant=options.variant,
+                build=build,
+                run_id=run_id,
+                changes=done.changes.get(name),
+                parent=stack.images[name].parent,
+            )
+        )
+    decided = {(name, options.variant) for name in verdicts.results}
     with held_signals() as signalled:
         try:
             commit_run(
@@ -299,26 +293,31 @@ def _write(stack: StackSession, folder: Path, done: Finish) -> int:
     return 0
 
 
-def finish(stack: StackSession, session: pytest.Session, exitstatus: int) -> Finish:
-    """Judge every image the session selected, then write the outputs unless interrupted."""
-    done = stack.finish = Finish()
-    if stack.collector is None or stack.config.option.collectonly:
-        return done
-    for name, result in stack.collector.images.items():
-        if name not in stack.verdicts and (verdict := stack.judge_image(result)) is not None:
-            stack.verdicts[name] = verdict
-    folder = stack.options.emit_dir
-    if exitstatus == pytest.ExitCode.INTERRUPTED:
+def finish(
+    verdicts: Verdicts,
+    options: OutputOptions,
+    build: BuildInfo,
+    run_id: str,
+    stack: Stack,
+    interrupted: bool,
+) -> OutputsOutcome:
+    """The end of a session on the controller, once every image of `verdicts` is judged: the
+    outputs written unless the session was `interrupted`, GitHub's files appended to."""
+    done = OutputsOutcome()
+    folder = options.emit_dir
+    if interrupted:
         if folder is not None:
             done.notes.append(f"the session was interrupted: {folder} is as it was")
         return done
-    for name, verdict in stack.verdicts.items():
-        if verdict.passed and verdict.inspected and stack.options.compare_to is not None:
-            facts = build_facts(stack, stack.collector.images[name], verdict)
-            compare(stack, facts, verdict.inspected, done)
+    for name, verdict in verdicts.by_image.items():
+        if verdict.passed and verdict.inspected and options.compare_to is not None:
+            facts = build_facts(build, verdicts.results[name], verdict)
+            compare(options.compare_to, facts, verdict.inspected, done)
     if folder is not None:
-        status = _write(stack, folder, done)
-        if status and session.exitstatus in (0, pytest.ExitCode.TESTS_FAILED):
-            session.exitstatus = status
-    done.notes += write_github_files(stack, os.environ)
+        done.exit_status = _write(folder, verdicts, options, build, run_id, stack, done)
+    done.notes += write_github_files(
+        os.environ,
+        step_summary(verdicts, done, options, build, stack),
+        workflow_outputs(verdicts, options.emit_dir),
+    )
     return done

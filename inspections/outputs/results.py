@@ -6,22 +6,37 @@ controller (and which survive a worker crash), as plain built-ins.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
 from inspections.outputs.record_entry import CommandTime, Timing
-from inspections.plugin.plan import InspectionPlan
 from inspections.text import lines_of, one_line
 from inspections.values import Value
 
 IMAGE_ATTRIBUTE = "stack_image"  # dict of image facts, at least {"name": ...}
 INSPECTION_ATTRIBUTE = "stack_inspection"  # {"key": ..., "value": ... or None}
-TIMING_ATTRIBUTE = "stack_timing"  # RunContext.timing() of the image on that process
+TIMING_ATTRIBUTE = "stack_timing"  # ImageResources.timing() of the image on that process
 ERROR_ATTRIBUTE = "stack_error"  # the one-line message of a StackInspectionError
 GATES_ATTRIBUTE = "stack_gates"  # images a test counts for without taking `image`
+
+
+class Planned(Protocol):
+    """An inspection planned on an image (the plan's `PlannedInspection`)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
 
 
 @dataclass
@@ -139,13 +154,17 @@ def failure_message(report: pytest.TestReport) -> str:
 
 
 class ResultsCollector:
-    """Folds reports into ImageResults, keyed by the plan.
+    """Folds reports into ImageResults, one per image of `planned` (each image's inspections).
 
     `images_of_nodeid` tells, from a node id alone, which images a stack item counts for (none
     for every other item): a worker that crashed reports only the node id of its item.
     """
 
-    def __init__(self, plan: InspectionPlan, images_of_nodeid: Callable[[str], list[str]]) -> None:
+    def __init__(
+        self,
+        planned: Mapping[str, Iterable[Planned]],
+        images_of_nodeid: Callable[[str], list[str]],
+    ) -> None:
         self.images_of_nodeid = images_of_nodeid
         self.images: dict[str, ImageResult] = {
             name: ImageResult(
@@ -157,7 +176,7 @@ class ResultsCollector:
                     for planned in planned_list
                 },
             )
-            for name, planned_list in plan.inspections.items()
+            for name, planned_list in planned.items()
         }
 
     def add(self, report: pytest.TestReport) -> None:

@@ -14,85 +14,85 @@ import json
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from inspections.build_info import BuildInfo
 from inspections.formats.change_report import render_change_report
-from inspections.formats.stack_diagram import (
-    ImageBuild,
-    images_of_stack,
-    stack_flowchart,
-    stack_section,
-)
+from inspections.formats.stack_diagram import images_of_stack, stack_section
 from inspections.formats.tags_file import tag_lines
 from inspections.markdown import cell
+from inspections.outputs.outcome import OutputsOutcome
+from inspections.outputs.output_options import OutputOptions
+from inspections.outputs.verdicts import ImageVerdict, Verdicts
+from inspections.stack import Stack
 from inspections.text import one_line, printable
 
-if TYPE_CHECKING:
-    from inspections.outputs.verdicts import ImageVerdict
-    from inspections.plugin.session import StackSession
 
-
-def _tags_of(stack: StackSession, name: str) -> list[str]:
-    verdict = stack.verdicts[name]
+def _tags_of(verdict: ImageVerdict) -> list[str]:
     return tag_lines(verdict.inspected) if verdict.passed and verdict.inspected else []
 
 
-def modified_tree_note(stack: StackSession) -> str | None:
-    """A warning when the working tree differed from its commit, or None."""
-    changes = stack.build.git_changes
-    if not changes or stack.options.emit_dir is None:
+def modified_tree_note(build: BuildInfo, emit_dir: Path | None) -> str | None:
+    """A warning when outputs go to `emit_dir` from a working tree that differed from its
+    commit, or None."""
+    changes = build.git_changes
+    if not changes or emit_dir is None:
         return None
     shown = ", ".join(changes[:3]) + (", …" if len(changes) > 3 else "")
     return (
         f"the working tree has uncommitted changes ({len(changes)} files: {shown}): the outputs "
-        f"are marked as built from a modified {stack.build.git_commit[:12]}; commit and run "
+        f"are marked as built from a modified {build.git_commit[:12]}; commit and run "
         "again for a clean build"
     )
 
 
-def show_summary(stack: StackSession, terminal: Any) -> None:
+def show_summary(
+    terminal: Any,
+    verdicts: Verdicts,
+    outcome: OutputsOutcome,
+    options: OutputOptions,
+    build: BuildInfo,
+) -> None:
     """The closing table, the reasons and the notes, on the terminal."""
     from tabulate import tabulate
 
-    assert stack.collector is not None and stack.finish is not None, "set by then"
     rows = []
-    for name, verdict in stack.verdicts.items():
-        result = stack.collector.images[name]
+    for name, verdict in verdicts.by_image.items():
+        result = verdicts.results[name]
         tags = sum(1 for item in result.inspections.values() if item.kind == "tag")
         pieces = sum(1 for item in result.inspections.values() if item.kind == "manifest")
         tests = f"{result.passed_tests} passed, {len(result.failed_tests)} failed"
-        files = "\n".join(stack.finish.written.get(name, [])) or "-"
+        files = "\n".join(outcome.written.get(name, [])) or "-"
         row = [name, tags, pieces, tests, verdict.status, files]
-        if stack.options.compare_to is not None:
-            row.insert(5, _changes(stack, name))
+        if options.compare_to is not None:
+            row.insert(5, _changes(outcome, name))
         rows.append(row)
     if not rows:
         return
     terminal.write_sep("=", "stack inspections")
     headers = ["image", "tags", "manifest pieces", "image tests", "outcome", "outputs"]
-    if stack.options.compare_to is not None:
+    if options.compare_to is not None:
         headers.insert(5, "changes")
     terminal.write_line(tabulate(rows, headers=headers))
-    for name, verdict in stack.verdicts.items():
+    for name, verdict in verdicts.by_image.items():
         for reason in verdict.reasons:
             terminal.write_line(f"{name}: {one_line(reason)}")
-    if stack.options.emit_dir is not None and stack.finish.written:
-        terminal.write_line(f"outputs in {stack.options.emit_dir}")
-    for name, (image_id, references) in stack.applied_tags.items():
+    if options.emit_dir is not None and outcome.written:
+        terminal.write_line(f"outputs in {options.emit_dir}")
+    for name, (image_id, references) in verdicts.applied_tags.items():
         terminal.write_line(f"{name}: tagged {image_id[:19]} as {', '.join(references)}")
-    for note in [*stack.finish.notes, modified_tree_note(stack)]:
+    for note in [*outcome.notes, modified_tree_note(build, options.emit_dir)]:
         if note:
             terminal.write_line(printable(note), yellow=True, bold=True)
 
 
-def _changes(stack: StackSession, name: str) -> str:
+def _changes(outcome: OutputsOutcome, name: str) -> str:
     """Counts of packages added, removed, upgraded, downgraded since the previous build; or
     that its previous build could not be compared (a note says why)."""
-    assert stack.finish is not None, "set by then"
-    report = stack.finish.changes.get(name)
+    report = outcome.changes.get(name)
     if report is not None:
         return report.summary()
-    return "not compared" if name in stack.finish.not_compared else "-"
+    return "not compared" if name in outcome.not_compared else "-"
 
 
 def _code(text: str) -> str:
@@ -101,41 +101,13 @@ def _code(text: str) -> str:
     return cell(one_line(text))
 
 
-def session_builds(stack: StackSession) -> list[ImageBuild]:
-    """The build of each image judged so far, for the stack diagram."""
-    assert stack.collector is not None, "set at session start"
-    builds = []
-    for name, verdict in stack.verdicts.items():
-        facts = stack.collector.images[name].facts
-        size = facts.get("size_bytes")
-        tags = verdict.inspected.all_tags() if verdict.passed and verdict.inspected else []
-        builds.append(
-            ImageBuild(
-                image=name,
-                variant=stack.options.variant,
-                platform=str(facts.get("platform", "")),
-                outcome=verdict.status,
-                tags=tuple(tags),
-                size_bytes=size if isinstance(size, int) else None,
-                parent=stack.stack.images[name].parent,
-            )
-        )
-    return builds
-
-
-def html_extras(stack: StackSession, verdict: ImageVerdict) -> list[dict[str, Any]]:
-    """pytest-html's extras for an image's verdict: outcome, tags, reasons, and its lineage
-    drawn with the outcomes judged so far (its ancestors' are)."""
-    from inspections.formats.html_report import verdict_extra
-
-    lineage = set(stack.stack.lineage_names(verdict.name))
-    images = [image for image in images_of_stack(stack.stack) if image.name in lineage]
-    diagram = stack_flowchart(images, session_builds(stack))
-    tags = verdict.inspected.all_tags() if verdict.passed and verdict.inspected else []
-    return [verdict_extra(verdict.status, tags, verdict.reasons, diagram)]
-
-
-def step_summary(stack: StackSession) -> str:
+def step_summary(
+    verdicts: Verdicts,
+    outcome: OutputsOutcome,
+    options: OutputOptions,
+    build: BuildInfo,
+    stack: Stack,
+) -> str:
     """The session's table as GitHub-flavoured Markdown; every name, tag and reason is code."""
     lines = [
         "### stack inspections",
@@ -143,23 +115,23 @@ def step_summary(stack: StackSession) -> str:
         "| image | outcome | changes | tags | reasons |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for name, verdict in stack.verdicts.items():
-        tags = "<br>".join(_code(tag) for tag in _tags_of(stack, name))
+    for name, verdict in verdicts.by_image.items():
+        tags = "<br>".join(_code(tag) for tag in _tags_of(verdict))
         reasons = "<br>".join(_code(reason) for reason in verdict.reasons)
-        changes = _changes(stack, name)
+        changes = _changes(outcome, name)
         lines.append(f"| {_code(name)} | {verdict.status} | {changes} | {tags} | {reasons} |")
-    for name, report in stack.finish.changes.items() if stack.finish else ():
+    for name, report in outcome.changes.items():
         title = f"{html.escape(name)}: {html.escape(report.summary())}"
         lines += ["", f"<details><summary>{title}</summary>", ""]
         lines += [render_change_report(report).strip(), "", "</details>"]
-    note = modified_tree_note(stack)
+    note = modified_tree_note(build, options.emit_dir)
     if note:
         lines += ["", f"> {_code(note)}"]
     lines += [
         "",
         "#### The stack",
         "",
-        stack_section(images_of_stack(stack.stack), session_builds(stack)),
+        stack_section(images_of_stack(stack), verdicts.builds()),
     ]
     return "\n".join(lines) + "\n"
 
@@ -170,14 +142,14 @@ def _output(name: str, value: str) -> str:
     return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
 
 
-def workflow_outputs(stack: StackSession) -> str:
+def workflow_outputs(verdicts: Verdicts, emit_dir: Path | None) -> str:
     """Outputs for later steps: folder, tags (a list and per image), whether all passed."""
-    tags = {name: _tags_of(stack, name) for name in stack.verdicts}
-    all_passed = bool(stack.verdicts) and all(v.passed for v in stack.verdicts.values())
-    folder = stack.options.emit_dir
+    tags = {name: _tags_of(verdict) for name, verdict in verdicts.by_image.items()}
+    judged = verdicts.by_image.values()
+    all_passed = bool(judged) and all(verdict.passed for verdict in judged)
     return "".join(
         [
-            _output("outputs-dir", str(folder) if folder else ""),
+            _output("outputs-dir", str(emit_dir) if emit_dir else ""),
             _output("tags", "\n".join(tag for image_tags in tags.values() for tag in image_tags)),
             _output("tags-json", json.dumps(tags, sort_keys=True)),
             _output("all-passed", "true" if all_passed else "false"),
@@ -185,13 +157,11 @@ def workflow_outputs(stack: StackSession) -> str:
     )
 
 
-def write_github_files(stack: StackSession, environ: Mapping[str, str]) -> list[str]:
-    """Append to GitHub's step summary and outputs files when set; notes on failure."""
+def write_github_files(environ: Mapping[str, str], summary: str, outputs: str) -> list[str]:
+    """Append `summary` to GitHub's step summary file and `outputs` to its outputs file, when
+    their variables are set; notes on failure."""
     notes = []
-    for variable, text in (
-        ("GITHUB_STEP_SUMMARY", step_summary(stack)),
-        ("GITHUB_OUTPUT", workflow_outputs(stack)),
-    ):
+    for variable, text in (("GITHUB_STEP_SUMMARY", summary), ("GITHUB_OUTPUT", outputs)):
         target = environ.get(variable, "")
         if not target:
             continue

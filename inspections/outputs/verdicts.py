@@ -1,31 +1,28 @@
-"""Each image's verdict: whether it gets its files, and why not, as a test item of its own.
-
-Every reason an image gets no files shows as a failed item `image_verdict[<image>]`, so the
-terminal's counts, `-rf`, JUnit XML and the exit status agree with what was written. The item
-carries the image's outcome and tags as properties (JUnit XML shows them).
-"""
+"""Each image's verdict: whether it gets its files, and why not (see `verdict_items` for how
+it is reported)."""
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-import pytest
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inspections.build_info import BuildInfo
 from inspections.errors import StackInspectionError
 from inspections.formats.inspected_image import InspectedImage
+from inspections.formats.tags_file import tag_lines
+from inspections.outputs.output_options import OutputOptions
 from inspections.outputs.record_entry import FAILED, INCOMPLETE, PASSED
 from inspections.outputs.results import ImageResult, InspectionResult
-from inspections.plugin.options import RunOptions
-from inspections.stack import NAME_PATTERN
+from inspections.stack import NAME_PATTERN, Stack
 
 if TYPE_CHECKING:
+    from inspections.formats.stack_diagram import ImageBuild
     from inspections.inventory.model import Inventory
 
-VERDICT_NAME = "image_verdict"
-IMAGE_PROPERTY = "stack_image"  # the user property naming the image of a stack item
+# Tags a local image id with fully qualified references (`Engine.tag`).
+TagImage = Callable[[str, list[str]], None]
 
 
 @dataclass
@@ -76,7 +73,7 @@ def _duplicate_tags(result: ImageResult) -> list[str]:
 
 
 def judge(
-    result: ImageResult, options: RunOptions, build: BuildInfo, dockerfile: str
+    result: ImageResult, options: OutputOptions, build: BuildInfo, dockerfile: str
 ) -> ImageVerdict:
     """The verdict for one image: what it is written as when everything passed, else why not."""
     failures = result.inspection_failures()
@@ -127,61 +124,85 @@ def _inventory(values: list[InspectionResult]) -> Inventory | None:
     return Inventory.merged(*listings) if listings else None
 
 
-def verdict_outcome(verdict: ImageVerdict, strict: bool) -> Literal["passed", "failed", "skipped"]:
-    """The verdict item's outcome; `strict` when outputs were asked for (then partial fails)."""
-    if verdict.status == FAILED or (verdict.status == INCOMPLETE and strict):
-        return "failed"
-    if verdict.status == INCOMPLETE:
-        return "skipped"
-    return "passed"
+def dockerfile_path(folder: Path, git_toplevel: str) -> str:
+    """The Dockerfile in the image folder `folder`, relative to the repository root, for links."""
+    folder = folder.resolve()
+    if git_toplevel:
+        folder = folder.relative_to(Path(git_toplevel).resolve())
+    return f"{folder.as_posix()}/Dockerfile"
 
 
-def report_verdict(
-    config: pytest.Config,
-    verdict: ImageVerdict,
-    location: str,
-    strict: bool,
-    extras: list[dict[str, Any]] | None = None,
-) -> None:
-    """Report `verdict` as the item `<location>::image_verdict[<image>]`, like any test;
-    `extras` go on its call report, for pytest-html."""
-    name = f"{VERDICT_NAME}[{verdict.name}]"
-    nodeid = f"{location}::{name}"
-    outcome = verdict_outcome(verdict, strict)
-    reasons = "\n".join(f"- {reason}" for reason in verdict.reasons)
-    longrepr: Any = None
-    if outcome == "failed":
-        longrepr = f"{verdict.name}: no outputs ({verdict.status}):\n{reasons}"
-    elif outcome == "skipped":
-        longrepr = (
-            location,
-            None,
-            f"Skipped: {verdict.name} incomplete: {'; '.join(verdict.missing)}",
-        )
-    tags = verdict.inspected.all_tags() if verdict.inspected and verdict.passed else []
-    properties = [
-        (IMAGE_PROPERTY, verdict.name),
-        ("stack_outcome", verdict.status),
-        ("stack_tags", " ".join(tags)),
-        ("stack_reasons", "; ".join(verdict.reasons)),
-    ]
-    hook = config.hook
-    now = time.time()
-    hook.pytest_runtest_logstart(nodeid=nodeid, location=(location, None, name))
-    phases: tuple[Literal["setup", "call", "teardown"], ...] = ("setup", "call", "teardown")
-    for when in phases:
-        report = pytest.TestReport(
-            nodeid=nodeid,
-            location=(location, None, name),
-            keywords={name: 1, VERDICT_NAME: 1},
-            outcome=outcome if when == "call" else "passed",
-            longrepr=longrepr if when == "call" else None,
-            when=when,
-            user_properties=properties,
-            start=now,
-            stop=now,
-        )
-        if extras and when == "call":
-            report.extras = extras  # type: ignore[attr-defined]
-        hook.pytest_runtest_logreport(report=report)
-    hook.pytest_runtest_logfinish(nodeid=nodeid, location=(location, None, name))
+class Verdicts:
+    """The controller's verdicts on the images of `results`, each judged once, and the tags
+    applied to passed images."""
+
+    def __init__(
+        self,
+        results: Mapping[str, ImageResult],
+        options: OutputOptions,
+        build: BuildInfo,
+        stack: Stack,
+    ) -> None:
+        self.results = results
+        self.by_image: dict[str, ImageVerdict] = {}
+        self.applied_tags: dict[str, tuple[str, list[str]]] = {}  # image -> (id, references)
+        self._options = options
+        self._build = build
+        self._stack = stack
+
+    @property
+    def strict(self) -> bool:
+        """Whether outputs were asked for: then every selected image gets a verdict, and an
+        incomplete one fails."""
+        return self._options.emit_dir is not None or self._options.apply_tags
+
+    def judge(self, image: str) -> ImageVerdict | None:
+        """The verdict on `image`, judged on first asking; None when it needs none (nothing of
+        it ran, and no outputs were asked for)."""
+        if image not in self.by_image:
+            result = self.results[image]
+            if not (result.tested or self.strict):
+                return None
+            dockerfile = dockerfile_path(self._stack.images[image].folder, self._build.git_toplevel)
+            self.by_image[image] = judge(result, self._options, self._build, dockerfile)
+        return self.by_image[image]
+
+    def judge_all(self) -> None:
+        """Judge every image that needs a verdict and has none yet."""
+        for image in self.results:
+            self.judge(image)
+
+    def tag_image(self, verdict: ImageVerdict, tag: TagImage) -> None:
+        """`tag` the inspected image id with every tag of a passed image; failing fails it."""
+        assert verdict.inspected is not None, "a passed verdict has its image"
+        image_id = str(self.results[verdict.name].facts.get("id", ""))
+        references = tag_lines(verdict.inspected)
+        try:
+            tag(image_id, references)
+        except StackInspectionError as error:
+            verdict.failures.append(f"applying tags failed: {error}")
+            verdict.inspected = None
+            return
+        self.applied_tags[verdict.name] = (image_id, references)
+
+    def builds(self) -> list[ImageBuild]:
+        """The build of each image judged so far, for the stack diagram."""
+        from inspections.formats.stack_diagram import ImageBuild
+
+        builds = []
+        for name, verdict in self.by_image.items():
+            facts = self.results[name].facts
+            size = facts.get("size_bytes")
+            tags = verdict.inspected.all_tags() if verdict.passed and verdict.inspected else []
+            builds.append(
+                ImageBuild(
+                    image=name,
+                    variant=self._options.variant,
+                    platform=str(facts.get("platform", "")),
+                    outcome=verdict.status,
+                    tags=tuple(tags),
+                    size_bytes=size if isinstance(size, int) else None,
+                    parent=self._stack.images[name].parent,
+                )
+            )
+        return builds

@@ -1,8 +1,8 @@
 """The pytest plugin's entry point: it switches the plugin on in a stack project, and off again.
 
-When active, one `StackSession` (see `session`) holds the state and the hooks; the fixtures
-(`fixtures`) and, under pytest-xdist, the scheduling hooks (`scheduling`) are registered with
-it. Elsewhere the plugin does nothing at all.
+When active, one `StackSession` (see `session`) holds the hooks and the parts they hand their
+work to; the fixtures (`fixtures`) and, under pytest-xdist, the scheduling hooks
+(`scheduling`) are registered with it. Elsewhere the plugin does nothing at all.
 """
 
 from __future__ import annotations
@@ -57,8 +57,10 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from inspections.files import check_writable_folder
     from inspections.plugin import fixtures
+    from inspections.plugin.item_index import default_paths
     from inspections.plugin.plan import build_plan, select_images
-    from inspections.plugin.scheduling import XdistHooks, run_facts
+    from inspections.plugin.run_facts import run_facts
+    from inspections.plugin.scheduling import XdistHooks
     from inspections.plugin.session import INSPECTION_MARKER, SESSION, StackSession
     from inspections.stack import load_stack
 
@@ -84,14 +86,16 @@ def pytest_configure(config: pytest.Config) -> None:
         facts = run_facts(config, folder)
     except StackInspectionError as error:
         raise pytest.UsageError(str(error)) from error
+    if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
+        paths = default_paths(stack, plan.images, options.shared_tests, options.image_tests)
+        config.args = [str(path) for path in paths]
     session = StackSession(config, options, stack, plan, facts)
     config.stash[SESSION] = session
     config.pluginmanager.register(session, PLUGIN_NAMES[0])
     config.pluginmanager.register(fixtures, PLUGIN_NAMES[1])
     if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(XdistHooks(session), PLUGIN_NAMES[2])
-    if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
-        config.args = [str(path) for path in session.default_paths()]
+        hooks = XdistHooks(session.items.image_of_nodeid, session.resources, facts)
+        config.pluginmanager.register(hooks, PLUGIN_NAMES[2])
     invocation.stop_on_sigterm(config)
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def stack_session(config: pytest.Config) -> StackSession:
-    """The session's stack state; a usage error when no stack was loaded."""
+    """The plugin's session; a usage error when no stack was loaded."""
     if SESSION not in config.stash:
         raise pytest.UsageError(
             "no image stack loaded: pass --stack DIR or set inspections_stack in pytest.ini"
@@ -40,34 +40,34 @@ def stack_session(config: pytest.Config) -> StackSession:
 @pytest.fixture(scope="session")
 def image(request: pytest.FixtureRequest) -> Iterator[ResolvedImage]:
     """The image under test, found in the local engine (never pulled)."""
-    stack = stack_session(request.config)
+    session = stack_session(request.config)
     if not hasattr(request, "param"):
         pytest.fail(
             "this test takes `image` but is neither in an image folder of "
-            f"{stack.stack.folder} nor under inspections_shared_tests: move it, or rename "
+            f"{session.stack.folder} nor under inspections_shared_tests: move it, or rename "
             "the argument",
             pytrace=False,
         )
-    resolved = stack.resolve(request.param)
+    resolved = session.resources.resolve(request.param)
     try:
         yield resolved
     finally:
-        stack.pool.release(resolved.name)
+        session.resources.release(resolved.name)
 
 
 @pytest.fixture(scope="session")
 def container(image: ResolvedImage, request: pytest.FixtureRequest) -> Container:
     """The image's running, network-less container: one per image per process."""
-    return stack_session(request.config).container(image)
+    return stack_session(request.config).resources.container(image)
 
 
 @pytest.fixture(scope="session")
 def host(image: ResolvedImage, request: pytest.FixtureRequest) -> testinfra.host.Host:
     """testinfra's host on the image's container; inspections share command results."""
-    return stack_session(request.config).host(image)
+    return stack_session(request.config).resources.host(image)
 
 
 @pytest.fixture(scope="session")
 def build_info(request: pytest.FixtureRequest) -> BuildInfo:
     """The session's build timestamp and git commit, the same on every xdist worker."""
-    return stack_session(request.config).build
+    return stack_session(request.config).facts.build

@@ -1,10 +1,9 @@
-"""What the plugin does with the stack's items: order them, batch them, run them, report them."""
+"""What the plugin does with the stack's items: select, order and batch them, find their
+image, run them, report them."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
@@ -16,105 +15,107 @@ from inspections.outputs.results import (
     INSPECTION_ATTRIBUTE,
     TIMING_ATTRIBUTE,
 )
+from inspections.outputs.verdict_items import IMAGE_PROPERTY
+from inspections.plugin.item_index import ItemIndex
 from inspections.runtime.engine import ResolvedImage
-from inspections.runtime.evaluation import Evaluation, Inspection, evaluate_all
+from inspections.runtime.evaluation import Evaluation, Inspection
+from inspections.runtime.resources import ARGUMENTS, ImageResources
+from inspections.runtime.runner import InspectionRunner
 from inspections.text import one_line, printable
 
-if TYPE_CHECKING:
-    from inspections.plugin.session import StackSession
-
 OUTCOME = pytest.StashKey[Evaluation]()
-# What the plugin can give an inspection outside pytest's fixture setup (StackSession.argument).
-BATCHABLE_ARGUMENTS = frozenset({"host", "container", "image", "build_info"})
 
 
-def to_deselect(stack: StackSession, items: list[pytest.Item]) -> list[pytest.Item]:
+def to_deselect(
+    index: ItemIndex, items: list[pytest.Item], inspections_only: bool
+) -> list[pytest.Item]:
     """The stack's items that count for no selected image, and image tests under
     --inspections-only."""
     unbound = [
-        item
-        for item in items
-        if stack.images_for(item.path) is not None and not stack.images_of(item)
+        item for item in items if index.is_stack_file(item.path) and not index.images_of(item)
     ]
-    if stack.options.inspections_only:
+    if inspections_only:
         unbound += [
             item
             for item in items
-            if stack.images_of(item) and stack.inspection_key_of(item) is None
+            if index.images_of(item) and index.inspection_key_of(item) is None
         ]
     return unbound
 
 
-def in_run_order(stack: StackSession, items: list[pytest.Item]) -> list[pytest.Item]:
+def in_run_order(index: ItemIndex, items: list[pytest.Item]) -> list[pytest.Item]:
     """Other tests first, as they were; then image by image, inspections first in plan order."""
-    image_order = {name: index for index, name in enumerate(stack.plan.images)}
+    image_order = {name: position for position, name in enumerate(index.plan.images)}
     plan_order = {
-        planned.key: index
-        for inspections in stack.plan.inspections.values()
-        for index, planned in enumerate(inspections)
+        planned.key: position
+        for inspections in index.plan.inspections.values()
+        for position, planned in enumerate(inspections)
     }
 
     def position(indexed: tuple[int, pytest.Item]) -> tuple[int, int, int]:
-        index, item = indexed
-        image = stack.image_of(item)
-        key = stack.inspection_key_of(item)
-        in_plan = plan_order.get(key, len(plan_order)) if key else len(plan_order) + index
-        return (image_order[image] if image else -1, in_plan, index)
+        at, item = indexed
+        image = index.image_of(item)
+        key = index.inspection_key_of(item)
+        in_plan = plan_order.get(key, len(plan_order)) if key else len(plan_order) + at
+        return (image_order[image] if image else -1, in_plan, at)
 
     return [item for _, item in sorted(enumerate(items), key=position)]
 
 
-def batches_of(stack: StackSession, items: list[pytest.Item]) -> dict[str, list[Inspection]]:
+def batches_of(index: ItemIndex, items: list[pytest.Item]) -> dict[str, list[Inspection]]:
     """Per image, the inspections among `items` that can run together, in order."""
     batches: dict[str, list[Inspection]] = {}
     for item in items:
-        image, key = stack.image_of(item), stack.inspection_key_of(item)
+        image, key = index.image_of(item), index.inspection_key_of(item)
         if image is None or key is None or not isinstance(item, pytest.Function):
             continue
         inspection = Inspection.of(key, item.originalname, item.obj)
-        if inspection and set(inspection.arguments) <= BATCHABLE_ARGUMENTS:
+        if inspection and set(inspection.arguments) <= ARGUMENTS:
             batches.setdefault(image, []).append(inspection)
     return batches
 
 
-def run_inspection(stack: StackSession, item: pytest.Function, key: str, image: str) -> None:
+def find_image(resources: ImageResources, item: pytest.Item, image: str) -> None:
+    """Name `item`'s image in its properties and look the image up: a missing image fails its
+    first item and skips the rest."""
+    property_ = (IMAGE_PROPERTY, image)
+    if property_ not in item.user_properties:
+        item.user_properties.append(property_)
+    failed_before = resources.failed_to_resolve(image)
+    try:
+        resources.resolve(image)
+    except StackInspectionError as error:
+        if failed_before:
+            pytest.skip(f"{image}: {error} (reported once, on its first item)")
+        raise
+
+
+def run_inspection(runner: InspectionRunner, item: pytest.Function, key: str) -> None:
     """Give `item` its outcome, evaluating its image's pending inspections together first."""
     resolved = item.funcargs["image"]
     assert isinstance(resolved, ResolvedImage), "the image fixture gives a ResolvedImage"
-    outcomes = stack.evaluations.setdefault(image, {})
-    if key not in outcomes:
-        batch = [pending for pending in stack.batches.get(image, []) if pending.key not in outcomes]
-        argument: Callable[[str], Any] = functools.partial(stack.argument, resolved)
-        if not any(pending.key == key for pending in batch):
-            alone = Inspection.of(key, item.originalname, item.obj)
-            assert alone is not None, "an inspection key belongs to an inspection"
-            batch, argument = [alone], item.funcargs.__getitem__
-        outcomes.update(
-            evaluate_all(
-                batch,
-                resolved.id,
-                argument,
-                stack.cache,
-                stack.options.inspection_timeout,
-                on_timeout=functools.partial(stack.stop_image, image),
-            )
-        )
-    outcome = outcomes[key]
+    inspection = Inspection.of(key, item.originalname, item.obj)
+    assert inspection is not None, "an inspection key belongs to an inspection"
+    outcome = runner.evaluation(resolved, inspection, item.funcargs.__getitem__)
     item.stash[OUTCOME] = outcome
     if outcome.error is not None:
         raise outcome.error
 
 
 def annotate(
-    stack: StackSession, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
+    index: ItemIndex,
+    resources: ImageResources,
+    item: pytest.Item,
+    call: pytest.CallInfo[None],
+    report: pytest.TestReport,
 ) -> None:
     """Put the image's facts and the inspection's outcome on `report`, as plain built-ins.
 
     Failures of the stack's items are shown printable: image output never drives the terminal.
     """
-    image = stack.image_of(item)
+    image = index.image_of(item)
     if image is None:
-        gated = stack.images_of(item)
+        gated = index.images_of(item)
         if gated:  # a test with fixtures of its own: its outcome counts for these images
             setattr(report, GATES_ATTRIBUTE, gated)
         return
@@ -129,7 +130,7 @@ def annotate(
             repo_digests=list(resolved.repo_digests),
         )
     setattr(report, IMAGE_ATTRIBUTE, facts)
-    key = stack.inspection_key_of(item)
+    key = index.inspection_key_of(item)
     if key is not None:
         outcome = item.stash.get(OUTCOME, None)
         setattr(
@@ -143,7 +144,7 @@ def annotate(
             },
         )
         if call.when == "call":
-            setattr(report, TIMING_ATTRIBUTE, stack.timing(image))
+            setattr(report, TIMING_ATTRIBUTE, resources.timing(image))
     if call.excinfo is not None and isinstance(call.excinfo.value, StackInspectionError):
         message = one_line(str(call.excinfo.value))
         setattr(report, ERROR_ATTRIBUTE, message)

@@ -19,45 +19,18 @@ Built on xdist's scheduler protocol (`xdist.scheduler.protocol.Scheduling`) and 
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from inspections.build_info import BuildInfo, build_timestamp, read_build_info
+from inspections.plugin.run_facts import WORKER_INPUT_KEY, RunFacts
+from inspections.runtime.resources import ImageResources
 
 if TYPE_CHECKING:
     from xdist.workermanage import WorkerController
-
-    from inspections.plugin.session import StackSession
-
-WORKER_INPUT_KEY = "stack_inspections"
-
-
-@dataclass(frozen=True)
-class RunFacts:
-    """What every process of a run shares: build facts, run id, the controller's pid."""
-
-    build: BuildInfo
-    run_id: str
-    controller_pid: int
-
-
-def run_facts(config: pytest.Config, stack_folder: Path) -> RunFacts:
-    """Read by the controller, handed to the workers."""
-    worker_input = getattr(config, "workerinput", None)
-    if worker_input is not None and WORKER_INPUT_KEY in worker_input:
-        shared = worker_input[WORKER_INPUT_KEY]
-        return RunFacts(
-            BuildInfo.from_wire(shared["build"]), shared["run_id"], shared["controller_pid"]
-        )
-    build = read_build_info(stack_folder, build_timestamp(os.environ))
-    return RunFacts(build, uuid.uuid4().hex, os.getpid())
 
 
 @dataclass
@@ -259,26 +232,27 @@ class ImageScheduling:
 
 
 class XdistHooks:
-    """Hooks that exist only when pytest-xdist is installed."""
+    """Hooks that exist only when pytest-xdist is installed (`image_of`: the image of a stack
+    item's node id, None for any other)."""
 
-    def __init__(self, session: StackSession) -> None:
-        self.session = session
+    def __init__(
+        self, image_of: Callable[[str], str | None], resources: ImageResources, facts: RunFacts
+    ) -> None:
+        self.image_of = image_of
+        self.resources = resources
+        self.facts = facts
 
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
         """Schedule by image under xdist's default `--dist load`."""
         if config.option.dist != "load":
             return None
-        return ImageScheduling(config, self.session.image_of_nodeid, log)
+        return ImageScheduling(config, self.image_of, log)
 
     def pytest_testnodedown(self, node: Any, error: object | None) -> None:
         """A worker that died leaves containers its session no longer holds: sweep at the end."""
         if error is not None:
-            self.session.workers_crashed = True
+            self.resources.note_lost_worker()
 
     def pytest_configure_node(self, node: Any) -> None:
         """Give each worker the controller's build facts and run id."""
-        node.workerinput[WORKER_INPUT_KEY] = {
-            "build": self.session.build.to_wire(),
-            "run_id": self.session.run_id,
-            "controller_pid": self.session.controller_pid,
-        }
+        node.workerinput[WORKER_INPUT_KEY] = self.facts.to_wire()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from inspections.build_info import BuildInfo
 from inspections.files import write_atomically
@@ -27,9 +27,6 @@ from inspections.outputs.results import ImageResult
 from inspections.outputs.verdicts import ImageVerdict
 from inspections.outputs.writer import commit_run
 from inspections.stack import inspected_tag
-
-if TYPE_CHECKING:
-    from inspections.plugin.session import StackSession
 
 REPOSITORY_URL = "https://github.com/jupyter/docker-stacks"
 # When, and from which commit, the runs of most tests were made.
@@ -57,20 +54,6 @@ class Build:
     )
     changes: str | None = None  # its change report (as with --compare-to), if any
     parent: str = ""  # the image's parent in the stack
-
-
-@dataclass(frozen=True)
-class _Options:
-    variant: str
-
-
-@dataclass(frozen=True)
-class _Session:
-    """The three fields of a plugin session that `record_entry` reads."""
-
-    options: _Options
-    build: BuildInfo
-    run_id: str
 
 
 def _build_info(timestamp: datetime, commit: str) -> BuildInfo:
@@ -101,7 +84,6 @@ def inspected(build: Build, timestamp: datetime, commit: str) -> InspectedImage:
 
 def _entry(build: Build, timestamp: datetime, commit: str, files: dict[str, str]) -> Any:
     passed = build.outcome == PASSED
-    session = _Session(_Options(build.variant), _build_info(timestamp, commit), "test-run")
     facts = {
         "id": build.image_id,
         "reference": f"{build.registry}/{build.owner}/{build.image}:{inspected_tag(build.variant)}",
@@ -116,8 +98,15 @@ def _entry(build: Build, timestamp: datetime, commit: str, files: dict[str, str]
         inventory=Inventory() if passed else None,  # inventoried: packages are compared
     )
     result = ImageResult(build.image, facts=facts)
-    stack = cast("StackSession", session)
-    return record_entry(stack, result, verdict, files, parent=build.parent)
+    return record_entry(
+        result,
+        verdict,
+        files,
+        variant=build.variant,
+        build=_build_info(timestamp, commit),
+        run_id="test-run",
+        parent=build.parent,
+    )
 
 
 def write_run(folder: Path, timestamp: datetime, commit: str, builds: list[Build]) -> Path:

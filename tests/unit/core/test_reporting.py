@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import cmarkgfm
 import pytest
@@ -24,9 +24,10 @@ from inspections.formats.inspected_image import InspectedImage
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import compare_builds
 from inspections.inventory.model import Inventory, Package
-from inspections.outputs.finish import Finish
+from inspections.outputs.outcome import OutputsOutcome
+from inspections.outputs.results import ImageResult
 from inspections.outputs.summary import step_summary
-from inspections.outputs.verdicts import ImageVerdict
+from inspections.outputs.verdicts import ImageVerdict, Verdicts
 from inspections.stack import ImageSpec, Stack, StackSettings
 
 HOSTILE = [
@@ -135,13 +136,12 @@ def test_the_step_summary_carries_image_text_as_code_only() -> None:
         size_bytes=1, tags=("debian-12",), pieces=(("Apt Packages", "x"),), build=BUILD,
     )  # fmt: skip
     failed = ImageVerdict("hostile", failures=[f"os_tag failed: printed {t}" for t in HOSTILE])
-    stack = fake_session(
+    summary = step_summary_of(
         {"probe": passed, "hostile": failed},
-        Finish(changes={"probe": hostile_report()}),
+        OutputsOutcome(changes={"probe": hostile_report()}),
         emit_dir=Path("out"),
         compare_to=Path("out"),
     )
-    summary = step_summary(cast(Any, stack))
     elements = assert_only_text(summary, {"details": 1, "summary": 1, "table": 3})
     shown = "".join(elements.code)
     for text in HOSTILE:
@@ -150,27 +150,24 @@ def test_the_step_summary_carries_image_text_as_code_only() -> None:
     assert len(rows) == 1  # the reasons stayed in their row
 
 
-def fake_session(
-    verdicts: dict[str, ImageVerdict], finish: Finish, **options: Path | None
-) -> SimpleNamespace:
-    """The parts of a plugin session the step summary reads, for root images `verdicts`."""
+def step_summary_of(
+    verdicts: dict[str, ImageVerdict], outcome: OutputsOutcome, **options: Path | None
+) -> str:
+    """The step summary of a session that judged the root images of `verdicts` so."""
     images = {name: ImageSpec(name, "", Path(name)) for name in verdicts}
-    facts = {"platform": "x86_64", "size_bytes": 1}
-    return SimpleNamespace(
-        verdicts=verdicts,
-        finish=finish,
-        build=BUILD,
-        options=SimpleNamespace(variant="default", **options),
-        stack=Stack(Path("stack"), StackSettings(), images),
-        collector=SimpleNamespace(images={name: SimpleNamespace(facts=facts) for name in images}),
-    )
+    stack = Stack(Path("stack"), StackSettings(), images)
+    results = {name: ImageResult(name, {"platform": "x86_64", "size_bytes": 1}) for name in images}
+    asked: Any = SimpleNamespace(variant="default", **options)
+    judged = Verdicts(results, asked, BUILD, stack)
+    judged.by_image.update(verdicts)
+    return step_summary(judged, outcome, asked, BUILD, stack)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_each_hostile_text_is_one_code_span_in_a_cell(text: str) -> None:
     failed = ImageVerdict("hostile", failures=[text])
-    stack = fake_session({"hostile": failed}, Finish(), emit_dir=None, compare_to=None)
-    page = render(step_summary(cast(Any, stack)))
+    summary = step_summary_of({"hostile": failed}, OutputsOutcome(), emit_dir=None, compare_to=None)
+    page = render(summary)
     cells = page.split("<td>")
     assert len(cells) == 6  # five cells in the one row
     reason = cells[5].split("</td>")[0]

@@ -100,7 +100,7 @@ def inspection_reports(
 
 
 def test_reports_fill_the_planned_inspections() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     for report in [
         *inspection_reports(PYTHON, "python-3.11.7", duration=0.5),
         *inspection_reports(PIP, "numpy 1.26", duration=1.5),
@@ -124,7 +124,7 @@ def test_reports_fill_the_planned_inspections() -> None:
 
 
 def test_inspections_without_reports_are_not_run() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     for report in inspection_reports(PYTHON, "python-3.11.7"):
         collector.add(report)
 
@@ -136,7 +136,7 @@ def test_inspections_without_reports_are_not_run() -> None:
 
 
 def test_failed_inspection_keeps_the_first_line_of_its_error() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     error = "root: python_version[root]: `python --version` exited with 1: boom\nsecond line"
     for report in inspection_reports(PYTHON, None, call="failed", longrepr=error):
         collector.add(report)
@@ -154,7 +154,7 @@ def test_failed_inspection_keeps_the_first_line_of_its_error() -> None:
 
 
 def test_inspection_failing_in_teardown_stays_failed() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     setup, call, _ = inspection_reports(PYTHON, "python-3.11.7")
     teardown = make_report(
         call.nodeid,
@@ -173,7 +173,7 @@ def test_inspection_failing_in_teardown_stays_failed() -> None:
 
 
 def test_inspection_failing_in_setup_is_not_overwritten_later() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     nodeid = "images/root/inspect_root.py::python_version[root]"
     inspection = {"key": PYTHON.key, "value": None}
     collector.add(
@@ -194,7 +194,7 @@ def test_inspection_failing_in_setup_is_not_overwritten_later() -> None:
 
 
 def test_skipped_inspection() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     for report in inspection_reports(PYTHON, None, call="skipped"):
         collector.add(report)
 
@@ -207,7 +207,7 @@ def test_skipped_inspection() -> None:
 
 
 def test_image_tests_are_counted_by_outcome() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     image = {"name": "root"}
     for nodeid, when, outcome in [
         ("test_a[root]", "setup", "passed"),
@@ -240,7 +240,7 @@ def test_image_tests_are_counted_by_outcome() -> None:
 
 
 def test_reports_of_other_images_and_plain_tests_are_ignored() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     collector.add(make_report("tests/test_unit.py::test_x", "call", "failed"))
     collector.add(make_report("tests/test_unit.py::test_y[root]", "call", "passed"))
     collector.add(make_report("test_a[other]", "call", "failed", image={"name": "other"}))
@@ -253,7 +253,7 @@ def test_reports_of_other_images_and_plain_tests_are_ignored() -> None:
 
 
 def test_image_without_any_report_is_not_reported() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
 
     assert not collector.images["root"].reported
     assert collector.images["root"].missing_inspections() == [
@@ -264,7 +264,7 @@ def test_image_without_any_report_is_not_reported() -> None:
 
 def test_a_failure_of_another_test_with_an_image_name_as_its_id_is_not_the_images() -> None:
     """Only the stack's own items decide an image's verdict."""
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     collector.add(make_report("tests/test_other.py::test_x[root]", "call", "failed"))
 
     assert not collector.images["root"].reported
@@ -273,7 +273,7 @@ def test_a_failure_of_another_test_with_an_image_name_as_its_id_is_not_the_image
 
 def test_crashed_worker_failure_is_a_failure_of_its_image() -> None:
     """xdist reports a crashed worker's item with its node id only: no image facts."""
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     crash = "worker 'gw0' crashed while running 'images/root/inspect_root.py::pip_list[root]'"
     collector.add(
         make_report("images/root/inspect_root.py::pip_list[root]", "call", "failed", longrepr=crash)
@@ -292,7 +292,7 @@ def test_crashed_worker_failure_is_a_failure_of_its_image() -> None:
 
 def test_a_test_gating_images_counts_for_each_without_binding_one() -> None:
     """A test with its own fixtures (no `image`) counts for every image its folder applies to."""
-    collector = ResultsCollector(TWO_IMAGES, lambda nodeid: [])
+    collector = ResultsCollector(TWO_IMAGES.inspections, lambda nodeid: [])
     for when, outcome in (("setup", "passed"), ("call", "failed"), ("teardown", "passed")):
         report = make_report("tests/by_image/root/test_a.py::test_a", when, outcome)  # type: ignore[arg-type]
         setattr(report, GATES_ATTRIBUTE, ["root", "child"])
@@ -307,7 +307,7 @@ def test_a_test_gating_images_counts_for_each_without_binding_one() -> None:
 def test_a_crashed_test_gating_images_fails_each_of_them() -> None:
     nodeid = "tests/by_image/root/test_a.py::test_a"
     gated = {nodeid: ["root", "child"]}
-    collector = ResultsCollector(TWO_IMAGES, lambda crashed: gated.get(crashed, []))
+    collector = ResultsCollector(TWO_IMAGES.inspections, lambda crashed: gated.get(crashed, []))
     collector.add(make_report(nodeid, "call", "failed", longrepr="worker 'gw1' crashed"))
 
     assert collector.images["root"].crashes == [f"{nodeid}: worker 'gw1' crashed"]
@@ -315,7 +315,7 @@ def test_a_crashed_test_gating_images_fails_each_of_them() -> None:
 
 
 def test_image_facts_keep_the_most_complete_version() -> None:
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     collector.add(make_report("test_a[root]", "setup", "failed", image={"name": "root"}))
     collector.add(make_report("test_b[root]", "call", image=FULL_FACTS))
     collector.add(make_report("test_c[root]", "call", image={"name": "root"}))
@@ -325,7 +325,7 @@ def test_image_facts_keep_the_most_complete_version() -> None:
 
 def test_reports_survive_the_xdist_wire() -> None:
     """xdist sends reports through `_to_json`; the plugin's attributes must come along."""
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     for report in inspection_reports(PYTHON, "python-3.11.7"):
         collector.add(pytest.TestReport._from_json(report._to_json()))
 
@@ -367,7 +367,7 @@ def test_failure_message_from_text(longrepr: str | None, expected: str) -> None:
 
 def test_an_image_rebuilt_during_the_session_fails() -> None:
     """Workers that saw different ids of one image inspected two different images."""
-    collector = ResultsCollector(PLAN, images_of_stack_nodeid)
+    collector = ResultsCollector(PLAN.inspections, images_of_stack_nodeid)
     for report in inspection_reports(PYTHON, "python-3.11"):
         collector.add(report)
     rebuilt = {**FULL_FACTS, "id": "sha256:def"}

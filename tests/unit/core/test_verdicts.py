@@ -11,7 +11,8 @@ import pytest
 from inspections.build_info import BuildInfo
 from inspections.formats.inspected_image import InspectedImage
 from inspections.outputs.results import ImageResult, InspectionResult
-from inspections.outputs.verdicts import judge, verdict_outcome
+from inspections.outputs.verdict_items import verdict_outcome
+from inspections.outputs.verdicts import judge
 from inspections.plugin.options import RunOptions
 
 SHA = "fedcba9876543210fedcba9876543210fedcba98"

@@ -48,8 +48,8 @@ class FakeHost:
 
 
 @dataclass
-class FakeBuildInfo:
-    """Build facts with a fixed timestamp and sha; a sha of None means git is unavailable."""
+class FakeBuildStamp:
+    """A `BuildStamp` with a fixed timestamp and sha; a sha of None means git is unavailable."""
 
     timestamp: datetime
     sha: str | None

@@ -9,7 +9,7 @@ import pytest
 from inspections import InspectionError
 from inspections.library import build
 
-from .support import FakeBuildInfo
+from .support import FakeBuildStamp
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 SESSION_START = datetime(2024, 10, 21, 23, 30, tzinfo=UTC)
@@ -38,11 +38,11 @@ def test_utc_date_refuses_a_naive_timestamp() -> None:
 
 
 def test_taggers_read_the_build_info() -> None:
-    info = FakeBuildInfo(SESSION_START, SHA)
+    info = FakeBuildStamp(SESSION_START, SHA)
     assert build.sha_tag(info) == "0123456789ab"
     assert build.date_tag(info) == "2024-10-21"
 
 
 def test_sha_tag_passes_on_a_missing_git() -> None:
     with pytest.raises(InspectionError, match="git is not available"):
-        build.sha_tag(FakeBuildInfo(SESSION_START, None))
+        build.sha_tag(FakeBuildStamp(SESSION_START, None))
