@@ -57,29 +57,6 @@ class Dockerfile:
     stages: tuple[Stage, ...] = ()
 
 
-@dataclass(frozen=True)
-class ImageReference:
-    """An image reference split into its parts; Docker Hub's defaults filled in."""
-
-    registry: str
-    owner: str
-    name: str
-
-    @classmethod
-    def parse(cls, text: str) -> ImageReference:
-        """`quay.io/jupyter/base-notebook:latest`, `ubuntu:24.04@sha256:…`, `owner/name`."""
-        repository = text.split("@", 1)[0]
-        last_slash = repository.rfind("/")
-        if repository.rfind(":") > last_slash:
-            repository = repository[: repository.rfind(":")]
-        parts = repository.split("/")
-        registry = "docker.io"
-        if len(parts) > 1 and (parts[0] == "localhost" or any(c in parts[0] for c in ".:")):
-            registry = parts.pop(0)
-        owner = "/".join(parts[:-1]) or "library"
-        return cls(registry, owner, parts[-1])
-
-
 def _logical_lines(text: str) -> list[str]:
     """Instruction lines with continuations joined, comments and parser directives dropped."""
     escape = "\\"

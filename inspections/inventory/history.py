@@ -20,6 +20,7 @@ from inspections.inventory.builds import BuildFacts
 from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.sizes import parse_human_size
+from inspections.references import split_tag
 from inspections.text import lines_of
 
 _ROW = re.compile(r"^\| (?P<date>[^|]+) \| (?P<images>[^|]+) \| (?P<links>.+) \|$")
@@ -71,7 +72,7 @@ def parse_history_row(row: str) -> HistoryRow:
     references = []
     for item in match["images"].strip().split(_LINE_BREAK):
         reference = _REFERENCE.match(item.strip())
-        if reference is None or ":" not in reference["reference"].rsplit("/", 1)[-1]:
+        if reference is None or not split_tag(reference["reference"])[1]:
             raise InventoryError(
                 f"build history row lists {shown(item)}; expected `registry/owner/image:tag`"
             )
@@ -84,7 +85,7 @@ def parse_history_row(row: str) -> HistoryRow:
         )
     return HistoryRow(
         timestamp=timestamp,
-        tags=tuple(ref.rsplit("/", 1)[-1].split(":", 1)[1] for ref in references),
+        tags=tuple(split_tag(reference)[1] for reference in references),
         references=tuple(references),
         commit=commit["sha"],
         manifest_file=manifest["file"],

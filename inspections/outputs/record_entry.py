@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args
 from inspections.api import Kind
 from inspections.errors import StackInspectionError
 from inspections.files import is_safe_relative
-from inspections.stack import NAME_PATTERN
-from inspections.values import TAG_PATTERN
+from inspections.references import DIGEST, IMAGE_NAME, PLATFORM, TAG, split_tag
 
 if TYPE_CHECKING:
     from inspections.inventory.changes import ChangeReport
@@ -32,8 +31,6 @@ INSPECTION_OUTCOMES = ("passed", "failed", "skipped", "not run")
 # The folders whose files the record accounts for; nothing else in an output folder is touched.
 # `diagrams/` holds the folder's own files (`diagrams/stack.md`), listed outside any entry.
 MANAGED_FOLDERS = ("tags", "manifests", "hist_lines", "sbom", "changes", "diagrams")
-IMAGE_ID = re.compile(r"sha256:[0-9a-f]{64}")
-PLATFORM = re.compile(r"[a-z0-9_]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _GIT_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _FIELD_NAME = re.compile(r"[a-z_]+")
@@ -167,10 +164,10 @@ class _Fields:
 
 
 _EXPECTED = {
-    NAME_PATTERN: "a lowercase name",
+    IMAGE_NAME: "a lowercase name",
     PLATFORM: "a platform like x86_64",
-    IMAGE_ID: "an image id sha256:<64 hex digits>",
-    TAG_PATTERN: "a Docker tag",
+    DIGEST: "an image id sha256:<64 hex digits>",
+    TAG: "a Docker tag",
     _SHA256: "a sha256 checksum",
     _GIT_COMMIT: "a git commit sha",
     _TOKEN: "text without spaces or control characters",
@@ -368,8 +365,7 @@ class RecordEntry:
     @property
     def repository(self) -> str:
         """The inspected reference without its tag: `<registry>/<owner>/<image>`."""
-        repository, colon, tag = self.reference.rpartition(":")
-        return repository if colon and "/" not in tag else self.reference
+        return split_tag(self.reference)[0]
 
     def to_json(self) -> dict[str, Any]:
         """The entry as `inspections.json` holds it."""
@@ -416,14 +412,14 @@ class RecordEntry:
             raise fields.fail("outcome", f"is {_shown(outcome)}, not one of {', '.join(OUTCOMES)}")
         passed = outcome == PASSED
         entry = cls(
-            image=fields.text("image", NAME_PATTERN, empty=False),
-            parent=fields.text("parent", NAME_PATTERN) if "parent" in fields.data else "",
-            variant=fields.text("variant", NAME_PATTERN, empty=False),
+            image=fields.text("image", IMAGE_NAME, empty=False),
+            parent=fields.text("parent", IMAGE_NAME) if "parent" in fields.data else "",
+            variant=fields.text("variant", IMAGE_NAME, empty=False),
             # An image that failed may have been found with an unknown platform, or not at all.
             platform=fields.text("platform", PLATFORM if passed else _TOKEN, empty=not passed),
             outcome=outcome,
             reasons=fields.texts("reasons"),
-            image_id=fields.text("image_id", IMAGE_ID, empty=not passed),
+            image_id=fields.text("image_id", DIGEST, empty=not passed),
             reference=fields.text("reference", _TOKEN, empty=not passed),
             size_bytes=fields.count("size_bytes")
             if passed
@@ -431,7 +427,7 @@ class RecordEntry:
             repo_digests=fields.texts("repo_digests", _TOKEN),
             session=fields.text("session", _TOKEN),
             build=fields.nested("build", RecordedBuild._read),
-            tags=fields.texts("tags", TAG_PATTERN),
+            tags=fields.texts("tags", TAG),
             references=fields.texts("references", _TOKEN),
             manifest_pieces=_piece_titles(fields),
             inspections=fields.each("inspections", InspectionRecord._read),

@@ -19,7 +19,7 @@ from inspections.formats.render import InspectedImage
 from inspections.outputs.record_entry import FAILED, INCOMPLETE, PASSED
 from inspections.outputs.results import ImageResult, InspectionResult
 from inspections.plugin.options import RunOptions
-from inspections.stack import NAME_PATTERN
+from inspections.references import PLATFORM
 
 if TYPE_CHECKING:
     from inspections.inventory.model import Inventory
@@ -92,7 +92,7 @@ def judge(
     if verdict.reasons:
         return verdict
     platform = str(result.facts.get("platform", ""))
-    if not NAME_PATTERN.fullmatch(platform.replace("_", "-")):
+    if not PLATFORM.fullmatch(platform):
         verdict.failures.append(f"unknown platform {platform!r} of the image")
         return verdict
     values = list(result.inspections.values())

@@ -16,8 +16,8 @@ from typing import Any
 from inspections.files import write_atomically
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.merging import MergeOutcome
-from inspections.publishing.references import Reference
 from inspections.publishing.tags_files import TagsFile
+from inspections.references import Reference
 
 REPORT_VERSION = 1
 

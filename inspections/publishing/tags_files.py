@@ -15,7 +15,7 @@ from pathlib import Path
 from inspections.outputs.record import RECORD_FILE
 from inspections.outputs.record_entry import RecordEntry
 from inspections.publishing.errors import PublishUsageError
-from inspections.publishing.references import (
+from inspections.references import (
     Reference,
     parse_reference,
     reference_problem,

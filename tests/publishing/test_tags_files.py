@@ -9,7 +9,6 @@ import pytest
 
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.merging import group_tags_files, plan_merge
-from inspections.publishing.references import Reference, parse_reference
 from inspections.publishing.run_folders import read_run_tags, tags_file_argument
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from tests.publishing.runs import (
@@ -66,26 +65,6 @@ def test_variant_tags_file_keeps_the_variant_when_unprefixed(tmp_path: Path) -> 
         "cuda12-latest",
         "cuda12-python-3.11.2",
     ]
-
-
-def test_references_with_a_registry_port() -> None:
-    assert parse_reference("127.0.0.1:5000/o/img:x86_64-1.0") == Reference(
-        "127.0.0.1:5000/o/img", "x86_64-1.0"
-    )
-
-
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("127.0.0.1:5000/o/img", "has no tag"),
-        ("localhost/Demo/img:latest", "invalid repository"),
-        ("localhost/demo/img:-latest", "invalid tag"),
-        ("localhost/demo/img:" + "a" * 129, "invalid tag"),
-    ],
-)
-def test_bad_references_are_refused(text: str, problem: str) -> None:
-    with pytest.raises(PublishUsageError, match=problem):
-        parse_reference(text)
 
 
 LATEST = "localhost/o/img:x86_64-latest"

@@ -8,7 +8,6 @@ from textwrap import dedent
 import pytest
 
 from inspections.building.dockerfiles import (
-    ImageReference,
     UnresolvedFrom,
     parse_dockerfile,
     resolve_base,
@@ -146,21 +145,3 @@ def test_a_from_that_cannot_be_followed_is_one_line_naming_file_and_from(
     with pytest.raises(UnresolvedFrom) as raised:
         base_of(text)
     assert str(raised.value) == f"images/child/Dockerfile: {message}"
-
-
-@pytest.mark.parametrize(
-    ("text", "parts"),
-    [
-        ("quay.io/jupyter/base-notebook", ("quay.io", "jupyter", "base-notebook")),
-        ("quay.io/jupyter/base-notebook:latest", ("quay.io", "jupyter", "base-notebook")),
-        ("localhost:5000/team/sub/img:1@sha256:ab", ("localhost:5000", "team/sub", "img")),
-        ("localhost/demo/foundation:latest", ("localhost", "demo", "foundation")),
-        ("jupyter/base-notebook", ("docker.io", "jupyter", "base-notebook")),
-        ("ubuntu:24.04@sha256:56", ("docker.io", "library", "ubuntu")),
-    ],
-)
-def test_image_references_split_into_registry_owner_and_name(
-    text: str, parts: tuple[str, str, str]
-) -> None:
-    reference = ImageReference.parse(text)
-    assert (reference.registry, reference.owner, reference.name) == parts
