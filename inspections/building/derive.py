@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inspections.building.dockerfiles import Base, read_dockerfile, resolve_base
+from inspections.building.dockerfile import Base, read_dockerfile, resolve_base
 from inspections.errors import StackError
 from inspections.references import IMAGE_NAME, ImageReference
 from inspections.stack import (

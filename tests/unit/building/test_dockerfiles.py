@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from inspections.building.dockerfiles import (
+from inspections.building.dockerfile import (
     UnresolvedFrom,
     parse_dockerfile,
     resolve_base,
@@ -106,6 +106,15 @@ def test_the_escape_directive_changes_the_continuation_character() -> None:
     text = "# escape=`\nFROM windows/servercore\nRUN echo one `\n    two\n"
     run = parse_dockerfile(PATH, text).stages[-1].instructions[0]
     assert " ".join(run.arguments.split()) == "echo one two"
+
+
+def test_a_heredoc_body_is_not_read_as_instructions() -> None:
+    """A script line that starts with FROM is the script's, as stack-build reads it too."""
+    text = "ARG BASE=quay.io/me/base\nFROM $BASE\nRUN <<EOF\nFROM nowhere\nEOF\nUSER 1000\n"
+    dockerfile = parse_dockerfile(PATH, text)
+
+    assert resolve_base(dockerfile).reference == "quay.io/me/base"
+    assert [i.keyword for i in dockerfile.stages[-1].instructions] == ["RUN", "USER"]
 
 
 def test_args_after_the_first_from_are_not_seen_by_from_lines() -> None:
