@@ -92,10 +92,6 @@ class Stack:
         parent = self.images[self.images[name].parent]
         return variant if parent.supports(variant) else DEFAULT_VARIANT
 
-    def with_descendants(self, name: str) -> list[str]:
-        """`name` and every image below it, in stack order."""
-        return [image for image in self.images if name in self.lineage_names(image)]
-
     def lineage_names(self, name: str) -> list[str]:
         """Names of the image and its ancestors, root first."""
         return [spec.name for spec in self.lineage(name)]

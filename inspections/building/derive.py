@@ -19,8 +19,6 @@ from inspections.references import IMAGE_NAME, ImageReference
 from inspections.stack import (
     DEFAULT_VARIANT,
     ImageSpec,
-    Stack,
-    StackSettings,
     stack_order,
 )
 
@@ -70,14 +68,6 @@ class DerivedStack:
     registry: str | None = None
     owner: str | None = None
     problems: list[str] = field(default_factory=list)
-
-    def as_stack(self) -> Stack:
-        """The images as a `Stack`, for their lineages."""
-        specs = {
-            name: ImageSpec(name, image.parent, self.folder / name, image.variants)
-            for name, image in self.images.items()
-        }
-        return Stack(self.folder, StackSettings(), stack_order(specs))
 
 
 def dockerfile_paths(folder: Path) -> list[tuple[str, str, Path]]:
