@@ -150,6 +150,21 @@ def read_dockerfile(path: Path) -> Dockerfile:
     return parse_dockerfile(path, read_text(path))
 
 
+def declared_defaults(dockerfile: Dockerfile) -> dict[str, str | None]:
+    """Every `ARG` the Dockerfile declares, before its first `FROM` and in its stages, with its
+    default as written (None: none); a later default wins, and a later declaration without one
+    keeps the earlier default (a stage's `ARG NAME` sees the global one)."""
+    declared = dict(dockerfile.arguments)
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions:
+            if instruction.keyword != "ARG":
+                continue
+            for name, default in _argument_defaults(instruction.arguments).items():
+                if default is not None or name not in declared:
+                    declared[name] = default
+    return declared
+
+
 # What an unset `$NAME`, or a `${…}` form this reader does not follow, becomes: given the match
 # and the ARGs (name -> default) the variable was looked up in.
 Unset = Callable[[re.Match[str], Mapping[str, str | None]], str]
