@@ -58,6 +58,14 @@ def _kind(mode: int) -> str:
     return FILE if stat.S_ISREG(mode) else OTHER
 
 
+def _kinds(fd: int) -> list[tuple[str, str]]:
+    """(name, kind) of each entry of the open folder `fd`, by name, not following links."""
+    return [
+        (name, _kind(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode))
+        for name in sorted(os.listdir(fd))
+    ]
+
+
 class SafeFolder:
     """An open folder, read and changed only through its own, real subfolders and files."""
 
@@ -191,28 +199,22 @@ class SafeFolder:
     def listing(self, relative: Relative | None) -> list[tuple[str, str]]:
         """(name, kind) of each entry of a subfolder, by name, links included; none if missing."""
         with self.folder(relative) as fd:
-            if fd is None:
-                return []
-            names = sorted(os.listdir(fd))
-            return [
-                (name, _kind(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode))
-                for name in names
-            ]
+            return [] if fd is None else _kinds(fd)
 
     def entries(self, relative: PurePosixPath | None) -> list[tuple[str, bool]]:
         """(name, is a folder) of each entry of a subfolder, by name; none if it is missing.
 
         A symlink or a special file among them is refused.
         """
-        found = []
-        for name, kind in self.listing(relative):
-            if kind in (LINK, OTHER):
-                path = relative / name if relative else PurePosixPath(name)
-                with self.folder(relative) as fd:
-                    assert fd is not None
-                    self._refuse(fd, name, path)
-            found.append((name, kind == FOLDER))
-        return found
+        with self.folder(relative) as fd:
+            if fd is None:
+                return []
+            found = []
+            for name, kind in _kinds(fd):
+                if kind in (LINK, OTHER):
+                    self._refuse(fd, name, relative / name if relative else PurePosixPath(name))
+                found.append((name, kind == FOLDER))
+            return found
 
     def files_below(self, relative: PurePosixPath) -> list[PurePosixPath]:
         """Every file in a subfolder and its subfolders, as paths relative to the folder."""
