@@ -12,10 +12,11 @@ from typing import Any
 
 from benchmarks.rounds import Series, show_progress
 from benchmarks.sessions import Configuration
-from benchmarks.stacks import StackImage, tagged_images, write_stack
+from benchmarks.stacks import tagged_images, write_benchmark_stack
 from benchmarks.tables import table
 from benchmarks.targets import Target
 from benchmarks.workspace import PartResult, Workspace
+from throwaway_stacks import StackImage
 
 OUTPUT_BYTES = 200_000_000
 CAP_SECONDS = 60.0
@@ -36,7 +37,7 @@ INSPECTIONS = rf'''
 def measure(workspace: Workspace) -> PartResult:
     """Up to one session per round, serially; the first stopped session ends the series."""
     images = {IMAGE: StackImage(files={"inspect_big_output.py": INSPECTIONS})}
-    stack = write_stack(workspace.scratch / "big-output", workspace.owner, images)
+    stack = write_benchmark_stack(workspace.scratch / "big-output", workspace.owner, images)
     configuration = Configuration(
         "200 MB command output, serial",
         stack,

@@ -32,11 +32,11 @@ from typing import Any
 import docker
 
 from benchmarks.sessions import SessionFailed
-from benchmarks.stacks import BASE_IMAGE
 from benchmarks.tables import table
 from benchmarks.targets import Target, at_most
 from benchmarks.workspace import PartResult, Workspace
 from inspections.building.docker_client import Docker
+from throwaway_stacks import BASE_IMAGE, StackImage, one_step_dockerfile, write_stack
 
 SLEEP_SECONDS = 2.0
 PARENTS = {
@@ -62,17 +62,15 @@ STACK_BUILD = "import sys; from inspections.building.build import main; sys.exit
 
 def _write_stack(folder: Path, owner: str) -> Path:
     """The waiting stack, each Dockerfile sleeping then printing something of its own."""
-    (folder / "stack.toml").parent.mkdir(parents=True)
-    (folder / "stack.toml").write_text(f'registry = "localhost"\nowner = "{owner}"\n')
-    for name, parent in PARENTS.items():
-        image = folder / name
-        image.mkdir()
-        base = "" if parent else f'[build-args]\nBASE_IMAGE = "{BASE_IMAGE}"\n'
-        (image / "image.toml").write_text(f'parent = "{parent}"\n{base}')
-        (image / "Dockerfile").write_text(
-            f"ARG BASE_IMAGE\nFROM $BASE_IMAGE\nRUN sleep {SLEEP_SECONDS:g} && echo {name}\n"
+    images = {
+        name: StackImage(
+            parent,
+            {"Dockerfile": one_step_dockerfile(f"sleep {SLEEP_SECONDS:g} && echo {name}")},
+            build_args={} if parent else {"BASE_IMAGE": BASE_IMAGE},
         )
-    return folder
+        for name, parent in PARENTS.items()
+    }
+    return write_stack(folder, owner, images)
 
 
 def _timed(command: list[str], cwd: Path, environment: dict[str, str]) -> float:

@@ -1,51 +1,25 @@
-"""Throwaway stacks for the benchmark: written into a scratch folder, committed to git."""
+"""Throwaway stacks for the benchmark (written by `throwaway_stacks`) and their images."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import docker
 
-BASE_IMAGE = "localhost/demo/bookworm-minbase:latest"
-GIT_IDENTITY = ("-c", "user.name=benchmark", "-c", "user.email=benchmark@example.org")
+from throwaway_stacks import StackImage, commit_all, tag_images, write_project
+
+COMMIT_MESSAGE = "Benchmark stack"
 
 
-@dataclass(frozen=True)
-class StackImage:
-    """One image of a throwaway stack: its parent and the inspection files in its folder."""
-
-    parent: str = ""
-    files: dict[str, str] = field(default_factory=dict)
-
-
-def commit_all(folder: Path) -> None:
-    """Make `folder` a git repository holding one commit of everything in it."""
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Benchmark stack"]):
-        subprocess.run(["git", *GIT_IDENTITY, *command], cwd=folder, check=True)
-
-
-def write_stack(root: Path, owner: str, images: dict[str, StackImage]) -> Path:
+def write_benchmark_stack(root: Path, owner: str, images: Mapping[str, StackImage]) -> Path:
     """A repository at `root` with the stack in `root/stack`, named by its `pytest.ini`."""
-    stack = root / "stack"
-    stack.mkdir(parents=True)
-    (stack / "stack.toml").write_text(
-        f'registry = "localhost"\nowner = "{owner}"\n'
-        'repository = "https://example.org/benchmark-stack"\n'
-    )
-    for name, image in images.items():
-        folder = stack / name
-        folder.mkdir()
-        (folder / "image.toml").write_text(f'parent = "{image.parent}"\n')
-        for file_name, code in image.files.items():
-            (folder / file_name).write_text(textwrap.dedent(code))
-    (root / "pytest.ini").write_text("[pytest]\ninspections_stack = stack\n")
-    commit_all(root)
+    ini = "[pytest]\ninspections_stack = stack\n"
+    repository = "https://example.org/benchmark-stack"
+    write_project(root, owner, images, repository, ini, COMMIT_MESSAGE)
     return root
 
 
@@ -58,7 +32,7 @@ def copy_demo(repository: Path, target: Path) -> Path:
         destination = target / Path(relative).relative_to("demo")
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(repository / relative, destination)
-    commit_all(target)
+    commit_all(target, COMMIT_MESSAGE)
     return target
 
 
@@ -71,12 +45,12 @@ class TaggedImages:
 
     def __init__(self, client: docker.DockerClient, owner: str, names: list[str]) -> None:
         self.client = client
+        self.owner = owner
+        self.names = names
         self.repositories = [f"localhost/{owner}/{name}" for name in names]
 
     def ensure(self) -> None:
-        base = self.client.images.get(BASE_IMAGE)
-        for repository in self.repositories:
-            base.tag(repository, "latest")
+        tag_images(self.client, self.owner, self.names)
 
     def remove(self) -> None:
         for repository in self.repositories:

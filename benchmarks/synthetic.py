@@ -21,10 +21,11 @@ from typing import Any
 
 from benchmarks.rounds import Series, alternate
 from benchmarks.sessions import Configuration, Session
-from benchmarks.stacks import StackImage, tagged_images, write_stack
+from benchmarks.stacks import tagged_images, write_benchmark_stack
 from benchmarks.tables import table
 from benchmarks.targets import Target, at_most
 from benchmarks.workspace import PartResult, Workspace
+from throwaway_stacks import StackImage
 
 WAIT_SECONDS = 2.0
 ROOT = "root"
@@ -74,7 +75,9 @@ def _waiting_stack(workspace: Workspace) -> tuple[Path, list[str]]:
         images[child] = StackImage(
             parent=ROOT, files={module: CHILD_INSPECTIONS.format(name=child)}
         )
-    return write_stack(workspace.scratch / "waiting", workspace.owner, images), list(images)
+    return write_benchmark_stack(workspace.scratch / "waiting", workspace.owner, images), list(
+        images
+    )
 
 
 def _trivial_module(workspace: Workspace) -> Path:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import stat
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -15,7 +13,6 @@ from pathlib import Path, PurePosixPath
 from inspections.errors import StackInspectionError
 
 OUTPUT_FILE_MODE = 0o644  # readable by later CI steps that run as another user
-LOCK_WAIT_SECONDS = 120.0
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:
@@ -55,15 +52,6 @@ def _complete_copy(path: Path, content: str | bytes) -> Iterator[str]:
         Path(temporary).unlink(missing_ok=True)
 
 
-def fsync_folder(folder: Path) -> None:
-    """Make the folder's entries (renames, removals) durable."""
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def check_writable_folder(folder: Path, option: str) -> None:
     """Fail with one line, before any container starts, when `folder` cannot be written."""
     if folder.exists() and not folder.is_dir():
@@ -80,39 +68,14 @@ def check_writable_folder(folder: Path, option: str) -> None:
         ) from error
 
 
-@contextmanager
-def folder_lock(folder: Path, timeout: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """Hold the folder's lock: one writer at a time, released even if the process dies.
-
-    The lock is taken on the folder itself, so it leaves no file behind.
-    """
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() > deadline:
-                    raise StackInspectionError(
-                        f"{folder} is being written by another session for over {timeout:g} s: "
-                        "wait for it to finish, or pass another folder"
-                    ) from error
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(descriptor)
-
-
 class UnsafePathError(StackInspectionError):
-    """A path leaves its folder or passes through a symbolic link."""
+    """A path leaves its folder, passes through a symbolic link, or is neither a file nor a
+    folder: it is refused, never followed."""
 
 
 class UnreadableFileError(StackInspectionError):
-    """A file to read is not a regular file, or is larger than the reader allows."""
+    """A file to read is not a regular file, larger than the reader allows, or damaged (not
+    UTF-8 text, not what it should hold)."""
 
 
 def _link_refused(path: Path) -> UnsafePathError:

@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from inspections.errors import StackError
+from inspections.references import IMAGE_NAME
 
 IMAGE_DECLARATION = "image.toml"
 STACK_DECLARATION = "stack.toml"
 DEFAULT_VARIANT = "default"
 
-# Image and variant names become path components and parts of Docker references.
-NAME_PATTERN = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
 # A build argument's name, as Dockerfiles' ARG instructions accept it.
 BUILD_ARG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Links go into Markdown table cells and link targets: no spaces, pipes, brackets or quotes.
@@ -93,10 +92,6 @@ class Stack:
         parent = self.images[self.images[name].parent]
         return variant if parent.supports(variant) else DEFAULT_VARIANT
 
-    def with_descendants(self, name: str) -> list[str]:
-        """`name` and every image below it, in stack order."""
-        return [image for image in self.images if name in self.lineage_names(image)]
-
     def lineage_names(self, name: str) -> list[str]:
         """Names of the image and its ancestors, root first."""
         return [spec.name for spec in self.lineage(name)]
@@ -164,7 +159,7 @@ def load_image(declaration: Path) -> ImageSpec:
             f"{folder}: an image folder must be a real folder, not a link: copy it, or give "
             "the image its own folder"
         )
-    if not NAME_PATTERN.fullmatch(name):
+    if not IMAGE_NAME.fullmatch(name):
         raise StackError(
             f"{folder}: invalid image name {name!r}: use lowercase letters, digits and "
             "single '.', '_' or '-' between them (e.g. base-notebook)"
@@ -179,7 +174,7 @@ def load_image(declaration: Path) -> ImageSpec:
     if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
         raise StackError(f'{declaration}: `variants` must be a list of names, e.g. ["cuda12"]')
     for variant in variants:
-        if not NAME_PATTERN.fullmatch(variant) or variant == DEFAULT_VARIANT:
+        if not IMAGE_NAME.fullmatch(variant) or variant == DEFAULT_VARIANT:
             raise StackError(
                 f"{declaration}: invalid variant {variant!r}: use a lowercase name such as "
                 f'"cuda12" (the "{DEFAULT_VARIANT}" variant is implicit)'

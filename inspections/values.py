@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from inspections.commands import InspectionError
-
-# Docker's tag grammar: https://docs.docker.com/reference/cli/docker/image/tag/
-TAG_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
-MAX_TAG_LENGTH = 128
+from inspections.references import MAX_TAG_LENGTH, TAG
 
 
 def check_tag(tag: str) -> str:
@@ -18,7 +14,7 @@ def check_tag(tag: str) -> str:
         raise InspectionError(
             f"tag {tag[:40]!r}... is {len(tag)} characters long: Docker allows {MAX_TAG_LENGTH}"
         )
-    if not TAG_PATTERN.fullmatch(tag):
+    if not TAG.fullmatch(tag):
         raise InspectionError(
             f"tag {tag!r} is not a valid Docker tag: use letters, digits, '_', '.' and '-' "
             "(not first)"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from inspections.building.dockerfile import declared_defaults, read_dockerfile
 from inspections.building.errors import BuildError
 
 DEFAULT_FIND_LINKS = "/opt/wheels"
@@ -34,10 +34,10 @@ def prepare_torch_wheel(folder: Path) -> str | None:
 
 def dockerfile_arg(dockerfile: Path, name: str) -> str:
     """The default value of ``ARG name=...`` in a Dockerfile."""
-    match = re.search(rf"^ARG {re.escape(name)}=(\S+)", dockerfile.read_text(), re.MULTILINE)
-    if not match:
+    default = declared_defaults(read_dockerfile(dockerfile)).get(name)
+    if not default:
         raise BuildError(f"{dockerfile}: no ARG {name}=...")
-    return match.group(1)
+    return default
 
 
 def find_links_folders() -> list[Path]:

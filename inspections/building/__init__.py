@@ -1,9 +1,11 @@
 """Building a stack and its CI from its hierarchy: `stack-init`, `stack-build`, `stack-ci`.
 
+Both read Dockerfiles through one reader, `dockerfile`: its instructions and build stages,
+the `ARG` defaults its `FROM` lines see, the images they name (stack-init follows the last
+`FROM` to the parent; stack-build hashes every base), and what only BuildKit builds.
+
 stack-init reads the hierarchy back from the Dockerfiles:
 
-- `dockerfiles`: a Dockerfile's instructions, its `ARG` defaults and what its last `FROM`
-  names, with variables resolved.
 - `derive`: the stack a folder of Dockerfiles describes (parents, variants, registry, owner).
 - `starters`: library inspections picked for what each Dockerfile installs.
 - `init`: the `stack-init` command, which writes the declarations or checks them for drift.
@@ -11,7 +13,7 @@ stack-init reads the hierarchy back from the Dockerfiles:
 stack-build (`build`) builds the declared stack, one module per job:
 
 - `build_plan`: which images, variants, parents, contexts and build arguments a run builds
-- `image_inputs`, `dockerignore`, `dockerfile`: the hash of an image's inputs, from what
+- `image_inputs`, `dockerignore`: the hash of an image's inputs, from what
   `docker build` is given
 - `docker_client`, `docker_build`: the client that builds (BuildKit where it can), one build
 - `scheduling`, `durations`: parents first, several at once, the longest chain first

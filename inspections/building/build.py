@@ -36,12 +36,13 @@ from inspections.building.docker_client import Docker
 from inspections.building.durations import durations_file
 from inspections.building.errors import BuildError, BuildUsageError
 from inspections.errors import StackError, StackInspectionError
-from inspections.plugin.options import DEFAULT_STACK, OWNER, REGISTRY, checked_reference_part
+from inspections.plugin.options import DEFAULT_STACK
 from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.json_reports import check_report_path
+from inspections.references import IMAGE_NAME, OWNER, REGISTRY, checked_reference_part
 from inspections.runtime.engine import platform_of
-from inspections.stack import BUILD_ARG_NAME, DEFAULT_VARIANT, NAME_PATTERN, Stack, load_stack
+from inspections.stack import BUILD_ARG_NAME, DEFAULT_VARIANT, Stack, load_stack
 from inspections.text import one_line
 
 PROG = "stack-build"
@@ -225,7 +226,7 @@ def _checked(option: str, value: str, grammar: re.Pattern[str], example: str) ->
 def _plan(arguments: argparse.Namespace) -> tuple[Stack, list[BuildTarget]]:
     folder = arguments.stack or default_stack_folder(Path.cwd())
     stack = load_stack(folder)
-    if not NAME_PATTERN.fullmatch(arguments.variant):
+    if not IMAGE_NAME.fullmatch(arguments.variant):
         raise BuildUsageError(
             f"invalid --variant {arguments.variant!r}: use a lowercase name such as cuda12"
         )

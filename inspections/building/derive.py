@@ -13,14 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inspections.building.dockerfiles import Base, ImageReference, read_dockerfile, resolve_base
+from inspections.building.dockerfile import Base, read_dockerfile, resolve_base
 from inspections.errors import StackError
+from inspections.references import IMAGE_NAME, ImageReference
 from inspections.stack import (
     DEFAULT_VARIANT,
-    NAME_PATTERN,
     ImageSpec,
-    Stack,
-    StackSettings,
     stack_order,
 )
 
@@ -71,14 +69,6 @@ class DerivedStack:
     owner: str | None = None
     problems: list[str] = field(default_factory=list)
 
-    def as_stack(self) -> Stack:
-        """The images as a `Stack`, for their lineages."""
-        specs = {
-            name: ImageSpec(name, image.parent, self.folder / name, image.variants)
-            for name, image in self.images.items()
-        }
-        return Stack(self.folder, StackSettings(), stack_order(specs))
-
 
 def dockerfile_paths(folder: Path) -> list[tuple[str, str, Path]]:
     """(image, variant, path) of every Dockerfile of the stack folder `folder`, by name;
@@ -105,14 +95,14 @@ def _read_all(folder: Path, problems: list[str]) -> list[ReadDockerfile]:
     """Every Dockerfile followed to its base; a problem line for each that cannot be."""
     read: list[ReadDockerfile] = []
     for image, variant, path in dockerfile_paths(folder):
-        if not NAME_PATTERN.fullmatch(image):
+        if not IMAGE_NAME.fullmatch(image):
             problems.append(
                 f"{path.parent}: invalid image name {image!r}: use lowercase letters, digits "
                 "and single '.', '_' or '-' between them"
             )
             continue
         is_variant = path.parent != folder / image
-        if is_variant and (variant == DEFAULT_VARIANT or not NAME_PATTERN.fullmatch(variant)):
+        if is_variant and (variant == DEFAULT_VARIANT or not IMAGE_NAME.fullmatch(variant)):
             problems.append(
                 f"{path.parent}: invalid variant name {variant!r}: use a lowercase name such "
                 f"as cuda12 (the {DEFAULT_VARIANT} variant is {image}/{DOCKERFILE} itself)"

@@ -1,63 +1,218 @@
-"""What a Dockerfile says about its build: the images it starts from, and whether it needs BuildKit.
+"""Reading a Dockerfile: its instructions and build stages, the `ARG` defaults its `FROM` lines
+see, the images its stages start from, and whether it needs BuildKit.
 
-Only the instructions are read (continuation lines joined, comment lines and heredoc bodies
-skipped); nothing is built or pulled.
+Only the instructions are read: parser directives first (`# escape=`, `# syntax=`), then each
+instruction with its continuation lines joined, comment lines and heredoc bodies skipped;
+nothing is built or pulled. A `FROM` line sees only the `ARG`s declared before the first
+`FROM`, and their variables are `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME:+word}`.
+
+The same file is read two ways. stack-build knows the build arguments it passes
+(`base_references`): a variable nothing sets is empty, as `docker build` makes it. stack-init
+knows only the Dockerfile's own defaults (`resolve_base`): a `FROM` that needs anything else
+cannot be followed, and UnresolvedFrom says why.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator, Mapping
+import shlex
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
-INSTRUCTION = re.compile(r"\s*(?P<keyword>[A-Za-z]+)\s*(?P<rest>.*)", re.DOTALL)
+from inspections.errors import StackError
+from inspections.stack import BUILD_ARG_NAME, read_text
+
+INSTRUCTION = re.compile(r"\s*(?P<keyword>[A-Za-z]+)\s*(?P<arguments>.*)", re.DOTALL)
+DIRECTIVE = re.compile(r"#\s*(?P<name>[A-Za-z]+)\s*=\s*(?P<value>\S+)\s*")
 HEREDOC = re.compile(r"<<-?\s*[\"']?(?P<word>[A-Za-z_][A-Za-z0-9_]*)[\"']?")
-NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+HEREDOC_KEYWORDS = {"RUN", "COPY", "ADD"}
 VARIABLE = re.compile(
-    rf"\$(?:\{{(?P<braced>{NAME})(?::(?P<op>[-+])(?P<word>[^}}]*))?\}}|(?P<bare>{NAME}))"
+    rf"\$(?:\{{(?P<braced>{BUILD_ARG_NAME.pattern})(?::(?P<op>[-+])(?P<word>[^}}]*))?\}}"
+    rf"|(?P<bare>{BUILD_ARG_NAME.pattern})|(?P<other>\{{[^}}]*\}}?))"
 )
 # Instruction flags the classic builder does not know (BuildKit's Dockerfile frontend does).
 BUILDKIT_FLAGS = {"mount", "network", "security", "link", "chmod", "parents", "exclude"}
-SYNTAX_DIRECTIVE = re.compile(r"#\s*syntax\s*=", re.IGNORECASE)
 
 
-def instructions(text: str) -> Iterator[tuple[str, str]]:
-    """Each instruction as (KEYWORD, its arguments), continuation lines joined."""
-    lines = iter(text.splitlines())
+class UnresolvedFrom(StackError):
+    """A `FROM` this reader cannot follow to an image reference."""
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One instruction, its continuation lines joined and its comment lines dropped."""
+
+    keyword: str  # upper case: FROM, ARG, RUN, ...
+    arguments: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A `FROM` and the instructions of its build stage."""
+
+    source: str  # the image or stage as written, variables unresolved
+    name: str | None  # `AS <name>`, lower case
+    line: str  # the whole `FROM` line, for messages
+    instructions: tuple[Instruction, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    """What a Dockerfile says: its parser directives, the global `ARG` defaults and its build
+    stages, in order."""
+
+    path: Path
+    directives: dict[str, str] = field(default_factory=dict)  # lower-case name -> value
+    arguments: dict[str, str | None] = field(default_factory=dict)  # None: no default
+    stages: tuple[Stage, ...] = ()
+
+
+def _directives(lines: list[str]) -> dict[str, str]:
+    """The parser directives: the comment lines `# name=value` before any other line."""
+    found: dict[str, str] = {}
     for line in lines:
-        if not line.strip() or line.lstrip().startswith("#"):
+        directive = DIRECTIVE.fullmatch(line)
+        if directive is None:
+            break
+        found[directive["name"].lower()] = directive["value"]
+    return found
+
+
+def _logical_lines(lines: list[str], escape: str) -> Iterator[str]:
+    """Instruction lines with continuations joined, comment lines and heredoc bodies dropped."""
+    pending = ""
+    remaining = iter(lines)
+    for line in remaining:
+        stripped = line.strip()
+        if stripped.startswith("#") or (not stripped and not pending):
             continue
-        while line.rstrip().endswith("\\"):
-            following = next(lines, None)
-            if following is None:
-                break
-            if following.lstrip().startswith("#"):
-                continue
-            line = line.rstrip()[:-1] + " " + following
-        match = INSTRUCTION.fullmatch(line)
-        if not match:
+        if stripped.endswith(escape):
+            pending += stripped[: -len(escape)] + " "
             continue
-        keyword, rest = match["keyword"].upper(), match["rest"].strip()
-        yield keyword, rest
-        heredoc = HEREDOC.search(rest) if keyword in {"RUN", "COPY", "ADD"} else None
-        if heredoc:
-            for body in lines:
+        whole = pending + stripped
+        pending = ""
+        yield whole
+        heredoc = HEREDOC.search(whole)
+        if heredoc and whole.split(None, 1)[0].upper() in HEREDOC_KEYWORDS:
+            for body in remaining:
                 if body.strip() == heredoc["word"]:
                     break
+    if pending.strip():
+        yield pending.strip()
 
 
-def expand(value: str, scope: Mapping[str, str]) -> str:
-    """`$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME:+word}`, as Dockerfiles expand them."""
+def _argument_defaults(arguments: str) -> dict[str, str | None]:
+    """`ARG A=1 B` -> {"A": "1", "B": None}, quotes removed."""
+    try:
+        words = shlex.split(arguments)
+    except ValueError:
+        words = arguments.split()
+    declared: dict[str, str | None] = {}
+    for word in words:
+        name, equals, default = word.partition("=")
+        declared[name] = default if equals else None
+    return declared
+
+
+def parse_dockerfile(path: Path, text: str) -> Dockerfile:
+    """The directives, the global `ARG` defaults (as written) and the build stages with their
+    instructions."""
+    lines = text.splitlines()
+    directives = _directives(lines)
+    arguments: dict[str, str | None] = {}
+    froms: list[tuple[str, str | None, str]] = []
+    bodies: list[list[Instruction]] = []
+    for line in _logical_lines(lines, directives.get("escape", "\\")):
+        match = INSTRUCTION.fullmatch(line)
+        if match is None:
+            continue
+        instruction = Instruction(match["keyword"].upper(), match["arguments"].strip())
+        if instruction.keyword == "FROM":
+            words = [word for word in instruction.arguments.split() if not word.startswith("--")]
+            name = words[2].lower() if len(words) > 2 and words[1].lower() == "as" else None
+            froms.append((words[0] if words else "", name, line))
+            bodies.append([])
+        elif bodies:
+            bodies[-1].append(instruction)
+        elif instruction.keyword == "ARG":
+            arguments.update(_argument_defaults(instruction.arguments))
+    stages = tuple(
+        Stage(source, name, line, tuple(body))
+        for (source, name, line), body in zip(froms, bodies, strict=True)
+    )
+    return Dockerfile(path, directives, arguments, stages)
+
+
+def read_dockerfile(path: Path) -> Dockerfile:
+    """`parse_dockerfile` of the file at `path`; StackError when it cannot be read."""
+    return parse_dockerfile(path, read_text(path))
+
+
+def declared_defaults(dockerfile: Dockerfile) -> dict[str, str | None]:
+    """Every `ARG` the Dockerfile declares, before its first `FROM` and in its stages, with its
+    default as written (None: none); a later default wins, and a later declaration without one
+    keeps the earlier default (a stage's `ARG NAME` sees the global one)."""
+    declared = dict(dockerfile.arguments)
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions:
+            if instruction.keyword != "ARG":
+                continue
+            for name, default in _argument_defaults(instruction.arguments).items():
+                if default is not None or name not in declared:
+                    declared[name] = default
+    return declared
+
+
+# What an unset `$NAME`, or a `${…}` form this reader does not follow, becomes: given the match
+# and the ARGs (name -> default) the variable was looked up in.
+Unset = Callable[[re.Match[str], Mapping[str, str | None]], str]
+
+
+def expand(
+    text: str,
+    arguments: Mapping[str, str | None],
+    unset: Unset,
+    given: Mapping[str, str] | None = None,
+) -> str:
+    """`text` with `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME:+word}` substituted from
+    the build arguments `given` and the ARG defaults `arguments` (see `argument_value`)."""
+    given = given or {}
 
     def replace(match: re.Match[str]) -> str:
-        name = match["braced"] or match["bare"]
-        current = scope.get(name, "")
+        if match["other"] is not None:
+            return unset(match, arguments)
+        current = argument_value(arguments, match["braced"] or match["bare"], unset, given)
         if match["op"] == "-":
-            return current or expand(match["word"], scope)
+            return current or expand(match["word"], arguments, unset, given)
         if match["op"] == "+":
-            return expand(match["word"], scope) if current else ""
-        return current
+            return expand(match["word"], arguments, unset, given) if current else ""
+        return unset(match, arguments) if current is None else current
 
-    return VARIABLE.sub(replace, value)
+    return VARIABLE.sub(replace, text)
+
+
+def argument_value(
+    arguments: Mapping[str, str | None], name: str, unset: Unset, given: Mapping[str, str]
+) -> str | None:
+    """The value of the ARG `name`: the build argument given for it, else its default with the
+    variables of the ARGs above it substituted; None when neither sets it."""
+    if name not in arguments:
+        return None
+    if name in given:
+        return given[name]
+    default = arguments[name]
+    if default is None:
+        return None
+    above = dict(itertools.takewhile(lambda item: item[0] != name, arguments.items()))
+    return expand(default, above, unset, given)
+
+
+def as_docker_build(match: re.Match[str], _arguments: Mapping[str, str | None]) -> str:
+    """An unset variable is empty, as `docker build` makes it; a form Dockerfiles do not know
+    stays as written."""
+    return match[0] if match["other"] is not None else ""
 
 
 def base_references(text: str, build_args: Mapping[str, str]) -> list[str]:
@@ -65,43 +220,92 @@ def base_references(text: str, build_args: Mapping[str, str]) -> list[str]:
 
     Earlier stages named with `AS` and `scratch` are not images; `--platform=` is skipped.
     """
-    scope: dict[str, str] = {}
+    dockerfile = parse_dockerfile(Path("Dockerfile"), text)
     stages: set[str] = set()
     references: list[str] = []
-    for keyword, rest in instructions(text):
-        if keyword == "ARG" and not references:
-            for declaration in rest.split():
-                name, has_default, default = declaration.partition("=")
-                if name in build_args:
-                    scope[name] = build_args[name]
-                elif has_default:
-                    scope[name] = expand(default.strip("\"'"), scope)
-        elif keyword == "FROM":
-            words = [word for word in rest.split() if not word.startswith("--")]
-            if not words:
-                continue
-            image = expand(words[0], scope)
-            if len(words) >= 3 and words[1].upper() == "AS":
-                stages.add(words[2].lower())
-            if image.lower() not in stages and image != "scratch" and image not in references:
-                references.append(image)
+    for stage in dockerfile.stages:
+        image = expand(stage.source, dockerfile.arguments, as_docker_build, build_args)
+        if image and image.lower() not in stages and image != "scratch" and image not in references:
+            references.append(image)
+        if stage.name:
+            stages.add(stage.name)
     return references
 
 
 def buildkit_feature(text: str) -> str | None:
     """The first thing in the Dockerfile that only BuildKit builds (e.g. `RUN --mount`), or None."""
-    first = text.lstrip().splitlines()[0] if text.strip() else ""
-    if SYNTAX_DIRECTIVE.match(first):
+    dockerfile = parse_dockerfile(Path("Dockerfile"), text)
+    if "syntax" in dockerfile.directives:
         return "a # syntax= directive"
-    for keyword, rest in instructions(text):
-        if keyword not in {"RUN", "COPY", "ADD"}:
-            continue
-        for word in rest.split():
-            if not word.startswith("--"):
-                break
-            flag = word[2:].partition("=")[0]
-            if flag in BUILDKIT_FLAGS:
-                return f"{keyword} --{flag}"
-        if HEREDOC.search(rest):
-            return f"a {keyword} heredoc"
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions:
+            if instruction.keyword not in HEREDOC_KEYWORDS:
+                continue
+            for word in instruction.arguments.split():
+                if not word.startswith("--"):
+                    break
+                flag = word[2:].partition("=")[0]
+                if flag in BUILDKIT_FLAGS:
+                    return f"{instruction.keyword} --{flag}"
+            if HEREDOC.search(instruction.arguments):
+                return f"a {instruction.keyword} heredoc"
     return None
+
+
+@dataclass(frozen=True)
+class Base:
+    """What the last stage is built on: an image reference, through the stages it names."""
+
+    reference: str
+    stages: tuple[Stage, ...]  # the last stage first, then each stage it is built on
+
+    @property
+    def line(self) -> str:
+        """The last `FROM` line, as written."""
+        return self.stages[0].line
+
+
+def _from_defaults(dockerfile: Dockerfile, stage: Stage) -> str:
+    """The stage's source with the ARG defaults substituted; UnresolvedFrom when one is unknown."""
+
+    def unset(match: re.Match[str], arguments: Mapping[str, str | None]) -> str:
+        prefix = f"{dockerfile.path}: cannot follow `{stage.line}`:"
+        if match["other"] is not None:
+            raise UnresolvedFrom(
+                f"{prefix} ${match['other']} is a substitution this reader does not follow: "
+                "write the image name, or $NAME with an ARG default"
+            )
+        name = match["braced"] or match["bare"]
+        if name not in arguments:
+            raise UnresolvedFrom(
+                f"{prefix} no ARG {name} before the first FROM declares it: add "
+                f"ARG {name}=<default> above the first FROM"
+            )
+        raise UnresolvedFrom(
+            f"{prefix} ARG {name} has no default: give it one (ARG {name}=<default>)"
+        )
+
+    return expand(stage.source, dockerfile.arguments, unset)
+
+
+def resolve_base(dockerfile: Dockerfile) -> Base:
+    """Follow the last `FROM` through ARG defaults and stage names to an image reference."""
+    if not dockerfile.stages:
+        raise UnresolvedFrom(
+            f"{dockerfile.path}: no FROM instruction: start the Dockerfile with FROM <image>"
+        )
+    chain = [dockerfile.stages[-1]]
+    earlier = list(dockerfile.stages[:-1])
+    while True:
+        stage = chain[-1]
+        source = _from_defaults(dockerfile, stage)
+        if not source:
+            raise UnresolvedFrom(
+                f"{dockerfile.path}: cannot follow `{stage.line}`: it names no image: "
+                "write FROM <image>"
+            )
+        named = [index for index, other in enumerate(earlier) if other.name == source.lower()]
+        if not named:
+            return Base(source, tuple(chain))
+        chain.append(earlier[named[-1]])
+        earlier = earlier[: named[-1]]

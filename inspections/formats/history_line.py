@@ -23,6 +23,7 @@ from inspections.formats.inspected_image import TIMESTAMP_FORMAT, InspectedImage
 from inspections.formats.run_folder import is_stem_of
 from inspections.inventory.errors import shown
 from inspections.markdown import inline_code
+from inspections.references import split_tag
 
 LINE_BREAK = "<br />"
 CHANGES_PAGE_SUFFIX = "-changes"  # a change report's page: `<manifest stem>-changes`
@@ -56,7 +57,7 @@ class HistoryLine:
     @property
     def tags(self) -> tuple[str, ...]:
         """The tags of the references, without repository: `x86_64-python-3.12`."""
-        return tuple(ref.rsplit("/", 1)[-1].split(":", 1)[1] for ref in self.references)
+        return tuple(split_tag(reference)[1] for reference in self.references)
 
     @property
     def changes_page(self) -> str:
@@ -122,7 +123,7 @@ def _references(cell: str) -> tuple[str, ...]:
     references = []
     for item in cell.strip().split(LINE_BREAK):
         reference = _REFERENCE.match(item.strip())
-        if reference is None or ":" not in reference["reference"].rsplit("/", 1)[-1]:
+        if reference is None or not split_tag(reference["reference"])[1]:
             raise HistoryLineError(
                 f"build history row lists {shown(item)}; expected `registry/owner/image:tag`"
             )

@@ -10,11 +10,10 @@ from typing import Any
 from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import MAX_FIELD, Inventory, is_printable_token
 from inspections.inventory.sizes import ImageSize
-from inspections.values import TAG_PATTERN
+from inspections.references import IMAGE_NAME, TAG
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _COMMIT = re.compile(r"[0-9a-f]{7,64}")
-_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _TEXT_KEYS = ("image", "platform", "variant", "commit", "timestamp", "reference", "image_id")
 
 
@@ -91,14 +90,14 @@ def is_latest_tag(tag: str) -> bool:
 def _facts_problem(facts: BuildFacts) -> str:
     for name in ("image", "platform", "variant"):
         value: str = getattr(facts, name)
-        if not _NAME.fullmatch(value):
+        if not IMAGE_NAME.fullmatch(value):
             return f"{name} {shown(value)} must be lowercase letters, digits, '.', '_' or '-'"
     if not _COMMIT.fullmatch(facts.commit):
         return f"commit {shown(facts.commit)} is not a git sha"
     if not _TIMESTAMP.fullmatch(facts.timestamp):
         return f"timestamp {shown(facts.timestamp)} is not like 2026-11-27T14:50:46Z"
     for tag in facts.tags:
-        if not TAG_PATTERN.fullmatch(tag):
+        if not TAG.fullmatch(tag):
             return f"tag {shown(tag)} is not a Docker tag"
     for name in ("reference", "image_id"):
         value = getattr(facts, name)

@@ -14,7 +14,7 @@ from inspections.inventory.parsers.registry import library_inventories
 from inspections.inventory.purls import normalize_pypi_name
 from inspections.inventory.sizes import ImageSize
 from inspections.inventory.versions import compare_versions
-from inspections.values import TAG_PATTERN
+from inspections.references import TAG
 
 KINDS = ("added", "removed", "upgraded", "downgraded", "changed")
 MINUS = "\N{MINUS SIGN}"
@@ -197,7 +197,7 @@ class ChangeReport:
         ]
         gained, lost = data["tags"]["gained"], data["tags"]["lost"]
         for tag in [*gained, *lost]:
-            if not (isinstance(tag, str) and TAG_PATTERN.fullmatch(tag)):
+            if not (isinstance(tag, str) and TAG.fullmatch(tag)):
                 raise InventoryError(f"a change report lists the tag {shown(str(tag))}")
         return cls(
             previous=builds[0],

@@ -27,7 +27,7 @@ from inspections.errors import StackInspectionError
 from inspections.files import read_contained
 from inspections.formats.run_folder import RECORD_FILE
 from inspections.outputs.record_entry import RecordEntry, RecordError, entry_identity, folder_files
-from inspections.stack import NAME_PATTERN
+from inspections.references import IMAGE_NAME
 
 RECORD_FORMAT = "stack-inspections run record"
 RECORD_VERSION = 1
@@ -92,7 +92,7 @@ def _unread_document(folder: Path, fix: str) -> tuple[list[object], dict[str, st
 def _where(folder: Path, number: int, entry: object) -> str:
     """`<record>, entry <number> (<image>)`, for errors about one entry."""
     image = entry.get("image") if isinstance(entry, Mapping) else None
-    named = f" ({image})" if isinstance(image, str) and NAME_PATTERN.fullmatch(image) else ""
+    named = f" ({image})" if isinstance(image, str) and IMAGE_NAME.fullmatch(image) else ""
     return f"{folder / RECORD_FILE}, entry {number}{named}"
 
 

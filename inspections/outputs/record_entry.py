@@ -20,8 +20,7 @@ from inspections.api import Kind
 from inspections.errors import StackInspectionError
 from inspections.files import is_safe_relative
 from inspections.formats.run_folder import MANAGED_FOLDERS
-from inspections.stack import NAME_PATTERN
-from inspections.values import TAG_PATTERN
+from inspections.references import DIGEST, IMAGE_NAME, PLATFORM, TAG, split_tag
 
 if TYPE_CHECKING:
     from inspections.inventory.changes import ChangeReport
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
 PASSED, FAILED, INCOMPLETE = "passed", "failed", "incomplete"
 OUTCOMES = (PASSED, FAILED, INCOMPLETE)
 INSPECTION_OUTCOMES = ("passed", "failed", "skipped", "not run")
-IMAGE_ID = re.compile(r"sha256:[0-9a-f]{64}")
-PLATFORM = re.compile(r"[a-z0-9_]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _GIT_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _FIELD_NAME = re.compile(r"[a-z_]+")
@@ -165,10 +162,10 @@ class _Fields:
 
 
 _EXPECTED = {
-    NAME_PATTERN: "a lowercase name",
+    IMAGE_NAME: "a lowercase name",
     PLATFORM: "a platform like x86_64",
-    IMAGE_ID: "an image id sha256:<64 hex digits>",
-    TAG_PATTERN: "a Docker tag",
+    DIGEST: "an image id sha256:<64 hex digits>",
+    TAG: "a Docker tag",
     _SHA256: "a sha256 checksum",
     _GIT_COMMIT: "a git commit sha",
     _TOKEN: "text without spaces or control characters",
@@ -366,8 +363,7 @@ class RecordEntry:
     @property
     def repository(self) -> str:
         """The inspected reference without its tag: `<registry>/<owner>/<image>`."""
-        repository, colon, tag = self.reference.rpartition(":")
-        return repository if colon and "/" not in tag else self.reference
+        return split_tag(self.reference)[0]
 
     def to_json(self) -> dict[str, Any]:
         """The entry as `inspections.json` holds it."""
@@ -414,14 +410,14 @@ class RecordEntry:
             raise fields.fail("outcome", f"is {_shown(outcome)}, not one of {', '.join(OUTCOMES)}")
         passed = outcome == PASSED
         entry = cls(
-            image=fields.text("image", NAME_PATTERN, empty=False),
-            parent=fields.text("parent", NAME_PATTERN) if "parent" in fields.data else "",
-            variant=fields.text("variant", NAME_PATTERN, empty=False),
+            image=fields.text("image", IMAGE_NAME, empty=False),
+            parent=fields.text("parent", IMAGE_NAME) if "parent" in fields.data else "",
+            variant=fields.text("variant", IMAGE_NAME, empty=False),
             # An image that failed may have been found with an unknown platform, or not at all.
             platform=fields.text("platform", PLATFORM if passed else _TOKEN, empty=not passed),
             outcome=outcome,
             reasons=fields.texts("reasons"),
-            image_id=fields.text("image_id", IMAGE_ID, empty=not passed),
+            image_id=fields.text("image_id", DIGEST, empty=not passed),
             reference=fields.text("reference", _TOKEN, empty=not passed),
             size_bytes=fields.count("size_bytes")
             if passed
@@ -429,7 +425,7 @@ class RecordEntry:
             repo_digests=fields.texts("repo_digests", _TOKEN),
             session=fields.text("session", _TOKEN),
             build=fields.nested("build", RecordedBuild._read),
-            tags=fields.texts("tags", TAG_PATTERN),
+            tags=fields.texts("tags", TAG),
             references=fields.texts("references", _TOKEN),
             manifest_pieces=_piece_titles(fields),
             inspections=fields.each("inspections", InspectionRecord._read),

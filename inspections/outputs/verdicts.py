@@ -15,7 +15,8 @@ from inspections.formats.tags_file import tag_lines
 from inspections.outputs.output_options import OutputOptions
 from inspections.outputs.record_entry import FAILED, INCOMPLETE, PASSED
 from inspections.outputs.results import ImageResult, InspectionResult
-from inspections.stack import NAME_PATTERN, Stack
+from inspections.references import PLATFORM
+from inspections.stack import Stack
 
 if TYPE_CHECKING:
     from inspections.formats.stack_diagram import ImageBuild
@@ -89,7 +90,7 @@ def judge(
     if verdict.reasons:
         return verdict
     platform = str(result.facts.get("platform", ""))
-    if not NAME_PATTERN.fullmatch(platform.replace("_", "-")):
+    if not PLATFORM.fullmatch(platform):
         verdict.failures.append(f"unknown platform {platform!r} of the image")
         return verdict
     values = list(result.inspections.values())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +18,9 @@ import pytest
 
 from inspections.errors import StackError, StackInspectionError
 from inspections.plugin.shared_options import shown_name, their_value
+from inspections.references import IMAGE_NAME, OWNER, REGISTRY, checked_reference_part
 from inspections.stack import (
     DEFAULT_VARIANT,
-    NAME_PATTERN,
     REPOSITORY_URL,
     STACK_DECLARATION,
     Stack,
@@ -31,11 +30,6 @@ from inspections.stack import (
 
 DEFAULT_STACK = "images"
 DEFAULT_INSPECTION_TIMEOUT = 300.0
-# Docker's reference grammar: a registry host (optionally with a port), then path components.
-REGISTRY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*(?::\d+)?")
-OWNER = re.compile(
-    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-)
 # Options whose presence asks for a stack, with the value that means "not given".
 ACTIVATING_OPTIONS: dict[str, object] = {
     "stack_dir": None,
@@ -203,16 +197,6 @@ def _timeout(value: str) -> float:
     return seconds
 
 
-def checked_reference_part(option: str, value: str, grammar: re.Pattern[str], example: str) -> str:
-    """`value` when it fits `grammar` (a part of image references), else a one-line error."""
-    if not grammar.fullmatch(value):
-        raise StackInspectionError(
-            f"invalid {option} {value!r}: image references need {example} "
-            "(set it with the option or in stack.toml)"
-        )
-    return value
-
-
 def _images(config: pytest.Config) -> tuple[str, ...]:
     """`--stack-image` values, then another plugin's `--image` value(s), each once."""
     theirs = their_value(config, "--image")
@@ -239,7 +223,7 @@ def _reference_part(config: pytest.Config, short: str, own: str | None) -> str |
 def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
     """The options of this session, with the stack's defaults; a clear error when invalid."""
     variant = config.option.stack_variant
-    if not NAME_PATTERN.fullmatch(variant):
+    if not IMAGE_NAME.fullmatch(variant):
         raise StackInspectionError(
             f"invalid {shown_name(config, '--variant')} {variant!r}: use a lowercase name such "
             "as cuda12 or default"

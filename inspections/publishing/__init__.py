@@ -3,9 +3,3 @@
 Everything is read through the run record of a run folder (`run_folders`) and bound to the
 image id it records; the console scripts are in `cli`.
 """
-
-from inspections.publishing.errors import PublishError, PublishUsageError
-from inspections.publishing.pushing import PushedTag, push_tags
-from inspections.publishing.tagging import apply_tags
-
-__all__ = ["PublishError", "PublishUsageError", "PushedTag", "apply_tags", "push_tags"]

@@ -43,8 +43,9 @@ from inspections.publishing.run_history import read_run_history
 from inspections.publishing.tagging import apply_tags, check_inspected
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from inspections.publishing.wiki import WikiSettings, update_wiki
+from inspections.references import IMAGE_NAME
 from inspections.runtime.engine import Engine
-from inspections.stack import NAME_PATTERN, REPOSITORY_URL
+from inspections.stack import REPOSITORY_URL
 from inspections.text import one_line
 
 DEFAULT_MAX_MANIFESTS = 4500  # as the Jupyter Docker Stacks keep (a limit of GitHub's wikis)
@@ -267,7 +268,7 @@ def _wiki_settings(arguments: argparse.Namespace) -> WikiSettings:
         raise PublishUsageError(
             f"--repository {arguments.repository!r} is not a URL like https://host/owner/name"
         )
-    if not NAME_PATTERN.fullmatch(arguments.builds_image):
+    if not IMAGE_NAME.fullmatch(arguments.builds_image):
         raise PublishUsageError(f"--builds-image {arguments.builds_image!r} is not an image name")
     template = arguments.home_template
     return WikiSettings(

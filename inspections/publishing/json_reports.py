@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from inspections.files import write_atomically
-from inspections.formats.tags_file import Reference
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.merging import MergeOutcome
 from inspections.publishing.tags_files import TagsFile
+from inspections.references import Reference
 
 REPORT_VERSION = 1
 

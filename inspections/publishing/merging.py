@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from inspections.formats.tags_file import Reference
 from inspections.publishing.errors import PublishError, PublishUsageError
-from inspections.publishing.references import short_id
 from inspections.publishing.registry_manifests import ManifestCli
 from inspections.publishing.tags_files import TagsFile
+from inspections.references import Reference, short_id
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,10 @@ from typing import Any
 import docker
 import docker.errors
 
-from inspections.formats.tags_file import Reference
 from inspections.publishing.errors import PublishError
-from inspections.publishing.references import short_id
 from inspections.publishing.tagging import local_id
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
+from inspections.references import Reference, short_id
 
 _SHOWN_PROBLEMS = 3
 

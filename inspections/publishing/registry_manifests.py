@@ -7,7 +7,6 @@ local store, then pushed with `--purge`, which removes them from the store again
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -15,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspections.publishing.errors import PublishError
+from inspections.references import DIGEST
 from inspections.runtime.engine import platform_of
 
 _NO_SUCH_MANIFEST = "no such manifest"
-_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 # Where `docker manifest inspect -v` puts the manifest of a Docker or an OCI image.
 _MANIFEST_KEYS = ("SchemaV2Manifest", "OCIManifest")
 
@@ -110,7 +109,7 @@ class ManifestCli:
             self.discard(target)
             raise PublishError(f"docker manifest push {target} failed: {self._said(pushed)}")
         digest = (pushed.stdout.split() or [""])[-1]
-        if not _DIGEST.fullmatch(digest):
+        if not DIGEST.fullmatch(digest):
             raise PublishError(
                 f"docker manifest push {target} printed no digest: check the registry and the CLI"
             )

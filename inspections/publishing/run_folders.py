@@ -114,12 +114,6 @@ def tags_file_arguments(paths: Iterable[Path]) -> list[TagsFile]:
     return tags_files
 
 
-def tags_file_argument(path: Path) -> TagsFile:
-    """The tags file `path`, given as `<run folder>/tags/<name>.txt`, verified by its record."""
-    [tags_file] = tags_file_arguments([path])
-    return tags_file
-
-
 def _listed_tags_file(record: RunRecord, path: Path) -> TagsFile:
     """The tags file `path` of the run `record`, which must list it for a passed image."""
     relative = f"{TAGS_FOLDER}/{path.name}"

@@ -8,10 +8,9 @@ import docker
 import docker.errors
 from docker.models.images import Image
 
-from inspections.formats.tags_file import Reference
-from inspections.publishing.errors import PublishError
-from inspections.publishing.references import parse_reference, short_id
+from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.tags_files import TagsFile
+from inspections.references import InvalidReference, Reference, parse_reference, short_id
 from inspections.runtime.engine import platform_of
 
 
@@ -58,7 +57,10 @@ def apply_tags(client: docker.DockerClient, image: str, references: Sequence[str
     reference or a missing image tags nothing. A reference that already names another image
     is moved to this one, as `docker tag` does. Returns the references, in order.
     """
-    parsed: list[Reference] = [parse_reference(reference) for reference in references]
+    try:
+        parsed: list[Reference] = [parse_reference(reference) for reference in references]
+    except InvalidReference as error:
+        raise PublishUsageError(str(error)) from error
     found = local_image(client, image)
     for reference in parsed:
         try:

@@ -14,10 +14,13 @@ from pathlib import Path
 
 from inspections.formats import run_folder
 from inspections.formats.run_folder import RECORD_FILE
-from inspections.formats.tags_file import Reference, TagsFileError, read_tags_file
+from inspections.formats.tags_file import TagsFileError, read_tags_file
 from inspections.outputs.record_entry import RecordEntry
 from inspections.publishing.errors import PublishUsageError
-from inspections.publishing.references import short_id
+from inspections.references import (
+    Reference,
+    short_id,
+)
 from inspections.stack import tag_prefix
 
 RERUN = "run pytest --emit-manifests into its folder again"

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+from inspections.files import UnreadableFileError, UnsafePathError
 from inspections.formats.manifest import manifest_image
 from inspections.formats.stack_diagram import ImageBuild
 from inspections.formats.wiki_home import (
@@ -43,7 +44,6 @@ from inspections.formats.wiki_pages import (
 )
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.run_history import BuildRecord
-from inspections.publishing.safe_folder import SafeFolder
 from inspections.publishing.staged_update import apply_changes, recover
 from inspections.publishing.wiki_pictures import (
     IMAGES_FOLDER,
@@ -52,6 +52,7 @@ from inspections.publishing.wiki_pictures import (
     home_pictures,
     page_changes,
 )
+from inspections.safe_folder import SafeFolder
 
 TOOL = "stack-update-wiki"
 
@@ -306,7 +307,10 @@ def _update(
     wiki: Path, records: list[BuildRecord], stack: list[ImageBuild], settings: WikiSettings
 ) -> WikiUpdate:
     with SafeFolder(wiki) as folder:
-        folder.lock(TOOL)
+        if not folder.lock():
+            raise PublishError(
+                f"{wiki} is being updated by another {TOOL}: wait for it, then run again"
+            )
         update = WikiUpdate(recovered=recover(folder))
         changes, update.rows_added = _changes(folder, _read_wiki(folder), records, stack, settings)
         if changes:
@@ -337,6 +341,8 @@ def update_wiki(
     try:
         wiki.mkdir(parents=True, exist_ok=True)
         return _update(wiki, records, stack or [], settings)
+    except (UnsafePathError, UnreadableFileError) as error:
+        raise PublishUsageError(str(error)) from error
     except OSError as error:
         raise PublishError(
             f"cannot update the wiki {wiki} ({error.strerror}): nothing was changed"

@@ -31,7 +31,8 @@ from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.registry import LISTING_PARSERS
 from inspections.inventory.sizes import parse_human_size
-from inspections.stack import DEFAULT_VARIANT, NAME_PATTERN
+from inspections.references import IMAGE_NAME
+from inspections.stack import DEFAULT_VARIANT
 
 IMAGES_FOLDER = PurePosixPath("images")
 HISTORY_SUFFIX = "-history"
@@ -65,7 +66,7 @@ def _series(build: FiledBuild) -> tuple[str, str] | None:
     a manifest named otherwise, or of an image whose name a page or link cannot carry."""
     stem, sha = build.path.stem, build.path.stem[-12:]
     ending = f"-{build.image}-{sha}"
-    if not (_PAGE_NAME.fullmatch(stem) and NAME_PATTERN.fullmatch(build.image)):
+    if not (_PAGE_NAME.fullmatch(stem) and IMAGE_NAME.fullmatch(build.image)):
         return None
     if not (_SHA12.fullmatch(sha) and stem.endswith(ending) and len(stem) > len(ending)):
         return None

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import docker
 
-from tests.plugin.stacks import commit_all
+from throwaway_stacks import commit_all
 
 REGISTRY = "quay.io"  # one of the conftest's choices
 PARENTS = {

@@ -26,7 +26,8 @@ from tests.adopt.repository import (
     tag_images,
     write_repository,
 )
-from tests.plugin.stacks import commit_all, record_of
+from tests.plugin.stacks import record_of
+from throwaway_stacks import commit_all
 
 pytestmark = pytest.mark.docker
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.plugin.stacks import BASE_IMAGE, remove_tags_of
+from tests.plugin.stacks import remove_tags_of
+from throwaway_stacks import BASE_IMAGE, StackImage, write_image, write_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_SECONDS = 300
@@ -45,20 +46,20 @@ class TinyStack:
         return f"localhost/{self.owner}/{image}:{tag}"
 
     def add(
-        self, name: str, parent: str, dockerfile: str, declaration: str = "", **build_args: str
+        self,
+        name: str,
+        parent: str,
+        dockerfile: str,
+        variants: tuple[str, ...] = (),
+        **build_args: str,
     ) -> None:
         """An image folder: image.toml, a Dockerfile, a .dockerignore for the plugin's files.
 
         A root starts from the demo's base image (`BASE_IMAGE` in its `[build-args]`).
         """
-        folder = self.folder / name
-        folder.mkdir(parents=True, exist_ok=True)
         build_args = build_args if parent else {"BASE_IMAGE": BASE_IMAGE, **build_args}
-        table = "".join(f'{key} = "{value}"\n' for key, value in build_args.items())
-        table = f"[build-args]\n{table}" if table else ""
-        (folder / "image.toml").write_text(f'parent = "{parent}"\n{declaration}{table}')
-        (folder / "Dockerfile").write_text(dockerfile)
-        (folder / ".dockerignore").write_text(PLUGIN_FILES_LEFT_OUT)
+        files = {"Dockerfile": dockerfile, ".dockerignore": PLUGIN_FILES_LEFT_OUT}
+        write_image(self.folder, name, StackImage(parent, files, variants, build_args))
 
     @property
     def environment(self) -> dict[str, str]:
@@ -94,11 +95,6 @@ class TinyStack:
         )
 
 
-def step(command: str) -> str:
-    """A Dockerfile of one RUN step on the parent."""
-    return f"ARG BASE_IMAGE\nFROM $BASE_IMAGE\nRUN {command}\n"
-
-
 @pytest.fixture(scope="session")
 def docker_client() -> docker.DockerClient:
     client = docker.from_env()
@@ -112,9 +108,7 @@ def docker_client() -> docker.DockerClient:
 def tiny(tmp_path: Path, docker_client: docker.DockerClient) -> Iterator[TinyStack]:
     """An empty stack (add images with `add`) whose image tags are removed afterwards."""
     owner = f"stack-build-{uuid.uuid4().hex[:8]}"
-    folder = tmp_path / "stack"
-    folder.mkdir()
-    (folder / "stack.toml").write_text(f'registry = "localhost"\nowner = "{owner}"\n')
+    folder = write_stack(tmp_path / "stack", owner, {})
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     yield TinyStack(folder, owner, scratch)

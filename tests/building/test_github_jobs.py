@@ -28,10 +28,11 @@ import docker.errors
 import pytest
 
 from tests.building.actions_runner import RunContext, WorkflowRun
-from tests.plugin.stacks import BASE_IMAGE, OS_INSPECTIONS, commit_all
+from tests.plugin.stacks import OS_INSPECTIONS, PLUGIN_TEST_INI
 from tests.publishing.jupyter_wiki import INTRO
 from tests.publishing.registry import registry, registry_tags
 from tests.unit.building.workflows import read_workflow
+from throwaway_stacks import BASE_IMAGE, StackImage, commit_all, one_step_dockerfile, write_stack
 
 pytestmark = pytest.mark.docker
 
@@ -46,8 +47,8 @@ COMMIT_ENVIRONMENT = {
 }
 
 
-def stack_files(registry: str, owner: str) -> dict[str, str]:
-    """The throwaway stack: relative path -> text."""
+def write_repository(root: Path, registry: str, owner: str) -> None:
+    """The throwaway stack in `root/stack`, its ini file and .gitignore (not committed)."""
     child_tag = """
         from inspections import output_of, tagger
 
@@ -56,29 +57,33 @@ def stack_files(registry: str, owner: str) -> dict[str, str]:
             return output_of(host, "cat /etc/stack-child.txt")
     """
     child_dockerfile = "ARG BASE_IMAGE\nFROM $BASE_IMAGE\nCOPY child.txt /etc/stack-child.txt\n"
-    return {
-        "stack/stack.toml": f'registry = "{registry}"\nowner = "{owner}"\n'
-        'repository = "https://example.org/stack"\n',
-        "stack/root/image.toml": 'parent = ""\n',
-        "stack/root/Dockerfile": f"FROM {BASE_IMAGE}\nCOPY root.txt /etc/stack-root.txt\n",
-        "stack/root/root.txt": "root\n",
-        "stack/root/inspect_root.py": OS_INSPECTIONS
+    root_files = {
+        "Dockerfile": f"FROM {BASE_IMAGE}\nCOPY root.txt /etc/stack-root.txt\n",
+        "root.txt": "root\n",
+        "inspect_root.py": OS_INSPECTIONS
         + "\n    from inspections.library.build import date_tag, sha_tag\n",
-        "stack/root/test_root.py": """
+        "test_root.py": """
             def test_root_file(host):
                 assert host.file("/etc/stack-root.txt").content_string == "root\\n"
         """,
-        "stack/child/image.toml": 'parent = "root"\nvariants = ["slim"]\n',
-        "stack/child/Dockerfile": child_dockerfile,
-        "stack/child/child.txt": "child-1.0\n",
-        "stack/child/slim/Dockerfile": child_dockerfile,
-        "stack/child/slim/child.txt": "child-1.0-slim\n",
-        "stack/child/inspect_child.py": child_tag,
-        "stack/leaf/image.toml": 'parent = "child"\n',
-        "stack/leaf/Dockerfile": "ARG BASE_IMAGE\nFROM $BASE_IMAGE\nRUN echo leaf > /etc/leaf\n",
-        ".gitignore": "__pycache__/\n.pytest_cache/\n",
-        "pytest.ini": "[pytest]\naddopts = --import-mode=importlib -p no:cacheprovider\n",
     }
+    child_files = {
+        "Dockerfile": child_dockerfile,
+        "child.txt": "child-1.0\n",
+        "slim/Dockerfile": child_dockerfile,
+        "slim/child.txt": "child-1.0-slim\n",
+        "inspect_child.py": child_tag,
+    }
+    leaf_dockerfile = one_step_dockerfile("echo leaf > /etc/leaf")
+    images = {
+        "root": StackImage(files=root_files),
+        "child": StackImage("root", child_files, variants=("slim",)),
+        "leaf": StackImage("child", {"Dockerfile": leaf_dockerfile}),
+    }
+    write_stack(root / "stack", owner, images, "https://example.org/stack", registry)
+    write_files(
+        root, {".gitignore": "__pycache__/\n.pytest_cache/\n", "pytest.ini": PLUGIN_TEST_INI}
+    )
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:
@@ -192,7 +197,7 @@ def test_the_jobs_give_what_one_local_session_gives(
     environment: dict[str, str],
 ) -> None:
     repository = tmp_path / "repository"
-    write_files(repository, stack_files(registry, owner))
+    write_repository(repository, registry, owner)
     workflow_file = ".github/workflows/stack.yml"
     run(
         [

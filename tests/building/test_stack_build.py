@@ -15,7 +15,8 @@ import docker
 import pytest
 
 from inspections.building.image_inputs import INPUTS_LABEL
-from tests.building.conftest import TinyStack, step
+from tests.building.conftest import TinyStack
+from throwaway_stacks import one_step_dockerfile as step
 
 pytestmark = pytest.mark.docker
 
@@ -136,7 +137,7 @@ def test_a_failed_build_stops_its_descendants_only(
 
 def test_variant_and_build_args(tiny: TinyStack, docker_client: docker.DockerClient) -> None:
     tiny.add("root", "", step("true"), GREETING="from image.toml")
-    tiny.add("gpu", "root", step("true"), declaration='variants = ["cuda12"]\n')
+    tiny.add("gpu", "root", step("true"), variants=("cuda12",))
     variant = tiny.folder / "gpu" / "cuda12"
     variant.mkdir()
     (variant / "Dockerfile").write_text(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.demo_builder.script import DEMO, MINBASE, docker, image_id, run_build
+from throwaway_stacks import StackImage, one_step_dockerfile, write_stack
 
 pytestmark = pytest.mark.docker
 
@@ -106,10 +107,6 @@ def owner() -> Iterator[str]:
         docker("image", "rm", ref)
 
 
-def dockerfile(command: str) -> str:
-    return f"ARG BASE_IMAGE\nFROM $BASE_IMAGE\nRUN {command}\n"
-
-
 # The demo's root starts from its owner's minbase image, as demo/docker-stacks-foundation does.
 ROOT_DOCKERFILE = (
     "ARG REGISTRY\nARG OWNER\nARG BASE_IMAGE=$REGISTRY/$OWNER/bookworm-minbase:latest\n"
@@ -121,27 +118,26 @@ PLUGIN_FILES_LEFT_OUT = (DEMO / "base-notebook" / ".dockerignore").read_text()
 @pytest.fixture
 def tiny_stack(tmp_path: Path, owner: str) -> Path:
     """``tiny-root`` (from the base image) and ``tiny-child``, each one ``RUN`` step."""
-    stack = tmp_path / "stack"
-    files = {
-        "stack.toml": f'registry = "localhost"\nowner = "{owner}"\n',
-        "tiny-root/image.toml": 'parent = ""\n',
-        "tiny-root/Dockerfile": ROOT_DOCKERFILE,
-        "tiny-root/.dockerignore": PLUGIN_FILES_LEFT_OUT,
-        "tiny-root/inspect_tiny_root.py": "",
-        "tiny-child/image.toml": 'parent = "tiny-root"\n',
-        "tiny-child/Dockerfile": dockerfile("test -d /etc"),
-        "expected_versions.toml": textwrap.dedent(
+    root_files = {
+        "Dockerfile": ROOT_DOCKERFILE,
+        ".dockerignore": PLUGIN_FILES_LEFT_OUT,
+        "inspect_tiny_root.py": "",
+    }
+    images = {
+        "tiny-root": StackImage(files=root_files),
+        "tiny-child": StackImage("tiny-root", {"Dockerfile": one_step_dockerfile("test -d /etc")}),
+    }
+    stack = write_stack(tmp_path / "stack", owner, images)
+    (stack / "expected_versions.toml").write_text(
+        textwrap.dedent(
             """
             [tiny-root]
             os_id = "debian"
             [tiny-child]
             os_version_id = "12"
             """
-        ),
-    }
-    for name, text in files.items():
-        (stack / name).parent.mkdir(parents=True, exist_ok=True)
-        (stack / name).write_text(text)
+        )
+    )
     return stack
 
 

@@ -36,6 +36,19 @@ def test_dockerfile_arg_reads_the_default(tmp_path: Path) -> None:
     assert dockerfile_arg(path, "TORCH_VERSION") == "2.13.0+cpu"
 
 
+@pytest.mark.parametrize(
+    "declaration",
+    ['ARG TORCH_VERSION="2.13.0+cpu"', "ARG PYTHON=3.11 \\\n    TORCH_VERSION=2.13.0+cpu"],
+    ids=["quoted", "beside another ARG"],
+)
+def test_dockerfile_arg_reads_the_default_as_the_build_does(
+    tmp_path: Path, declaration: str
+) -> None:
+    """The demo builder reads Dockerfiles with stack-build's own reader."""
+    path = dockerfile(tmp_path, f"ARG BASE_IMAGE\nFROM $BASE_IMAGE\n{declaration}\n")
+    assert dockerfile_arg(path, "TORCH_VERSION") == "2.13.0+cpu"
+
+
 def test_dockerfile_arg_without_default_is_an_error_naming_the_file(tmp_path: Path) -> None:
     path = dockerfile(tmp_path, "ARG TORCH_VERSION\nFROM scratch\n")
     with pytest.raises(BuildError, match=f"{re.escape(str(path))}: no ARG TORCH_VERSION="):

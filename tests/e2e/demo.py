@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 import tomllib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from throwaway_stacks import PYTEST_INI, StackImage, write_stack
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 DEMO = REPOSITORY / "demo"
@@ -120,12 +121,7 @@ def write_probe_stack(root: Path, owner_prefix: str, dockerfile: str, inspection
     """A one-image stack `probe` in `root/stack` (its Dockerfile and inspections), under an
     owner unique to the caller, and an ini file; returns the owner."""
     owner = f"{owner_prefix}-{uuid.uuid4().hex[:8]}"
-    (root / "stack/probe").mkdir(parents=True)
-    (root / "stack/probe/image.toml").write_text('parent = ""\n')
-    (root / "stack/probe/inspect_probe.py").write_text(textwrap.dedent(inspections))
-    (root / "stack/probe/Dockerfile").write_text(dockerfile)
-    (root / "stack/stack.toml").write_text(
-        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/probe"\n'
-    )
-    (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
+    probe = StackImage(files={"inspect_probe.py": inspections, "Dockerfile": dockerfile})
+    write_stack(root / "stack", owner, {"probe": probe}, "https://example.org/probe")
+    (root / "pytest.ini").write_text(PYTEST_INI)
     return owner

@@ -21,7 +21,8 @@ from inspections.formats.sbom import SPEC_VERSION
 from inspections.inventory.model import Inventory
 from inspections.publishing.cli import diff_main, update_wiki_main
 from tests.e2e.demo import FIXED_EPOCH, run_pytest, write_probe_stack
-from tests.plugin.stacks import LIBRARY_INVENTORIES, commit_all, record_of, remove_tags_of
+from tests.plugin.stacks import LIBRARY_INVENTORIES, record_of, remove_tags_of
+from throwaway_stacks import commit_all
 
 PROBE_DOCKERFILE = r"""
 FROM localhost/demo/minimal-notebook:latest

@@ -8,7 +8,6 @@ stack-diff's summary.
 
 from __future__ import annotations
 
-import textwrap
 import uuid
 from collections.abc import Iterator
 from io import BytesIO
@@ -19,7 +18,8 @@ import pytest
 
 from inspections.publishing.cli import diff_main
 from tests.e2e.demo import run_pytest
-from tests.plugin.stacks import LIBRARY_PIECES, commit_all, record_of, remove_tags_of
+from tests.plugin.stacks import LIBRARY_PIECES, record_of, remove_tags_of
+from throwaway_stacks import StackImage, write_project
 
 pytestmark = pytest.mark.docker
 
@@ -45,14 +45,8 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     `two` (with a package added by each package manager), compared with `one`."""
     root = tmp_path_factory.mktemp("uninventoried")
     owner = f"bare-{uuid.uuid4().hex[:8]}"
-    (root / "stack/bare").mkdir(parents=True)
-    (root / "stack/bare/image.toml").write_text('parent = ""\n')
-    (root / "stack/bare/inspect_bare.py").write_text(textwrap.dedent(LIBRARY_PIECES))
-    (root / "stack/stack.toml").write_text(
-        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/bare"\n'
-    )
-    (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
-    commit_all(root, "bare")
+    bare = StackImage(files={"inspect_bare.py": LIBRARY_PIECES})
+    write_project(root, owner, {"bare": bare}, "https://example.org/bare", message="bare")
     client = docker.from_env()
     reference = f"localhost/{owner}/bare:latest"
     try:

@@ -28,7 +28,8 @@ from tests.e2e.demo import (
     lineage,
     run_pytest,
 )
-from tests.plugin.stacks import commit_all, record_of
+from tests.plugin.stacks import record_of
+from throwaway_stacks import commit_all
 
 IMAGES = list(PARENTS)
 

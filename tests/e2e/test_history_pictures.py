@@ -22,8 +22,9 @@ from inspections.publishing.wiki_pictures import history_page_path
 from tests.browser.renderer import render, screenshot
 from tests.diagrams import boxes_by_name, mermaid_blocks
 from tests.e2e.demo import FIXED_EPOCH, run_pytest, write_probe_stack
-from tests.plugin.stacks import commit_all, remove_tags_of
+from tests.plugin.stacks import remove_tags_of
 from tests.publishing.test_wiki_pictures import table_rows
+from throwaway_stacks import commit_all
 
 pytestmark = [pytest.mark.docker, pytest.mark.browser, pytest.mark.usefixtures("browser")]
 

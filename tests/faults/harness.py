@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +18,15 @@ from typing import Any
 
 import docker
 
-from tests.plugin.stacks import commit_all, record_of
+from tests.plugin.stacks import record_of
+from throwaway_stacks import StackImage, write_project
 
 ROOT_IMAGE = "docker-stacks-foundation"
 PID_LABEL = "org.stack-inspections.controller-pid"
 RUN_LABEL = "org.stack-inspections.run"
 
 
-def write_stack(
+def write_root_stack(
     root: Path,
     inspections: str = "",
     declaration: str = 'parent = ""\n',
@@ -37,25 +37,16 @@ def write_stack(
 
     `files` are more files of the image folder (name -> code, dedented).
     """
-    stack = root / "stack"
-    image = stack / ROOT_IMAGE
-    image.mkdir(parents=True)
-    (image / "image.toml").write_text(declaration)
-    if inspections:
-        (image / "inspect_faults.py").write_text(textwrap.dedent(inspections))
-    for name, code in (files or {}).items():
-        (image / name).write_text(textwrap.dedent(code))
-    commit_project(root, owner, "faults")
-    return stack
+    own = {"inspect_faults.py": inspections} if inspections else {}
+    image = StackImage(files={**own, **(files or {})}, declaration=declaration)
+    return write_faults_project(root, owner, {ROOT_IMAGE: image}, "faults")
 
 
-def commit_project(root: Path, owner: str, message: str) -> None:
-    """Write the stack's `stack.toml` (for `owner`) and an ini file; commit all under `root`."""
-    (root / "stack/stack.toml").write_text(
-        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/faults"\n'
-    )
-    (root / "pytest.ini").write_text("[pytest]\naddopts = --import-mode=importlib\n")
-    commit_all(root, message)
+def write_faults_project(
+    root: Path, owner: str, images: dict[str, StackImage], message: str
+) -> Path:
+    """The stack `images` (for `owner`) in `root/stack` with an ini file, committed; the stack."""
+    return write_project(root, owner, images, "https://example.org/faults", message=message)
 
 
 def pytest_command(*args: str) -> list[str]:

@@ -28,8 +28,9 @@ from tests.faults.harness import (
     run,
     start,
     wait_for_container,
-    write_stack,
+    write_root_stack,
 )
+from throwaway_stacks import StackImage, write_image
 
 Record = Callable[[str, object], None]
 TAG_OK = """
@@ -90,7 +91,7 @@ def test_bad_input_is_one_line_before_any_container(
     args: list[str],
     expected: str,
 ) -> None:
-    write_stack(tmp_path, TAG_OK, declaration)
+    write_root_stack(tmp_path, TAG_OK, declaration)
     observed = run(tmp_path, "--stack", "stack", *args)
     lines = observed.error_lines()
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {lines[:1]}")
@@ -101,9 +102,8 @@ def test_bad_input_is_one_line_before_any_container(
 
 
 def test_cycle_names_the_cycle(tmp_path: Path, record_property: Record) -> None:
-    stack = write_stack(tmp_path, TAG_OK, 'parent = "second"\n')
-    (stack / "second").mkdir()
-    (stack / "second/image.toml").write_text(f'parent = "{ROOT_IMAGE}"\n')
+    stack = write_root_stack(tmp_path, TAG_OK, 'parent = "second"\n')
+    write_image(stack, "second", StackImage(ROOT_IMAGE))
     observed = run(tmp_path, "--stack", "stack")
     lines = observed.error_lines()
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {lines[:1]}")
@@ -136,7 +136,7 @@ def test_a_broken_inspection_fails_its_image_and_writes_nothing_for_it(
     expected: str,
 ) -> None:
     code = TAG_OK + f"\n    @tagger\n    def broken(host):\n        {body}\n"
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     reason = record_entry(tmp_path / "out")["reasons"][0]
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {one_line(reason)}")
@@ -147,7 +147,7 @@ def test_a_broken_inspection_fails_its_image_and_writes_nothing_for_it(
 
 def test_two_taggers_giving_one_tag(tmp_path: Path, record_property: Record) -> None:
     code = TAG_OK + "\n    @tagger\n    def again(host):\n        return os_tag(host)\n"
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     reason = record_entry(tmp_path / "out")["reasons"][0]
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {reason}")
@@ -163,7 +163,7 @@ def test_a_hanging_command_times_out_and_its_container_goes(
         TAG_OK
         + "\n    @tagger\n    def hangs(host):\n        return output_of(host, 'sleep 600')\n"
     )
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     started = time.monotonic()
     process = start(
         tmp_path, "--stack", "stack", "--emit-manifests", "out", "--inspection-timeout", "3"
@@ -182,7 +182,7 @@ def test_a_hanging_command_times_out_and_its_container_goes(
 
 
 def test_image_not_built(tmp_path: Path, record_property: Record) -> None:
-    write_stack(tmp_path, TAG_OK)
+    write_root_stack(tmp_path, TAG_OK)
     observed = run(
         tmp_path, "--stack", "stack", "--owner", "never-built", "--emit-manifests", "out"
     )
@@ -195,7 +195,7 @@ def test_image_not_built(tmp_path: Path, record_property: Record) -> None:
 
 
 def test_docker_engine_not_reachable(tmp_path: Path, record_property: Record) -> None:
-    write_stack(tmp_path, TAG_OK)
+    write_root_stack(tmp_path, TAG_OK)
     environment = clean_environment(DOCKER_HOST="unix:///nonexistent/docker.sock")
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out", environment=environment)
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: Docker engine not reachable")
@@ -206,7 +206,7 @@ def test_docker_engine_not_reachable(tmp_path: Path, record_property: Record) ->
 
 
 def test_no_git_repository(tmp_path: Path, record_property: Record) -> None:
-    write_stack(tmp_path, TAG_OK + "\n    from inspections.library.build import sha_tag\n")
+    write_root_stack(tmp_path, TAG_OK + "\n    from inspections.library.build import sha_tag\n")
     subprocess.run(["rm", "-rf", str(tmp_path / ".git")], check=True)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: no git commit")
@@ -226,7 +226,7 @@ def test_markdown_survives_hostile_output(tmp_path: Path, record_property: Recor
         return quoted_output(host, "printf '````\\\\n| a | b |\\\\n<script>x</script>\\\\n'")
     """
     )
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     manifest = next((tmp_path / "out/manifests").iterdir()).read_text()
     piece = manifest.split("## Hostile\n\n", 1)[1]
@@ -249,7 +249,7 @@ def test_ctrl_c_leaves_no_container_and_no_file(
     code = (
         TAG_OK + "\n    @tagger\n    def slow(host):\n        return output_of(host, 'sleep 60')\n"
     )
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     process = start(tmp_path, "--stack", "stack", "--emit-manifests", "out", "-n", workers)
     wait_for_container(client, process)
     output = interrupt(process, whole_group)
@@ -271,7 +271,7 @@ def test_ctrl_c_at_any_moment_leaves_nothing(
     code = (
         TAG_OK + "\n    @tagger\n    def slow(host):\n        return output_of(host, 'sleep 60')\n"
     )
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     process = start(tmp_path, "--stack", "stack", "--emit-manifests", "out", "-n", "2")
     time.sleep(delay)
     interrupt(process, whole_group=True)
@@ -291,7 +291,7 @@ def test_a_killed_worker_leaves_no_container(
     code = (
         TAG_OK + "\n    @tagger\n    def slow(host):\n        return output_of(host, 'sleep 60')\n"
     )
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     process = start(tmp_path, "--stack", "stack", "--emit-manifests", "out", "-n", "1")
     wait_for_container(client, process)
     workers = subprocess.run(
@@ -314,7 +314,7 @@ def test_a_sigkilled_run_leaves_no_container(
     code = (
         TAG_OK + "\n    @tagger\n    def slow(host):\n        return output_of(host, 'sleep 60')\n"
     )
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     process = start(tmp_path, "--stack", "stack")
     wait_for_container(client, process)
     os.killpg(process.pid, signal.SIGKILL)
@@ -342,7 +342,7 @@ def test_a_later_run_sweeps_stopped_containers_of_earlier_runs(
         labels={RUN_LABEL: "an-earlier-run", PID_LABEL: "1"},
     )
     leftover.wait(timeout=60)
-    write_stack(tmp_path, TAG_OK)
+    write_root_stack(tmp_path, TAG_OK)
     observed = run(tmp_path, "--stack", "stack")
     left = client.containers.list(
         all=True, filters={"label": f"{RUN_LABEL}=an-earlier-run"}, ignore_removed=True

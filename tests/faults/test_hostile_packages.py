@@ -17,7 +17,7 @@ import docker
 import pytest
 
 from tests.conftest import FAULT_PROPERTY
-from tests.faults.harness import ROOT_IMAGE, record_entry, run, write_stack
+from tests.faults.harness import ROOT_IMAGE, record_entry, run, write_root_stack
 from tests.plugin.stacks import LIBRARY_INVENTORIES, remove_tags_of
 
 pytestmark = pytest.mark.docker
@@ -126,7 +126,7 @@ def test_a_forged_package_fails_its_inventory_and_no_sbom_is_written(
     tmp_path: Path, record_property: Record, forged_image: tuple[str, Forgery]
 ) -> None:
     owner, forgery = forged_image
-    write_stack(tmp_path, LIBRARY_INVENTORIES, owner=owner)
+    write_root_stack(tmp_path, LIBRARY_INVENTORIES, owner=owner)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     entry = record_entry(tmp_path / "out")
     reasons = [reason for reason in entry["reasons"] if forgery.inventory in reason]

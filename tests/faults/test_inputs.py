@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAULT_PROPERTY
-from tests.faults.harness import NO_IMAGE_FILES, ROOT_IMAGE, record_entry, run, write_stack
+from tests.faults.harness import NO_IMAGE_FILES, ROOT_IMAGE, record_entry, run, write_root_stack
+from throwaway_stacks import StackImage, write_image
 
 Record = Callable[[str, object], None]
 TAG_OK = """
@@ -41,7 +42,7 @@ BAD_OPTIONS = [
 def test_a_bad_option_is_one_line_at_start_up(
     tmp_path: Path, record_property: Record, scenario: str, args: list[str], expected: str
 ) -> None:
-    write_stack(tmp_path, TAG_OK)
+    write_root_stack(tmp_path, TAG_OK)
     observed = run(tmp_path, "--stack", "stack", *args)
     lines = observed.error_lines()
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {lines[:1]}")
@@ -63,7 +64,7 @@ def test_output_that_is_not_utf8_is_kept_with_replacements(
         return quoted_output(host, "printf 'caf\\\\351 cr\\\\350me\\\\n'")
     """
     )
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     manifest = next((tmp_path / "out/manifests").iterdir()).read_text(encoding="utf-8")
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: caf\ufffd cr\ufffdme")
@@ -74,7 +75,7 @@ def test_output_that_is_not_utf8_is_kept_with_replacements(
 def test_a_commit_message_in_another_encoding_is_read(
     tmp_path: Path, record_property: Record
 ) -> None:
-    write_stack(tmp_path, TAG_OK)
+    write_root_stack(tmp_path, TAG_OK)
     (tmp_path / "note.txt").write_text("changed\n")
     subprocess.run(["git", "add", "note.txt"], cwd=tmp_path, check=True)
     identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
@@ -95,12 +96,11 @@ def test_a_commit_message_in_another_encoding_is_read(
 def test_a_1100_deep_hierarchy_is_no_internal_error(
     tmp_path: Path, record_property: Record
 ) -> None:
-    stack = write_stack(tmp_path, TAG_OK)
+    stack = write_root_stack(tmp_path, TAG_OK)
     parent = ROOT_IMAGE
     for depth in range(1100):
         name = f"level-{depth}"
-        (stack / name).mkdir()
-        (stack / name / "image.toml").write_text(f'parent = "{parent}"\n')
+        write_image(stack, name, StackImage(parent))
         parent = name
     observed = run(tmp_path, "--stack", "stack", "--collect-only", "-q")
     record_property(
@@ -112,7 +112,7 @@ def test_a_1100_deep_hierarchy_is_no_internal_error(
 
 
 def test_a_linked_image_folder_is_refused(tmp_path: Path, record_property: Record) -> None:
-    stack = write_stack(tmp_path, TAG_OK)
+    stack = write_root_stack(tmp_path, TAG_OK)
     os.symlink(stack / ROOT_IMAGE, stack / "alias")
     observed = run(tmp_path, "--stack", "stack")
     lines = observed.error_lines()
@@ -137,7 +137,7 @@ ESCAPES = """
 def test_escape_sequences_from_an_image_never_reach_the_terminal(
     tmp_path: Path, record_property: Record
 ) -> None:
-    write_stack(tmp_path, ESCAPES)
+    write_root_stack(tmp_path, ESCAPES)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     shown = [line for line in observed.stdout.splitlines() if "exited with 3" in line]
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {shown[:1]}")
@@ -148,7 +148,7 @@ def test_escape_sequences_from_an_image_never_reach_the_terminal(
 
 def test_clashing_tags_fail_in_junit_xml_too(tmp_path: Path, record_property: Record) -> None:
     code = TAG_OK + "\n    @tagger\n    def again(host):\n        return os_tag(host)\n"
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out", "--junitxml", "j.xml")
     suite = ElementTree.parse(tmp_path / "j.xml").getroot().find("testsuite")
     assert suite is not None
@@ -169,7 +169,7 @@ def test_a_tag_too_long_only_with_the_variant_prefix_fails_in_junit_xml(
     tmp_path: Path, record_property: Record
 ) -> None:
     code = TAG_OK + "\n    @tagger\n    def long(host):\n        return 'v' * 120\n"
-    write_stack(tmp_path, code, declaration='parent = ""\nvariants = ["cuda12"]\n')
+    write_root_stack(tmp_path, code, declaration='parent = ""\nvariants = ["cuda12"]\n')
     reference = f"localhost/demo/{ROOT_IMAGE}"
     subprocess.run(
         ["docker", "tag", f"{reference}:latest", f"{reference}:cuda12-latest"], check=True
@@ -193,7 +193,7 @@ def test_a_partial_selection_publishes_nothing_and_says_so(
     tmp_path: Path, record_property: Record
 ) -> None:
     code = TAG_OK + "\n    @tagger\n    def node_tag(host):\n        return 'node-1'\n"
-    write_stack(tmp_path, code)
+    write_root_stack(tmp_path, code)
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out", "-k", "node_tag")
     lines = observed.stdout.splitlines()
     line = next((line for line in lines if line.startswith(f"{ROOT_IMAGE}: os_tag")), "")
@@ -207,7 +207,7 @@ def test_a_partial_selection_publishes_nothing_and_says_so(
 def test_another_tests_failure_with_an_image_id_leaves_the_image_alone(
     tmp_path: Path, record_property: Record
 ) -> None:
-    write_stack(tmp_path, TAG_OK)
+    write_root_stack(tmp_path, TAG_OK)
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests/test_other.py").write_text(
         "import pytest\n\n"

@@ -27,9 +27,10 @@ from tests.faults.harness import (
     record_entry,
     run,
     start,
-    write_stack,
+    write_root_stack,
 )
-from tests.plugin.stacks import BASE_IMAGE, IMAGE_LABEL, remove_tags_of, tag_images
+from tests.plugin.stacks import IMAGE_LABEL, remove_tags_of
+from throwaway_stacks import BASE_IMAGE, tag_images
 
 Record = Callable[[str, object], None]
 
@@ -96,7 +97,7 @@ OWN_OUTCOMES = """
 
 def test_each_inspection_keeps_its_own_outcome(tmp_path: Path, record_property: Record) -> None:
     """A skip, a failure or SystemExit in one inspection is not reported for the others."""
-    write_stack(tmp_path, OWN_OUTCOMES)
+    write_root_stack(tmp_path, OWN_OUTCOMES)
     observed = run(tmp_path, "--stack", "stack", "-v", "-rs")
     seen = outcomes(observed.stdout)
     record_property(FAULT_PROPERTY, ", ".join(f"{k} {v}" for k, v in sorted(seen.items())))
@@ -153,7 +154,7 @@ TIMEOUTS = {
 def test_the_timeout_bounds_the_whole_inspection(
     tmp_path: Path, client: docker.DockerClient, record_property: Record, waits_on: str
 ) -> None:
-    write_stack(tmp_path, TIMEOUTS[waits_on])
+    write_root_stack(tmp_path, TIMEOUTS[waits_on])
     began = time.monotonic()
     process = start(
         tmp_path, "--stack", "stack", "--inspection-timeout", "3", "--emit-manifests", "out"
@@ -197,7 +198,7 @@ def test_one_container_per_image_even_with_constant_thread_switches(
 ) -> None:
     """Eight inspections asking for the container at once, five sessions: one start each."""
     tag_images(client, owner, [ROOT_IMAGE])
-    write_stack(tmp_path, MANY_COMMANDS, owner=owner)
+    write_root_stack(tmp_path, MANY_COMMANDS, owner=owner)
     (tmp_path / "conftest.py").write_text(textwrap.dedent(SWITCHING))
     starts: list[dict[str, str]] = []
     events = client.events(
@@ -229,7 +230,7 @@ def test_anonymous_volumes_go_with_their_container(
     tmp_path: Path, client: docker.DockerClient, owner: str, record_property: Record
 ) -> None:
     build(client, owner, tmp_path / "image", f"FROM {BASE_IMAGE}\nVOLUME /data\n")
-    write_stack(tmp_path / "run", MANY_COMMANDS, owner=owner)
+    write_root_stack(tmp_path / "run", MANY_COMMANDS, owner=owner)
     volumes_before = {volume.id for volume in client.volumes.list()}
     observed = run(tmp_path / "run", "--stack", "stack")
     time.sleep(1)
@@ -249,7 +250,7 @@ def test_an_image_without_sleep_is_inspected(
         tmp_path / "image",
         f"FROM {BASE_IMAGE}\nRUN rm /bin/sleep /usr/bin/sleep 2>/dev/null; ! command -v sleep\n",
     )
-    write_stack(tmp_path / "run", MANY_COMMANDS, owner=owner)
+    write_root_stack(tmp_path / "run", MANY_COMMANDS, owner=owner)
     observed = run(tmp_path / "run", "--stack", "stack")
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}")
     assert observed.returncode == 0, observed.stdout
@@ -262,7 +263,7 @@ def test_an_image_without_a_shell_says_what_is_needed(
     image.mkdir()
     (image / "hello.txt").write_text("no shell here\n")
     build(client, owner, image, "FROM scratch\nCOPY hello.txt /hello.txt\n")
-    write_stack(tmp_path / "run", MANY_COMMANDS, owner=owner)
+    write_root_stack(tmp_path / "run", MANY_COMMANDS, owner=owner)
     observed = run(tmp_path / "run", "--stack", "stack")
     expected = (
         f"localhost/{owner}/{ROOT_IMAGE}:latest has no /bin/sh: inspections run their "
@@ -284,7 +285,7 @@ BIG_OUTPUT = """
 
 
 def test_a_200_mb_output_is_read_whole(tmp_path: Path, record_property: Record) -> None:
-    write_stack(tmp_path, BIG_OUTPUT.format(size=200_000_000))
+    write_root_stack(tmp_path, BIG_OUTPUT.format(size=200_000_000))
     began = time.monotonic()
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     elapsed = time.monotonic() - began
@@ -295,7 +296,7 @@ def test_a_200_mb_output_is_read_whole(tmp_path: Path, record_property: Record) 
 
 
 def test_output_over_the_cap_is_one_clear_failure(tmp_path: Path, record_property: Record) -> None:
-    write_stack(tmp_path, BIG_OUTPUT.format(size=300_000_000))
+    write_root_stack(tmp_path, BIG_OUTPUT.format(size=300_000_000))
     observed = run(tmp_path, "--stack", "stack", "--emit-manifests", "out")
     line = next((line for line in observed.stdout.splitlines() if "printed more than" in line), "")
     record_property(FAULT_PROPERTY, f"exit {observed.returncode}: {line[-80:]}")
@@ -318,7 +319,7 @@ def test_a_session_in_another_pid_namespace_keeps_its_containers(
 ) -> None:
     """Another session's sweep, which cannot see this session's process, leaves it be."""
     tag_images(client, owner, [ROOT_IMAGE])
-    write_stack(tmp_path / "isolated", SLOW, owner=owner)
+    write_root_stack(tmp_path / "isolated", SLOW, owner=owner)
     unshared = ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-m", "pytest"]
     isolated = subprocess.Popen(
         [*unshared, "-p", "no:cacheprovider", "--stack", "stack", "--emit-manifests", "out"],
@@ -332,7 +333,7 @@ def test_a_session_in_another_pid_namespace_keeps_its_containers(
     while not client.containers.list(filters={"label": f"{IMAGE_LABEL}={reference}"}):
         assert time.monotonic() < deadline and isolated.poll() is None, "no container started"
         time.sleep(0.2)
-    write_stack(tmp_path / "neighbour", MANY_COMMANDS)
+    write_root_stack(tmp_path / "neighbour", MANY_COMMANDS)
     neighbour = run(tmp_path / "neighbour", "--stack", "stack")
     output, _ = isolated.communicate(timeout=120)
     record_property(

@@ -20,7 +20,7 @@ import pytest
 
 from inspections.publishing.cli import update_wiki_main
 from tests.conftest import FAULT_PROPERTY
-from tests.faults.harness import ROOT_IMAGE, Observed, clean_environment, run, write_stack
+from tests.faults.harness import ROOT_IMAGE, Observed, clean_environment, run, write_root_stack
 
 pytestmark = pytest.mark.docker
 
@@ -44,7 +44,7 @@ def session(root: Path, *args: str, epoch: int = EPOCH) -> Observed:
 @pytest.fixture
 def earlier(tmp_path: Path) -> Path:
     """The stack under tmp_path, with the output folder `earlier` of a passed session."""
-    write_stack(tmp_path, INVENTORY)
+    write_root_stack(tmp_path, INVENTORY)
     observed = session(tmp_path, "--emit-manifests", "earlier")
     assert observed.returncode == 0, observed.stdout[-3000:]
     return tmp_path / "earlier"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +19,8 @@ import pytest
 
 from inspections.outputs.record import read_record, verified_file
 from tests.conftest import FAULT_PROPERTY
-from tests.faults.harness import clean_environment, commit_project, files_under, start
+from tests.faults.harness import clean_environment, files_under, start, write_faults_project
+from throwaway_stacks import StackImage
 
 Record = Callable[[str, object], None]
 CHAIN = {"docker-stacks-foundation": "", "base-notebook": "docker-stacks-foundation"}
@@ -46,12 +46,9 @@ INSPECTIONS = """
 
 def write_chain(root: Path) -> None:
     """foundation -> base-notebook -> minimal-notebook, on the built demo images."""
-    stack = root / "stack"
-    for image, parent in CHAIN.items():
-        (stack / image).mkdir(parents=True)
-        (stack / image / "image.toml").write_text(f'parent = "{parent}"\n')
-    (stack / "docker-stacks-foundation/inspect_chain.py").write_text(textwrap.dedent(INSPECTIONS))
-    commit_project(root, "demo", "chain")
+    images = {image: StackImage(parent) for image, parent in CHAIN.items()}
+    images["docker-stacks-foundation"] = StackImage(files={"inspect_chain.py": INSPECTIONS})
+    write_faults_project(root, "demo", images, "chain")
 
 
 def session(root: Path, out: Path, generation: str, bulk: int) -> subprocess.Popen[str]:

@@ -13,7 +13,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.plugin.stacks import MakeStack, StackImage, remove_tags_of, tag_images, write_stack
+from tests.plugin.stacks import MakeStack, remove_tags_of, write_test_stack
+from throwaway_stacks import StackImage, tag_images
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +39,7 @@ def make_stack(
     """Write a stack into pytester's folder and tag its images (all, or those in `built`)."""
 
     def make(images: dict[str, StackImage], built: list[str] | None = None) -> Path:
-        stack = write_stack(pytester.path, owner, images)
+        stack = write_test_stack(pytester.path, owner, images)
         tag_images(docker_client, owner, list(images) if built is None else built)
         return stack
 

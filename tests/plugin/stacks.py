@@ -1,18 +1,20 @@
-"""Throwaway stacks for plugin tests (their git and image helpers serve faults and e2e too)."""
+"""Throwaway stacks for plugin tests (their image and record helpers serve faults and e2e too).
+
+The stacks are written by `throwaway_stacks`, with the plugin tests' settings.
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import docker
 
-BASE_IMAGE = "localhost/demo/bookworm-minbase:latest"
+from throwaway_stacks import StackImage, write_project
+
 RUN_LABEL = "org.stack-inspections.run"
 IMAGE_LABEL = "org.stack-inspections.image"
 
@@ -49,51 +51,14 @@ LIBRARY_INVENTORIES = (
 )
 
 
-@dataclass
-class StackImage:
-    """One image of a throwaway stack: its parent and the Python files in its folder."""
-
-    parent: str = ""
-    files: dict[str, str] = field(default_factory=dict)
-    variants: tuple[str, ...] = ()
+PLUGIN_TEST_INI = "[pytest]\naddopts = --import-mode=importlib -p no:cacheprovider\n"
 
 
-def write_stack(root: Path, owner: str, images: dict[str, StackImage]) -> Path:
-    """Write the stack folder, an ini file and a git commit under `root`."""
-    stack = root / "stack"
-    stack.mkdir(exist_ok=True)
-    (stack / "stack.toml").write_text(
-        f'registry = "localhost"\nowner = "{owner}"\nrepository = "https://example.org/stack"\n'
+def write_test_stack(root: Path, owner: str, images: Mapping[str, StackImage]) -> Path:
+    """The stack in `root/stack`, an ini file and a git commit under `root`; the stack folder."""
+    return write_project(
+        root, owner, images, "https://example.org/stack", PLUGIN_TEST_INI, "Stack for a test"
     )
-    for name, image in images.items():
-        folder = stack / name
-        folder.mkdir()
-        variants = ", ".join(f'"{variant}"' for variant in image.variants)
-        (folder / "image.toml").write_text(f'parent = "{image.parent}"\nvariants = [{variants}]\n')
-        for file_name, code in image.files.items():
-            (folder / file_name).write_text(textwrap.dedent(code))
-    (root / "pytest.ini").write_text(
-        "[pytest]\naddopts = --import-mode=importlib -p no:cacheprovider\n"
-    )
-    commit_all(root, "Stack for a test")
-    return stack
-
-
-def commit_all(folder: Path, message: str) -> None:
-    """Make `folder` a git repository holding one commit of everything in it."""
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", message]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
-            cwd=folder,
-            check=True,
-        )
-
-
-def tag_images(client: docker.DockerClient, owner: str, names: list[str]) -> None:
-    """Make each image of the stack a local tag of the Debian base image."""
-    base = client.images.get(BASE_IMAGE)
-    for name in names:
-        base.tag(f"localhost/{owner}/{name}", "latest")
 
 
 def remove_tags_of(client: docker.DockerClient, owner: str, *, noprune: bool) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import docker
 import pytest
 
-from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, record_of
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, record_of
+from throwaway_stacks import StackImage
 
 INSPECTIONS = (
     OS_INSPECTIONS

@@ -15,7 +15,8 @@ import pytest
 from inspections.formats.html_report import MERMAID_URL
 from tests.browser.renderer import chromium_run, ensure_mermaid
 from tests.diagrams import boxes_by_name
-from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, record_of
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, record_of
+from throwaway_stacks import StackImage
 
 QUICK_TESTS = "".join(f"def test_{number}():\n    pass\n\n" for number in range(8))
 IMAGE_TEST = """

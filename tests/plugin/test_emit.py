@@ -9,7 +9,8 @@ import pytest
 
 from inspections.outputs.record import read_record, sha256_of
 from tests.diagrams import boxes_by_name, mermaid_blocks
-from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, git_sha, record_of
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, git_sha, record_of
+from throwaway_stacks import StackImage
 
 CHILD_INSPECTIONS = """
     from inspections import output_of, tagger

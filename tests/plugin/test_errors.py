@@ -7,7 +7,8 @@ import shutil
 import docker
 import pytest
 
-from tests.plugin.stacks import MakeStack, StackImage, labelled_containers, record_of
+from tests.plugin.stacks import MakeStack, labelled_containers, record_of
+from throwaway_stacks import StackImage
 
 TAGGER = """
     from inspections import tagger, output_of

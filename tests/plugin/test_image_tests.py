@@ -7,7 +7,8 @@ import textwrap
 
 import pytest
 
-from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, record_of, write_stack
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, record_of, write_test_stack
+from throwaway_stacks import StackImage
 
 INI = (
     "[pytest]\naddopts = --import-mode=importlib -p no:cacheprovider\n"
@@ -94,7 +95,7 @@ def test_only_the_selected_images_lineage_is_collected_or_run(
 
 
 def test_a_folder_not_named_after_an_image_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    write_stack(pytester.path, "owner-unused", three_images())
+    write_test_stack(pytester.path, "owner-unused", three_images())
     (pytester.path / "pytest.ini").write_text(INI)
     write_checks(pytester, {"grandchild/test_x.py": "def test_x():\n    pass\n"})
 

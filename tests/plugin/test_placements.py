@@ -18,8 +18,9 @@ import docker
 import pytest
 
 from benchmarks.container_starts import watching_container_starts
-from tests.plugin.stacks import MakeStack, commit_all
+from tests.plugin.stacks import MakeStack
 from tests.plugin.test_session import three_images
+from throwaway_stacks import commit_all
 
 # name -> (working directory, --stack argument), given the project and a copy of its stack
 # committed elsewhere, outside the project.

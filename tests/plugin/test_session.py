@@ -8,7 +8,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, labelled_containers
+from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, labelled_containers
+from throwaway_stacks import StackImage
 
 RECORD_CONTAINER = """
     import os

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plugin.stacks import OS_INSPECTIONS, StackImage, write_stack
+from tests.plugin.stacks import OS_INSPECTIONS, write_test_stack
+from throwaway_stacks import StackImage
 
 # A conftest in the Jupyter Docker Stacks' style, plus two names meaning something else.
 THEIR_CONFTEST = """
@@ -27,7 +28,7 @@ THEIR_ARGUMENTS += ["--variant", "--stack", "blue"]
 
 
 def two_images(pytester: pytest.Pytester) -> None:
-    write_stack(
+    write_test_stack(
         pytester.path,
         "owner-unused",
         {

@@ -9,9 +9,10 @@ from pathlib import Path
 import docker
 import pytest
 
-from inspections.publishing import PushedTag, apply_tags, push_tags
 from inspections.publishing.cli import merge_tags_main
-from inspections.publishing.run_folders import tags_file_argument
+from inspections.publishing.pushing import PushedTag, push_tags
+from inspections.publishing.run_folders import tags_file_arguments
+from inspections.publishing.tagging import apply_tags
 from tests.publishing.conftest import ImageBuilder, RegistryBuild
 from tests.publishing.registry import registry_manifest, registry_tags
 from tests.publishing.runs import COMMIT, WHEN, Build, tags_file, tags_of, write_run
@@ -31,7 +32,7 @@ def _run(
     write_run(folder, WHEN, COMMIT, [build])
     references = tags_of(build, WHEN, COMMIT)
     apply_tags(client, build.image_id, references)
-    found = tags_file_argument(tags_file(folder, build))
+    [found] = tags_file_arguments([tags_file(folder, build)])
     if pushed >= 0:
         found = dataclasses.replace(found, references=found.references[:pushed])
     digests: dict[str, str] = {}

@@ -11,9 +11,11 @@ import docker
 import pytest
 from docker.models.images import Image, ImageCollection
 
-from inspections.publishing import PublishError, PushedTag, apply_tags, push_tags
 from inspections.publishing.cli import push_tags_main
-from inspections.publishing.run_folders import tags_file_argument
+from inspections.publishing.errors import PublishError
+from inspections.publishing.pushing import PushedTag, push_tags
+from inspections.publishing.run_folders import tags_file_arguments
+from inspections.publishing.tagging import apply_tags
 from tests.publishing.conftest import RegistryBuild
 from tests.publishing.registry import registry_manifest, registry_tags
 from tests.publishing.runs import COMMIT, WHEN, Build, tags_file, tags_of, write_run
@@ -39,7 +41,7 @@ def test_push_tags_pushes_every_reference_as_the_inspected_image(
     build = registry_build("base-notebook")
     [path] = _applied(docker_client, tmp_path, [build])
     pushed: list[PushedTag] = []
-    push_tags(docker_client, [tags_file_argument(path)], lambda _, tag: pushed.append(tag))
+    push_tags(docker_client, tags_file_arguments([path]), lambda _, tag: pushed.append(tag))
     references = tags_of(build, WHEN, COMMIT)
     assert [str(p.reference) for p in pushed] == references
     repository = f"{owner}/base-notebook"
@@ -62,7 +64,7 @@ def test_nothing_is_pushed_when_a_tag_is_not_applied(
     write_run(tmp_path, WHEN, COMMIT, [build])
     references = tags_of(build, WHEN, COMMIT)
     apply_tags(docker_client, build.image_id, references[:-1])
-    found = tags_file_argument(tags_file(tmp_path, build))
+    [found] = tags_file_arguments([tags_file(tmp_path, build)])
     with pytest.raises(PublishError) as raised:
         push_tags(docker_client, [found], lambda _, __: None)
     assert str(raised.value) == (
@@ -223,7 +225,7 @@ def test_a_tag_moved_during_the_push_is_reported(
     with pytest.raises(PublishError) as raised:
         push_tags(
             cast(docker.DockerClient, client),
-            [tags_file_argument(path)],
+            tags_file_arguments([path]),
             lambda _, tag: pushed.append(tag),
         )
     served = registry_manifest(registry, f"{owner}/base-notebook", "x86_64-latest")

@@ -7,11 +7,9 @@ from typing import Any
 
 import pytest
 
-from inspections.formats.tags_file import Reference
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.merging import group_tags_files, plan_merge
-from inspections.publishing.references import parse_reference
-from inspections.publishing.run_folders import read_run_tags, tags_file_argument
+from inspections.publishing.run_folders import read_run_tags, tags_file_arguments
 from inspections.publishing.tags_files import TagsFile, check_one_image_per_reference
 from tests.publishing.runs import (
     COMMIT,
@@ -37,7 +35,7 @@ def _passed_tags_files(runs: list[Path]) -> list[TagsFile]:
 def test_default_variant_tags_file(tmp_path: Path) -> None:
     build = Build("base-notebook", tags=("python-3.11.2",), image_id=OTHER_ID)
     write_run(tmp_path, WHEN, COMMIT, [build])
-    found = tags_file_argument(tags_file(tmp_path, build))
+    [found] = tags_file_arguments([tags_file(tmp_path, build)])
     assert (found.platform, found.variant, found.image, found.image_id) == (
         "x86_64",
         "default",
@@ -57,7 +55,7 @@ def test_default_variant_tags_file(tmp_path: Path) -> None:
 def test_variant_tags_file_keeps_the_variant_when_unprefixed(tmp_path: Path) -> None:
     build = Build("pytorch-notebook", "aarch64", "cuda12", ("python-3.11.2",), "127.0.0.1:5000")
     write_run(tmp_path, WHEN, COMMIT, [build])
-    found = tags_file_argument(tmp_path / "tags" / "aarch64-cuda12-pytorch-notebook.txt")
+    [found] = tags_file_arguments([tmp_path / "tags" / "aarch64-cuda12-pytorch-notebook.txt"])
     assert (found.platform, found.variant) == ("aarch64", "cuda12")
     assert [r.tag for r in found.references] == [
         "aarch64-cuda12-latest",
@@ -67,26 +65,6 @@ def test_variant_tags_file_keeps_the_variant_when_unprefixed(tmp_path: Path) -> 
         "cuda12-latest",
         "cuda12-python-3.11.2",
     ]
-
-
-def test_references_with_a_registry_port() -> None:
-    assert parse_reference("127.0.0.1:5000/o/img:x86_64-1.0") == Reference(
-        "127.0.0.1:5000/o/img", "x86_64-1.0"
-    )
-
-
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("127.0.0.1:5000/o/img", "has no tag"),
-        ("localhost/Demo/img:latest", "invalid repository"),
-        ("localhost/demo/img:-latest", "invalid tag"),
-        ("localhost/demo/img:" + "a" * 129, "invalid tag"),
-    ],
-)
-def test_bad_references_are_refused(text: str, problem: str) -> None:
-    with pytest.raises(PublishUsageError, match=problem):
-        parse_reference(text)
 
 
 LATEST = "localhost/o/img:x86_64-latest"
@@ -117,7 +95,7 @@ def test_tags_files_the_record_backs_are_still_checked(
     path = tags_file(tmp_path, build)
     rewrite_backed(tmp_path, "tags/x86_64-default-img.txt", "".join(f"{x}\n" for x in lines))
     with pytest.raises(PublishUsageError) as raised:
-        tags_file_argument(path)
+        tags_file_arguments([path])
     message = str(raised.value)
     assert problem in message
     assert message.startswith(str(path))
@@ -150,7 +128,7 @@ def test_a_tags_file_must_be_in_the_tags_folder_of_a_run(tmp_path: Path) -> None
     moved = tmp_path / "x86_64-default-img.txt"
     moved.write_bytes((tmp_path / "tags" / moved.name).read_bytes())
     with pytest.raises(PublishUsageError, match="is not in the tags folder of a run folder"):
-        tags_file_argument(moved)
+        tags_file_arguments([moved])
 
 
 def test_a_tags_file_the_record_does_not_list_is_refused(tmp_path: Path) -> None:
@@ -158,7 +136,7 @@ def test_a_tags_file_the_record_does_not_list_is_refused(tmp_path: Path) -> None
     extra = tmp_path / "tags" / "x86_64-default-other.txt"
     extra.write_text("localhost/demo/other:x86_64-latest\n")
     with pytest.raises(PublishUsageError, match=r"is not listed in .*inspections\.json"):
-        tags_file_argument(extra)
+        tags_file_arguments([extra])
 
 
 def test_merge_plan_strips_the_platform_and_lists_the_declaring_platforms(tmp_path: Path) -> None:
@@ -206,6 +184,6 @@ def test_platforms_in_different_repositories_are_refused(tmp_path: Path) -> None
 def test_one_reference_for_two_images_is_refused(tmp_path: Path) -> None:
     first = write_run(tmp_path / "first", WHEN, COMMIT, [Build("img")])
     second = write_run(tmp_path / "second", WHEN, COMMIT, [Build("img", image_id=OTHER_ID)])
-    found = [tags_file_argument(tags_file(run, Build("img"))) for run in (first, second)]
+    found = tags_file_arguments([tags_file(run, Build("img")) for run in (first, second)])
     with pytest.raises(PublishUsageError, match=r"give localhost/demo/img:x86_64-latest to diff"):
         check_one_image_per_reference(found)

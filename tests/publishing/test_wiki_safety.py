@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from inspections.publishing.cli import update_wiki_main
-from inspections.publishing.safe_folder import SafeFolder
 from inspections.publishing.staged_update import STAGING, recover
+from inspections.safe_folder import SafeFolder
 from tests.publishing.jupyter_wiki import write_wiki
 from tests.publishing.runs import Build, write_run
 from tests.publishing.scripts import run_python

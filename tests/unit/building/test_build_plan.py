@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+import throwaway_stacks
 from inspections.building.build_plan import BuildTarget, Selection, plan_builds
 from inspections.building.errors import BuildUsageError
 from inspections.stack import Stack, load_stack
+from throwaway_stacks import StackImage
 
 # A Jupyter-like tree; pytorch has GPU variants, scipy none, foundation has cuda12 too.
 DECLARATIONS = {
@@ -21,19 +23,20 @@ DECLARATIONS = {
 }
 
 
+VARIANT_FOLDERS = {"foundation": ("cuda12",), "pytorch": ("cuda12", "gpu/13")}
+
+
 def write_stack(folder: Path, declarations: dict[str, str], dockerfiles: bool = True) -> Stack:
-    (folder / "stack.toml").parent.mkdir(parents=True, exist_ok=True)
-    (folder / "stack.toml").write_text('registry = "localhost"\nowner = "me"\n')
+    images = {}
     for name, declaration in declarations.items():
-        (folder / name).mkdir(parents=True, exist_ok=True)
-        (folder / name / "image.toml").write_text(declaration)
+        files = {}
         if dockerfiles:
-            (folder / name / "Dockerfile").write_text("ARG BASE_IMAGE\nFROM $BASE_IMAGE\n")
-    for variant_folder in ("foundation/cuda12", "pytorch/cuda12", "pytorch/gpu/13"):
-        if dockerfiles:
-            (folder / variant_folder).mkdir(parents=True, exist_ok=True)
-            (folder / variant_folder / "Dockerfile").write_text("FROM x\n")
-    return load_stack(folder)
+            files["Dockerfile"] = "ARG BASE_IMAGE\nFROM $BASE_IMAGE\n"
+            files |= {
+                f"{variant}/Dockerfile": "FROM x\n" for variant in VARIANT_FOLDERS.get(name, ())
+            }
+        images[name] = StackImage(files=files, declaration=declaration)
+    return load_stack(throwaway_stacks.write_stack(folder, "me", images))
 
 
 @pytest.fixture

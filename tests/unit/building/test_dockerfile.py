@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from inspections.building.dockerfile import base_references, buildkit_feature, expand
+from inspections.building.dockerfile import (
+    as_docker_build,
+    base_references,
+    buildkit_feature,
+    expand,
+)
 
 JUPYTER_STYLE = """\
 # Copyright notice
@@ -51,8 +56,8 @@ COPY --from=build /x /x
         ("$UNSET/x", {}, "/x"),
     ],
 )
-def test_expand(text: str, scope: dict[str, str], expanded: str) -> None:
-    assert expand(text, scope) == expanded
+def test_expand(text: str, scope: dict[str, str | None], expanded: str) -> None:
+    assert expand(text, scope, as_docker_build) == expanded
 
 
 @pytest.mark.parametrize(
@@ -70,3 +75,9 @@ def test_expand(text: str, scope: dict[str, str], expanded: str) -> None:
 )
 def test_buildkit_feature(text: str, feature: str | None) -> None:
     assert buildkit_feature(text) == feature
+
+
+def test_the_escape_directive_joins_a_from_line_as_stack_init_reads_it() -> None:
+    """stack-build and stack-init read one Dockerfile alike: here, its own escape character."""
+    text = "# escape=`\nARG BASE=quay.io/me/base\nFROM `\n    $BASE\n"
+    assert base_references(text, {}) == ["quay.io/me/base"]

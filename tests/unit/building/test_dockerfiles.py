@@ -7,8 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from inspections.building.dockerfiles import (
-    ImageReference,
+from inspections.building.dockerfile import (
     UnresolvedFrom,
     parse_dockerfile,
     resolve_base,
@@ -109,6 +108,15 @@ def test_the_escape_directive_changes_the_continuation_character() -> None:
     assert " ".join(run.arguments.split()) == "echo one two"
 
 
+def test_a_heredoc_body_is_not_read_as_instructions() -> None:
+    """A script line that starts with FROM is the script's, as stack-build reads it too."""
+    text = "ARG BASE=quay.io/me/base\nFROM $BASE\nRUN <<EOF\nFROM nowhere\nEOF\nUSER 1000\n"
+    dockerfile = parse_dockerfile(PATH, text)
+
+    assert resolve_base(dockerfile).reference == "quay.io/me/base"
+    assert [i.keyword for i in dockerfile.stages[-1].instructions] == ["RUN", "USER"]
+
+
 def test_args_after_the_first_from_are_not_seen_by_from_lines() -> None:
     with pytest.raises(UnresolvedFrom) as raised:
         base_of("FROM busybox AS tools\nARG BASE=quay.io/me/base\nFROM $BASE\n")
@@ -146,21 +154,3 @@ def test_a_from_that_cannot_be_followed_is_one_line_naming_file_and_from(
     with pytest.raises(UnresolvedFrom) as raised:
         base_of(text)
     assert str(raised.value) == f"images/child/Dockerfile: {message}"
-
-
-@pytest.mark.parametrize(
-    ("text", "parts"),
-    [
-        ("quay.io/jupyter/base-notebook", ("quay.io", "jupyter", "base-notebook")),
-        ("quay.io/jupyter/base-notebook:latest", ("quay.io", "jupyter", "base-notebook")),
-        ("localhost:5000/team/sub/img:1@sha256:ab", ("localhost:5000", "team/sub", "img")),
-        ("localhost/demo/foundation:latest", ("localhost", "demo", "foundation")),
-        ("jupyter/base-notebook", ("docker.io", "jupyter", "base-notebook")),
-        ("ubuntu:24.04@sha256:56", ("docker.io", "library", "ubuntu")),
-    ],
-)
-def test_image_references_split_into_registry_owner_and_name(
-    text: str, parts: tuple[str, str, str]
-) -> None:
-    reference = ImageReference.parse(text)
-    assert (reference.registry, reference.owner, reference.name) == parts

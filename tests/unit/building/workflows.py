@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+import throwaway_stacks
 from inspections.building.ci_github import MERGE_JOB, TIMESTAMP_JOB, WIKI_JOB
+from throwaway_stacks import StackImage
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXED_JOBS = {TIMESTAMP_JOB, MERGE_JOB, WIKI_JOB}
@@ -19,13 +21,11 @@ FIXED_JOBS = {TIMESTAMP_JOB, MERGE_JOB, WIKI_JOB}
 
 def write_stack(folder: Path, images: dict[str, tuple[str, list[str]]]) -> Path:
     """A stack folder of `images` (name -> parent, variants) with a stack.toml."""
-    folder.mkdir(parents=True)
-    (folder / "stack.toml").write_text('registry = "ghcr.io"\nowner = "example"\n')
-    for name, (parent, variants) in images.items():
-        (folder / name).mkdir()
-        listed = ", ".join(f'"{variant}"' for variant in variants)
-        (folder / name / "image.toml").write_text(f'parent = "{parent}"\nvariants = [{listed}]\n')
-    return folder
+    declared = {
+        name: StackImage(parent, variants=tuple(variants))
+        for name, (parent, variants) in images.items()
+    }
+    return throwaway_stacks.write_stack(folder, "example", declared, registry="ghcr.io")
 
 
 def read_workflow(text: str) -> dict[str, Any]:

@@ -1,16 +1,14 @@
-"""Files readers never see half-written, folder checks, the folder lock and contained paths."""
+"""Files readers never see half-written, folder checks and contained paths."""
 
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from inspections.errors import StackInspectionError
-from inspections.files import check_writable_folder, contained, folder_lock, write_atomically
+from inspections.files import check_writable_folder, contained, write_atomically
 
 
 def files_under(folder: Path) -> set[str]:
@@ -115,47 +113,6 @@ def test_check_writable_folder_that_cannot_be_created(tmp_path: Path) -> None:
     assert message == (
         f"--emit-manifests {folder} is not writable (Not a directory): pass a writable folder"
     )
-
-
-# --- folder_lock ---------------------------------------------------------------------------
-
-
-def test_folder_lock_lets_one_writer_in_at_a_time(tmp_path: Path) -> None:
-    order: list[str] = []
-
-    def second_writer() -> None:
-        with folder_lock(tmp_path):
-            order.append("second")
-
-    with folder_lock(tmp_path):
-        other = threading.Thread(target=second_writer)
-        other.start()
-        time.sleep(0.3)
-        order.append("first done")
-    other.join(10)
-
-    assert order == ["first done", "second"]
-
-
-def test_folder_lock_gives_up_with_one_line(tmp_path: Path) -> None:
-    failures: list[str] = []
-
-    def impatient_writer() -> None:
-        try:
-            with folder_lock(tmp_path, timeout=0.2):
-                pass
-        except StackInspectionError as error:
-            failures.append(str(error))
-
-    with folder_lock(tmp_path):
-        other = threading.Thread(target=impatient_writer)
-        other.start()
-        other.join(10)
-
-    assert failures == [
-        f"{tmp_path} is being written by another session for over 0.2 s: wait for it to "
-        "finish, or pass another folder"
-    ]
 
 
 # --- contained -----------------------------------------------------------------------------

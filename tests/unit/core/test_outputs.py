@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,6 @@ from typing import Any
 import pytest
 
 from inspections.errors import StackInspectionError
-from inspections.outputs import writer as outputs
 from inspections.outputs.record import RecordError, read_record, sha256_of, verified_file
 from inspections.outputs.record_entry import RecordEntry
 from inspections.outputs.writer import (
@@ -20,7 +21,9 @@ from inspections.outputs.writer import (
     clean_output_folder,
     commit_run,
     held_signals,
+    locked_folder,
 )
+from inspections.staging import Staging
 from tests.record_entries import sample_entry
 
 
@@ -174,16 +177,16 @@ def test_a_full_disk_while_staging_leaves_the_folder_as_it_was(
 ) -> None:
     commit(tmp_path, ("base", "passed", run_files("base", "one")))
     before = snapshot(tmp_path)
-    real_stage = outputs._stage
-    writes: list[Path] = []
+    real_write = Staging.write
+    writes: list[str] = []
 
-    def stage(path: Path, data: bytes) -> None:
-        writes.append(path)
+    def write(staging: Staging, relative: str, data: bytes) -> None:
+        writes.append(relative)
         if len(writes) == failing_write:
             raise OSError(28, "No space left on device")
-        real_stage(path, data)
+        real_write(staging, relative, data)
 
-    monkeypatch.setattr(outputs, "_stage", stage)
+    monkeypatch.setattr(Staging, "write", write)
     with pytest.raises(OSError, match="No space left"):
         commit(tmp_path, ("base", "passed", run_files("base", "two")))
 
@@ -210,20 +213,20 @@ class Killed(BaseException):
     """The process dying at a rename."""
 
 
-class KillingReplace:
-    """`os.replace` that counts its calls and dies (raises Killed) at call `dies_at`."""
+class KillingRename:
+    """`os.rename` that counts its calls and dies (raises Killed) at call `dies_at`."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls, self.dies_at = 0, 0  # 0: never dies
-        real_replace = os.replace
+        real_rename = os.rename
 
-        def replace(source: Any, destination: Any) -> None:
+        def rename(source: Any, destination: Any, **descriptors: Any) -> None:
             self.calls += 1
             if self.calls == self.dies_at:
                 raise Killed
-            real_replace(source, destination)
+            real_rename(source, destination, **descriptors)
 
-        monkeypatch.setattr(os, "replace", replace)
+        monkeypatch.setattr(os, "rename", rename)
 
     def dies_at_rename(self, number: int) -> None:
         self.calls, self.dies_at = 0, number
@@ -238,7 +241,7 @@ def test_a_killed_commit_never_leaves_a_passed_entry_with_wrong_files(
         ("base", "passed", run_files("base", "one")),
         ("scipy", "passed", run_files("scipy", "one")),
     )
-    killing = KillingReplace(monkeypatch)
+    killing = KillingRename(monkeypatch)
     commit(tmp_path, ("base", "passed", run_files("base", "counted")))  # counts the renames
     assert killing.calls == 4  # the withdrawn record, two files, the final record
     for dies_at in range(1, 5):
@@ -266,6 +269,26 @@ def test_a_link_in_place_of_an_output_folder_is_refused(tmp_path: Path) -> None:
         clean_output_folder(out)
 
     assert (elsewhere / "precious.txt").read_text() == "keep me"
+
+
+def test_a_folder_swapped_for_a_link_is_refused_before_the_record_is_touched(
+    tmp_path: Path,
+) -> None:
+    """Nothing is decided from files read through a link: the record stays as it was."""
+    out = tmp_path / "out"
+    out.mkdir()
+    commit(out, ("base", "passed", run_files("base", "one")))
+    elsewhere = tmp_path / "elsewhere"
+    (out / "tags").rename(elsewhere)
+    (elsewhere / "x86_64-default-base.txt").write_text("quay.io/jupyter/base:x86_64-forged")
+    os.symlink(elsewhere, out / "tags")
+    record = (out / "inspections.json").read_bytes()
+
+    with pytest.raises(StackInspectionError, match="is not a plain folder"):
+        clean_output_folder(out)
+
+    assert (out / "inspections.json").read_bytes() == record
+    assert recorded(out) == {"base": "passed"}
 
 
 @pytest.mark.parametrize(
@@ -307,6 +330,44 @@ def test_a_record_replaced_by_a_link_stops_the_clean(tmp_path: Path) -> None:
         clean_output_folder(tmp_path)
 
     assert snapshot(tmp_path) == before
+
+
+def test_one_writer_at_a_time(tmp_path: Path) -> None:
+    order: list[str] = []
+
+    def second_writer() -> None:
+        with locked_folder(tmp_path):
+            order.append("second")
+
+    with locked_folder(tmp_path):
+        other = threading.Thread(target=second_writer)
+        other.start()
+        time.sleep(0.3)
+        order.append("first done")
+    other.join(10)
+
+    assert order == ["first done", "second"]
+
+
+def test_a_writer_kept_waiting_gives_up_with_one_line(tmp_path: Path) -> None:
+    failures: list[str] = []
+
+    def impatient_writer() -> None:
+        try:
+            with locked_folder(tmp_path, timeout=0.2):
+                pass
+        except StackInspectionError as error:
+            failures.append(str(error))
+
+    with locked_folder(tmp_path):
+        other = threading.Thread(target=impatient_writer)
+        other.start()
+        other.join(10)
+
+    assert failures == [
+        f"{tmp_path} is being written by another session for over 0.2 s: wait for it to "
+        "finish, or pass another folder"
+    ]
 
 
 @pytest.fixture
@@ -412,7 +473,7 @@ def test_a_killed_commit_never_leaves_a_folders_own_file_the_record_does_not_bac
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     commit_drawn(tmp_path, "base", "passed", run_files("base", "one"))
-    killing = KillingReplace(monkeypatch)
+    killing = KillingRename(monkeypatch)
     for dies_at in range(1, 6):  # the withdrawn record, two files, the diagram, the record
         killing.dies_at_rename(dies_at)
         with pytest.raises(Killed):

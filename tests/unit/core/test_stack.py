@@ -121,19 +121,6 @@ def test_lineage_is_root_first(make_stack: StackWriter) -> None:
     assert stack.lineage_names("aaa-child") == ["zz-root", "aaa-child"]
 
 
-def test_with_descendants(make_stack: StackWriter) -> None:
-    stack = load_stack(make_stack(image_files(PARENTS)))
-
-    assert stack.with_descendants("minimal") == ["minimal", "julia", "r", "scipy", "pyspark"]
-    assert stack.with_descendants("scipy") == ["scipy", "pyspark"]
-    assert stack.with_descendants("pyspark") == ["pyspark"]
-    assert stack.with_descendants("zz-root") == ["zz-root", "aaa-child"]
-    everything_below_foundation = stack.with_descendants("foundation")
-    assert everything_below_foundation == [
-        name for name in stack.images if name not in ("zz-root", "aaa-child")
-    ]
-
-
 def test_image_owning(make_stack: StackWriter, tmp_path: Path) -> None:
     folder = make_stack(
         {

@@ -216,7 +216,15 @@ def test_judge_tag_too_long_only_with_the_variant_prefix() -> None:
     assert verdict.inspected is None
 
 
-@pytest.mark.parametrize("facts", [{"name": "base"}, {"name": "base", "platform": "x86 64"}])
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {"name": "base"},
+        {"name": "base", "platform": "x86 64"},
+        # A dash ends the platform in tags and file names: the record could not read it back.
+        {"name": "base", "platform": "arm-v7"},
+    ],
+)
 def test_judge_unknown_platform(facts: dict[str, Any]) -> None:
     result = image_result("base", tag("python_version", "python-3.11.7"))
     result.facts = facts
