@@ -17,7 +17,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from inspections.publishing.cli import diff_main
+from inspections.publishing.diff_command import diff_main
 from tests.e2e.demo import run_pytest
 from tests.plugin.stacks import LIBRARY_PIECES, commit_all, record_of, remove_tags_of
 

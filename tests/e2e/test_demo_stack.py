@@ -15,7 +15,7 @@ from inspections.formats.manifest_reader import read_build_manifest
 from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.model import Inventory
 from inspections.outputs.record import RECORD_FILE, read_record, record_document
-from inspections.publishing.cli import update_wiki_main
+from inspections.publishing.update_wiki_command import update_wiki_main
 from tests.browser.renderer import render, screenshot
 from tests.diagrams import mermaid_blocks
 from tests.e2e.demo import (

@@ -9,7 +9,7 @@ import docker
 import pytest
 
 from inspections.publishing import PublishError, PublishUsageError, apply_tags
-from inspections.publishing.cli import apply_tags_main
+from inspections.publishing.apply_tags_command import apply_tags_main
 from inspections.publishing.tagging import local_id
 from tests.publishing.conftest import ImageBuilder
 from tests.publishing.runs import COMMIT, WHEN, Build, tags_file, tags_of, write_run

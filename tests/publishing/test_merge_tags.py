@@ -10,7 +10,7 @@ import docker
 import pytest
 
 from inspections.publishing import PushedTag, apply_tags, push_tags
-from inspections.publishing.cli import merge_tags_main
+from inspections.publishing.merge_tags_command import merge_tags_main
 from inspections.publishing.run_folders import tags_file_argument
 from tests.publishing.conftest import ImageBuilder, RegistryBuild
 from tests.publishing.registry import registry_manifest, registry_tags

@@ -12,7 +12,7 @@ import pytest
 from docker.models.images import Image, ImageCollection
 
 from inspections.publishing import PublishError, PushedTag, apply_tags, push_tags
-from inspections.publishing.cli import push_tags_main
+from inspections.publishing.push_tags_command import push_tags_main
 from inspections.publishing.run_folders import tags_file_argument
 from tests.publishing.conftest import RegistryBuild
 from tests.publishing.registry import registry_manifest, registry_tags
