@@ -24,6 +24,8 @@ from inspections.publishing.update_wiki_command import update_wiki_main
 from tests.e2e.demo import FIXED_EPOCH, run_pytest, write_probe_stack
 from tests.plugin.stacks import LIBRARY_INVENTORIES, commit_all, record_of, remove_tags_of
 
+pytestmark = pytest.mark.docker
+
 PROBE_DOCKERFILE = r"""
 FROM localhost/demo/minimal-notebook:latest
 ARG STAGE=one

@@ -30,6 +30,8 @@ from tests.e2e.demo import (
 )
 from tests.plugin.stacks import commit_all, record_of
 
+pytestmark = pytest.mark.docker
+
 IMAGES = list(PARENTS)
 
 
@@ -72,7 +74,6 @@ def manifest_of(outputs: Path, image: str) -> str:
     return (outputs / f"manifests/x86_64-default-{image}-{head_sha()[:12]}.md").read_text()
 
 
-@pytest.mark.docker
 @pytest.mark.parametrize("image", IMAGES)
 def test_the_inventory_is_the_packages_its_manifest_lists(whole_stack: Path, image: str) -> None:
     """Inventories read dpkg-query, pip's JSON and R's table; a change report may compare one

@@ -31,6 +31,8 @@ from tests.faults.harness import (
 )
 from tests.plugin.stacks import BASE_IMAGE, IMAGE_LABEL, remove_tags_of, tag_images
 
+pytestmark = pytest.mark.docker
+
 Record = Callable[[str, object], None]
 
 

@@ -22,6 +22,8 @@ from inspections.outputs.record import read_record, verified_file
 from tests.conftest import FAULT_PROPERTY
 from tests.faults.harness import clean_environment, commit_project, files_under, start
 
+pytestmark = pytest.mark.docker
+
 Record = Callable[[str, object], None]
 CHAIN = {"docker-stacks-foundation": "", "base-notebook": "docker-stacks-foundation"}
 CHAIN["minimal-notebook"] = "base-notebook"

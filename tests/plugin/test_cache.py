@@ -11,6 +11,8 @@ import pytest
 
 from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, record_of
 
+pytestmark = pytest.mark.docker
+
 INSPECTIONS = (
     OS_INSPECTIONS
     + """

@@ -11,6 +11,8 @@ from inspections.outputs.record import read_record, sha256_of
 from tests.diagrams import boxes_by_name, mermaid_blocks
 from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, git_sha, record_of
 
+pytestmark = pytest.mark.docker
+
 CHILD_INSPECTIONS = """
     from inspections import output_of, tagger
 
@@ -129,7 +131,6 @@ def test_a_failing_inspection_leaves_no_files_for_its_image_only(
     assert record["child"]["files"] == {}
 
 
-@pytest.mark.docker
 def test_the_output_folder_holds_the_stack_drawn_from_its_whole_record(
     pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,6 +21,8 @@ from benchmarks.container_starts import watching_container_starts
 from tests.plugin.stacks import MakeStack, commit_all
 from tests.plugin.test_session import three_images
 
+pytestmark = pytest.mark.docker
+
 # name -> (working directory, --stack argument), given the project and a copy of its stack
 # committed elsewhere, outside the project.
 Placement = Callable[[Path, Path], tuple[Path, str]]

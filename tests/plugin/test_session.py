@@ -10,6 +10,8 @@ import pytest
 
 from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, StackImage, labelled_containers
 
+pytestmark = pytest.mark.docker
+
 RECORD_CONTAINER = """
     import os
 

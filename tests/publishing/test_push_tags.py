@@ -19,6 +19,8 @@ from tests.publishing.registry import registry_manifest, registry_tags
 from tests.publishing.runs import COMMIT, WHEN, Build, tags_file, tags_of, write_run
 from tests.publishing.scripts import run_with_closed_stdout
 
+pytestmark = pytest.mark.docker
+
 
 def _applied(client: docker.DockerClient, folder: Path, builds: list[Build]) -> list[Path]:
     """Write a run of `builds` and apply every tag to its image: the tags files."""
