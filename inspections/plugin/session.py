@@ -25,8 +25,9 @@ from inspections.plugin.nodeids import NodeIdImages
 from inspections.plugin.options import RunOptions
 from inspections.plugin.plan import INSPECTION_FILE_GLOB, InspectionPlan, inspection_key
 from inspections.runtime.cache import ValueCache
+from inspections.runtime.container_exec import InspectionContainer
 from inspections.runtime.containers import ContainerPool
-from inspections.runtime.engine import Engine, InspectionContainer, ResolvedImage
+from inspections.runtime.engine import Engine, ResolvedImage
 from inspections.runtime.evaluation import Evaluation, Inspection
 from inspections.stack import Stack
 

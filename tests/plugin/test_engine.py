@@ -7,7 +7,8 @@ import pytest
 
 from inspections.errors import DockerUnavailableError, ImageNotAvailableError
 from inspections.runtime import engine as docker_engine
-from inspections.runtime.engine import Engine, ResolvedImage, unix_socket_of
+from inspections.runtime.engine import Engine, ResolvedImage
+from inspections.runtime.unix_socket import unix_socket_of
 
 REFERENCE = "localhost/demo/docker-stacks-foundation:latest"
 
