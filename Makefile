@@ -1,12 +1,15 @@
-# Two entry points for a fresh Debian machine (run as root):
-#   make demo   build the offline demo stack and write its tags and manifests to out/
-#   make test   the whole test suite, as CI runs it
+# Entry points:
+#   make demo    build the offline demo stack and write its tags and manifests to out/
+#   make check   the fast loop, after every change: lint, and every test that needs neither a
+#                Docker engine nor a browser (no root, no engine)
+#   make test    the whole test suite, as CI runs it: before pushing
+# demo and test are for a fresh Debian machine, run as root: they install and start what they need.
 PYTHON ?= python3
 OUT ?= out
 WORKERS ?= 2
 BENCH_ARGS ?=
 
-.PHONY: setup demo-images demo test lint bench browser pictures
+.PHONY: setup demo-images demo check test lint bench browser pictures
 
 setup:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
@@ -30,6 +33,11 @@ demo: demo-images
 # Chromium and Mermaid for the tests that render diagrams (STACK_INSPECTIONS_NO_BROWSER=1: none).
 browser:
 	PYTHON=$(PYTHON) scripts/ensure-browser.sh
+
+# -m "not docker" also points DOCKER_HOST nowhere (tests/conftest.py): a test that reaches the
+# engine without its `docker` mark fails here. The browser tests need Chromium: make test runs them.
+check: lint
+	$(PYTHON) -m pytest tests -m "not docker and not browser" -n $(WORKERS) -p no:cacheprovider -q
 
 test: browser
 	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider

@@ -1,5 +1,7 @@
-"""Our own suite: the fault-injection scenarios report their outcomes in one table; the
-browser that renders diagrams; `--write-pictures DIR` for the README's pictures."""
+"""Our own suite: a plain pytest session, with no Docker engine within reach when the tests
+marked `docker` are left out (see `pytest_cmdline_main`); the fault-injection scenarios report
+their outcomes in one table; the browser that renders diagrams; `--write-pictures DIR` for the
+README's pictures."""
 
 from __future__ import annotations
 
@@ -11,8 +13,13 @@ from typing import Any
 import pytest
 from tabulate import tabulate
 
+from inspections.plugin.options import requested_stack
 from tests.browser.renderer import SKIP_VARIABLE, BrowserMissing, chromium, ensure_mermaid
 
+PLUGIN = "stack_inspections"
+# Where a session without the `docker` tests looks for the engine: a socket that never exists.
+NO_ENGINE = "unix:///nonexistent/no-docker-engine-in-this-session.sock"
+WITHOUT_DOCKER = re.compile(r"\bnot\s+docker\b")
 FAULT_PROPERTY = "fault-outcome"
 _OUTCOMES: list[tuple[str, str, str]] = []
 _TMP = re.compile(r"/tmp/pytest-of-[^/]+/pytest-\d+/(?:popen-gw\d+/)?[^/ ]+/")
@@ -37,7 +44,46 @@ def _scenario(nodeid: str) -> str:
     return name.removeprefix("test_").replace("_", " ")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Before anything is configured: in our own session, the plugin off (as with
+    `-p no:stack_inspections`) and, with the `docker` tests left out (`-m "not docker"`),
+    DOCKER_HOST pointing nowhere, so that a test that reaches the engine without being marked
+    `docker` fails, on any machine."""
+    if not _our_own_session(config):
+        return
+    config.pluginmanager.set_blocked(PLUGIN)
+    if WITHOUT_DOCKER.search(config.option.markexpr):
+        environment = pytest.MonkeyPatch()
+        environment.setenv("DOCKER_HOST", NO_ENGINE)
+        config.add_cleanup(environment.undo)
+
+
+def _our_own_session(config: pytest.Config) -> bool:
+    """Whether the session runs tests given by path, none in the stack folder (`pytest tests`).
+
+    pytest loads this conftest in the sessions at the repository's root that inspect its stacks
+    too (`pytest`, `pytest --stack demo`); a stack's tests may also be named by path
+    (`pytest images/base-notebook`).
+    """
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return False
+    if config.pluginmanager.is_blocked(PLUGIN):  # -p no:stack_inspections
+        return True
+    stack = requested_stack(config)
+    if stack is None:
+        return True
+    given = [config.invocation_params.dir / arg.split("::")[0] for arg in config.args]
+    return not any(path.resolve().is_relative_to(stack.resolve()) for path in given)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    stats = terminalreporter.stats
+    if os.environ.get("DOCKER_HOST") == NO_ENGINE and (stats.get("failed") or stats.get("error")):
+        terminalreporter.write_line(
+            f"DOCKER_HOST is {NO_ENGINE} in this session: a test that needs the Docker "
+            "engine is marked pytest.mark.docker"
+        )
     if _OUTCOMES:
         terminalreporter.write_sep("=", "fault injection: scenario -> outcome")
         rows = sorted(_OUTCOMES)

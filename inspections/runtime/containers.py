@@ -15,7 +15,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from inspections.errors import InspectionError
-from inspections.runtime.engine import InspectionContainer, ResolvedImage
+from inspections.runtime.container_exec import InspectionContainer
+from inspections.runtime.engine import ResolvedImage
 
 
 @dataclass

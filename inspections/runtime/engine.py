@@ -7,7 +7,9 @@ sees stdin close, the shell exits and the engine removes the container with its 
 volumes. So a running inspection container always belongs to a live session, and a sweep
 only ever removes containers that are no longer running.
 
-The docker SDK is imported when the engine is first used, not when the plugin loads.
+The docker SDK is imported when the engine is first used, not when the plugin loads. A running
+container's commands are in `container_exec`; requests of our own over the engine's unix
+socket in `unix_socket`.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from inspections.errors import DockerUnavailableError, ImageNotAvailableError, InspectionError
+from inspections.runtime.container_exec import AttachedStdin, InspectionContainer, remove_quietly
+from inspections.runtime.unix_socket import Dialer, unix_socket_of
 
 if TYPE_CHECKING:
     import docker
@@ -38,13 +41,10 @@ INSPECTION_HOSTNAME = "inspected"
 KEEP_ALIVE = ["/bin/sh", "-c", "read _"]
 # A container created but never started (its session died in between) is swept after this.
 UNSTARTED_GRACE_SECONDS = 120.0
-MAX_OUTPUT_BYTES = 256 * 1024 * 1024
-DEFAULT_SOCKET = "/var/run/docker.sock"
 
 PLATFORMS = {"amd64": "x86_64", "arm64": "aarch64"}
 OK = 200
 NOT_FOUND = 404
-CONFLICT = 409  # the engine is already removing the container
 
 
 @dataclass(frozen=True)
@@ -62,83 +62,6 @@ class ResolvedImage:
 def platform_of(architecture: str) -> str:
     """`x86_64` or `aarch64` for an image architecture as Docker reports it."""
     return PLATFORMS.get(architecture, architecture)
-
-
-class OutputTooLargeError(InspectionError):
-    """A command printed more than an inspection can hold."""
-
-
-@dataclass
-class _Stdin:
-    """The attached stdin socket and the client whose connection it is (kept alive with it)."""
-
-    client: Any
-    socket: Any
-
-    def close(self) -> None:
-        self.socket.close()
-        if self.client is not None:
-            self.client.close()
-
-
-@dataclass
-class InspectionContainer:
-    """A running inspection container, alive while its stdin connection is held open."""
-
-    id: str
-    api: Any  # docker.APIClient
-    stdin: _Stdin  # the attached stdin whose closing ends the container
-    dialer: _Dialer | None  # own connections to the engine, where it listens on a unix socket
-    _removed: bool = field(default=False, init=False)
-
-    def exec(self, line: str, user: str | None) -> tuple[int, bytes, bytes]:
-        """Exit status, stdout and stderr of `line` run through `/bin/sh -c`.
-
-        Output is read frame by frame in linear time, up to MAX_OUTPUT_BYTES.
-        """
-        execution = self.api.exec_create(self.id, ["/bin/sh", "-c", line], user=user or "")
-        streams: dict[int, list[bytes]] = {1: [], 2: []}
-        total = 0
-        for stream, chunk in self._frames(execution["Id"]):
-            total += len(chunk)
-            if total > MAX_OUTPUT_BYTES:
-                raise OutputTooLargeError(
-                    f"`{line}` printed more than {MAX_OUTPUT_BYTES // 2**20} MiB: make it "
-                    "print less (filter or summarise its output)"
-                )
-            streams.setdefault(stream, []).append(chunk)
-        status = self.api.exec_inspect(execution["Id"])["ExitCode"]
-        code = int(status) if status is not None else -1
-        return code, b"".join(streams[1]), b"".join(streams[2])
-
-    def _frames(self, execution_id: str) -> Iterator[tuple[int, bytes]]:
-        """The execution's output frames: (1 for stdout or 2 for stderr, bytes)."""
-        if self.dialer is None:
-            for stdout, stderr in self.api.exec_start(execution_id, stream=True, demux=True):
-                yield (1, stdout) if stdout is not None else (2, stderr)
-            return
-        body = b'{"Detach": false, "Tty": false}'
-        connection = self.dialer.upgrade(f"/exec/{execution_id}/start", body)
-        try:
-            reader = connection.makefile("rb", buffering=1 << 16)
-            while len(header := reader.read(8)) == 8:
-                length = int.from_bytes(header[4:], "big")
-                chunk = reader.read(length)
-                yield header[0], chunk
-                if len(chunk) < length:
-                    return
-        finally:
-            connection.close()
-
-    def remove(self) -> None:
-        """Remove the container with its anonymous volumes; one already gone is fine."""
-        if self._removed:
-            return
-        self._removed = True
-        try:
-            _remove_quietly(self.api, self.id)
-        finally:
-            self.stdin.close()
 
 
 class Engine:
@@ -181,7 +104,7 @@ class Engine:
         )
         path = unix_socket_of(os.environ)
         if path is not None:
-            status, body = _Dialer(path).get(f"/images/{quote(reference, safe='/:@')}/json")
+            status, body = Dialer(path).get(f"/images/{quote(reference, safe='/:@')}/json")
             if status == NOT_FOUND:
                 raise missing
             if status != OK:
@@ -245,28 +168,30 @@ class Engine:
         except docker.errors.APIError as error:
             if stdin is not None:
                 stdin.close()
-            _remove_quietly(api, container_id)
+            remove_quietly(api, container_id)
             raise InspectionError(_start_failure(image.reference, error)) from error
         return InspectionContainer(container_id, api, stdin, dialer)
 
-    def _dialer(self) -> _Dialer | None:
+    def _dialer(self) -> Dialer | None:
         """Own connections to the engine, when it listens on a unix socket."""
         path = unix_socket_of(os.environ)
-        return None if path is None else _Dialer(path, self.client().api.api_version)
+        return None if path is None else Dialer(path, self.client().api.api_version)
 
-    def _attach_stdin(self, container_id: str, dialer: _Dialer | None) -> _Stdin:
-        """The container's stdin, attached over a connection of its own (see `_Dialer`).
+    def _attach_stdin(self, container_id: str, dialer: Dialer | None) -> AttachedStdin:
+        """The container's stdin, attached over a connection of its own (see `Dialer`).
 
         An engine reached over TCP, TLS or SSH is attached through a client of its own.
         """
         params = "stream=1&stdin=1"
         if dialer is not None:
-            return _Stdin(None, dialer.upgrade(f"/containers/{container_id}/attach?{params}", b""))
+            return AttachedStdin(
+                None, dialer.upgrade(f"/containers/{container_id}/attach?{params}", b"")
+            )
         import docker
         from docker.utils import kwargs_from_env
 
         own = docker.APIClient(**kwargs_from_env(), version=self.client().api.api_version)
-        return _Stdin(own, own.attach_socket(container_id, params={"stdin": 1, "stream": 1}))
+        return AttachedStdin(own, own.attach_socket(container_id, params={"stdin": 1, "stream": 1}))
 
     def sweep(self, run_id: str | None = None) -> int:
         """Remove this run's containers, or (without a run id) those no session holds any more.
@@ -285,7 +210,7 @@ class Engine:
                 or (state == "created" and age < UNSTARTED_GRACE_SECONDS)
             ):
                 continue
-            if _remove_quietly(api, str(summary["Id"])):
+            if remove_quietly(api, str(summary["Id"])):
                 removed += 1
         return removed
 
@@ -309,102 +234,6 @@ class Engine:
                     f"tagging {image_id} as {reference} failed ({error.explanation}): "
                     "check the engine's log"
                 ) from error
-
-
-def unix_socket_of(environ: Mapping[str, str]) -> str | None:
-    """The engine's unix socket as the docker SDK finds it (`DOCKER_HOST`); None for TCP, SSH."""
-    host = environ.get("DOCKER_HOST", "").strip() or f"unix://{DEFAULT_SOCKET}"
-    for scheme in ("unix://", "http+unix://"):
-        if host.startswith(scheme):
-            return host.removeprefix(scheme)
-    return None
-
-
-@dataclass(frozen=True)
-class _Dialer:
-    """Connections of their own to an engine's unix socket, outside any connection pool.
-
-    An attach or an exec's output upgrades its HTTP connection to a raw stream. A pooled
-    connection can be handed to the next request, or its socket closed by the pool, while
-    the stream is still in use; these connections belong to one stream each.
-    """
-
-    path: str
-    api_version: str = ""  # empty: the engine's own API version
-
-    def _connect(self) -> socket.socket:
-        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            connection.connect(self.path)
-        except OSError as error:
-            connection.close()
-            raise DockerUnavailableError(
-                f"Docker engine not reachable at {self.path} ({error.strerror}): start dockerd "
-                "or set DOCKER_HOST"
-            ) from error
-        return connection
-
-    def _versioned(self, path: str) -> str:
-        return f"/v{self.api_version}{path}" if self.api_version else path
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        """`GET path`: the status code and the whole body (HTTP/1.0: it ends with the body)."""
-        connection = self._connect()
-        try:
-            connection.sendall(
-                f"GET {self._versioned(path)} HTTP/1.0\r\nHost: docker\r\n\r\n".encode()
-            )
-            with connection.makefile("rb") as stream:
-                answer = stream.read()
-        finally:
-            connection.close()
-        head, _, body = answer.partition(b"\r\n\r\n")
-        status = head.split(b" ", 2)[1:2]
-        if not status or not status[0].isdigit():
-            raise DockerUnavailableError(
-                f"the Docker engine at {self.path} gave no HTTP answer: check that it is one"
-            )
-        return int(status[0]), body
-
-    def upgrade(self, path: str, body: bytes) -> socket.socket:
-        """A raw stream: `POST path` with `body`, upgraded."""
-        connection = self._connect()
-        try:
-            head = (
-                f"POST {self._versioned(path)} HTTP/1.1\r\nHost: docker\r\n"
-                "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n"
-            )
-            connection.sendall(head.encode() + body)
-            answer = b""
-            while b"\r\n\r\n" not in answer:
-                chunk = connection.recv(1)  # byte by byte: nothing of the stream is read here
-                if not chunk:
-                    break
-                answer += chunk
-            status = answer.split(b" ", 2)[1:2]
-            if status not in ([b"101"], [b"200"]):
-                first = answer.split(b"\r\n", 1)[0].decode(errors="replace")
-                raise InspectionError(f"the Docker engine refused {path} ({first})")
-        except BaseException:
-            connection.close()
-            raise
-        return connection
-
-
-def _remove_quietly(api: Any, container_id: str) -> bool:
-    """Remove a container and its anonymous volumes; False when it was already gone."""
-    import docker.errors
-
-    try:
-        api.remove_container(container_id, force=True, v=True)
-    except docker.errors.NotFound:
-        return False
-    except docker.errors.APIError as error:
-        if error.status_code != CONFLICT:
-            raise
-        return False
-    return True
 
 
 def _start_failure(reference: str, error: Exception) -> str:

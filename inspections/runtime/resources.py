@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from inspections.build_info import BuildInfo
 from inspections.errors import DockerUnavailableError, StackInspectionError
+from inspections.runtime.container_exec import InspectionContainer
 from inspections.runtime.containers import ContainerPool
-from inspections.runtime.engine import Engine, InspectionContainer, ResolvedImage
+from inspections.runtime.engine import Engine, ResolvedImage
 
 if TYPE_CHECKING:
     import testinfra.host

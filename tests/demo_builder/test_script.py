@@ -15,8 +15,6 @@ import pytest
 from tests.demo_builder.script import DEMO, MINBASE, docker, image_id, run_build
 from throwaway_stacks import StackImage, one_step_dockerfile, write_stack
 
-pytestmark = pytest.mark.docker
-
 INPUTS_LABEL = "org.stack-inspections.inputs"
 PARENTS: dict[str, str] = tomllib.loads((DEMO / "expected_versions.toml").read_text())["parents"]
 TABLE_HEADER = re.compile(r"image\s+variant\s+status\s+duration\s+size\s+image id")
@@ -48,6 +46,7 @@ def demo_ids() -> dict[str, str]:
     return ids
 
 
+@pytest.mark.docker
 def test_a_second_run_builds_nothing(demo_ids: dict[str, str]) -> None:
     logs = DEMO / ".build-logs"
     log_times = {path: path.stat().st_mtime_ns for path in logs.glob("*.log")}
@@ -146,6 +145,7 @@ def label(ref: str) -> str | None:
     return labels.get(INPUTS_LABEL) if labels else None
 
 
+@pytest.mark.docker
 def test_builds_once_then_only_what_changed(tiny_stack: Path, owner: str) -> None:
     root, child = f"localhost/{owner}/tiny-root:latest", f"localhost/{owner}/tiny-child:latest"
 
@@ -176,6 +176,7 @@ def test_builds_once_then_only_what_changed(tiny_stack: Path, owner: str) -> Non
     assert replaced == []  # the images the rebuild replaced are gone
 
 
+@pytest.mark.docker
 def test_only_and_force(tiny_stack: Path, owner: str) -> None:
     assert run_build("--stack", str(tiny_stack)).returncode == 0
     forced = run_build("--stack", str(tiny_stack), "--only", "tiny-root", "--force")
@@ -183,6 +184,7 @@ def test_only_and_force(tiny_stack: Path, owner: str) -> None:
     assert image_statuses(forced.stdout) == {"tiny-root": "built"}
 
 
+@pytest.mark.docker
 def test_verify_compares_with_expected_versions(tiny_stack: Path) -> None:
     passed = run_build("--stack", str(tiny_stack), "--verify")
     assert passed.returncode == 0, passed.stderr

@@ -19,10 +19,13 @@ import pytest
 
 from inspections.formats.sbom import SPEC_VERSION
 from inspections.inventory.model import Inventory
-from inspections.publishing.cli import diff_main, update_wiki_main
+from inspections.publishing.diff_command import diff_main
+from inspections.publishing.update_wiki_command import update_wiki_main
 from tests.e2e.demo import FIXED_EPOCH, run_pytest, write_probe_stack
 from tests.plugin.stacks import LIBRARY_INVENTORIES, record_of, remove_tags_of
 from throwaway_stacks import commit_all
+
+pytestmark = pytest.mark.docker
 
 PROBE_DOCKERFILE = r"""
 FROM localhost/demo/minimal-notebook:latest

@@ -16,7 +16,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from inspections.publishing.cli import diff_main
+from inspections.publishing.diff_command import diff_main
 from tests.e2e.demo import run_pytest
 from tests.plugin.stacks import LIBRARY_PIECES, record_of, remove_tags_of
 from throwaway_stacks import StackImage, write_project

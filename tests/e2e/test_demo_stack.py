@@ -15,7 +15,7 @@ from inspections.formats.manifest import read_build_manifest
 from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.model import Inventory
 from inspections.outputs.record import RECORD_FILE, read_record, record_document
-from inspections.publishing.cli import update_wiki_main
+from inspections.publishing.update_wiki_command import update_wiki_main
 from tests.browser.renderer import render, screenshot
 from tests.diagrams import mermaid_blocks
 from tests.e2e.demo import (
@@ -30,6 +30,8 @@ from tests.e2e.demo import (
 )
 from tests.plugin.stacks import record_of
 from throwaway_stacks import commit_all
+
+pytestmark = pytest.mark.docker
 
 IMAGES = list(PARENTS)
 
@@ -73,7 +75,6 @@ def manifest_of(outputs: Path, image: str) -> str:
     return (outputs / f"manifests/x86_64-default-{image}-{head_sha()[:12]}.md").read_text()
 
 
-@pytest.mark.docker
 @pytest.mark.parametrize("image", IMAGES)
 def test_the_inventory_is_the_packages_its_manifest_lists(whole_stack: Path, image: str) -> None:
     """Inventories read dpkg-query, pip's JSON and R's table; a change report may compare one

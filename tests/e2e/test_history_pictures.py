@@ -17,7 +17,7 @@ import docker
 import pytest
 
 from inspections.inventory.changes import MINUS
-from inspections.publishing.cli import update_wiki_main
+from inspections.publishing.update_wiki_command import update_wiki_main
 from inspections.publishing.wiki_pictures import history_page_path
 from tests.browser.renderer import render, screenshot
 from tests.diagrams import boxes_by_name, mermaid_blocks

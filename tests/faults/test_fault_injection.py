@@ -79,6 +79,7 @@ BAD_INPUT = [
 ]
 
 
+@pytest.mark.docker
 @pytest.mark.parametrize(
     ("scenario", "declaration", "args", "expected"), BAD_INPUT, ids=[row[0] for row in BAD_INPUT]
 )
@@ -122,6 +123,7 @@ BROKEN_INSPECTIONS = [
 ]
 
 
+@pytest.mark.docker
 @pytest.mark.parametrize(
     ("scenario", "body", "expected"),
     BROKEN_INSPECTIONS,
@@ -145,6 +147,7 @@ def test_a_broken_inspection_fails_its_image_and_writes_nothing_for_it(
     assert observed.files == NO_IMAGE_FILES
 
 
+@pytest.mark.docker
 def test_two_taggers_giving_one_tag(tmp_path: Path, record_property: Record) -> None:
     code = TAG_OK + "\n    @tagger\n    def again(host):\n        return os_tag(host)\n"
     write_root_stack(tmp_path, code)
@@ -156,6 +159,7 @@ def test_two_taggers_giving_one_tag(tmp_path: Path, record_property: Record) -> 
     assert observed.files == NO_IMAGE_FILES
 
 
+@pytest.mark.docker
 def test_a_hanging_command_times_out_and_its_container_goes(
     tmp_path: Path, client: docker.DockerClient, record_property: Record
 ) -> None:
@@ -181,6 +185,7 @@ def test_a_hanging_command_times_out_and_its_container_goes(
     assert not (tmp_path / "out/tags").exists()
 
 
+@pytest.mark.docker
 def test_image_not_built(tmp_path: Path, record_property: Record) -> None:
     write_root_stack(tmp_path, TAG_OK)
     observed = run(
@@ -205,6 +210,7 @@ def test_docker_engine_not_reachable(tmp_path: Path, record_property: Record) ->
     assert not (tmp_path / "out/tags").exists()
 
 
+@pytest.mark.docker
 def test_no_git_repository(tmp_path: Path, record_property: Record) -> None:
     write_root_stack(tmp_path, TAG_OK + "\n    from inspections.library.build import sha_tag\n")
     subprocess.run(["rm", "-rf", str(tmp_path / ".git")], check=True)
@@ -215,6 +221,7 @@ def test_no_git_repository(tmp_path: Path, record_property: Record) -> None:
     assert observed.files == NO_IMAGE_FILES
 
 
+@pytest.mark.docker
 def test_markdown_survives_hostile_output(tmp_path: Path, record_property: Record) -> None:
     code = (
         TAG_OK
@@ -235,6 +242,7 @@ def test_markdown_survives_hostile_output(tmp_path: Path, record_property: Recor
     assert "\n`````text\n````\n| a | b |\n<script>x</script>\n`````\n" in piece
 
 
+@pytest.mark.docker
 @pytest.mark.parametrize("workers", ["0", "2"], ids=["serial", "two workers"])
 @pytest.mark.parametrize(
     "whole_group", [True, False], ids=["ctrl-c in a terminal", "sigint to pytest alone"]
@@ -260,6 +268,7 @@ def test_ctrl_c_leaves_no_container_and_no_file(
     assert [name for name in os.listdir(tmp_path / "out")] == [], output
 
 
+@pytest.mark.docker
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0], ids=lambda d: f"ctrl-c after {d} s")
 def test_ctrl_c_at_any_moment_leaves_nothing(
     tmp_path: Path,
@@ -285,6 +294,7 @@ def test_ctrl_c_at_any_moment_leaves_nothing(
     assert leftovers == []
 
 
+@pytest.mark.docker
 def test_a_killed_worker_leaves_no_container(
     tmp_path: Path, client: docker.DockerClient, record_property: Record
 ) -> None:
@@ -307,6 +317,7 @@ def test_a_killed_worker_leaves_no_container(
     assert not (tmp_path / "out/tags").exists()
 
 
+@pytest.mark.docker
 def test_a_sigkilled_run_leaves_no_container(
     tmp_path: Path, client: docker.DockerClient, record_property: Record
 ) -> None:
@@ -330,6 +341,7 @@ def test_a_sigkilled_run_leaves_no_container(
     assert left == []
 
 
+@pytest.mark.docker
 def test_a_later_run_sweeps_stopped_containers_of_earlier_runs(
     tmp_path: Path, client: docker.DockerClient, record_property: Record
 ) -> None:

@@ -51,6 +51,7 @@ def test_a_bad_option_is_one_line_at_start_up(
     assert "Traceback" not in observed.stdout + observed.stderr
 
 
+@pytest.mark.docker
 def test_output_that_is_not_utf8_is_kept_with_replacements(
     tmp_path: Path, record_property: Record
 ) -> None:
@@ -72,6 +73,7 @@ def test_output_that_is_not_utf8_is_kept_with_replacements(
     assert "caf\ufffd cr\ufffdme" in manifest
 
 
+@pytest.mark.docker
 def test_a_commit_message_in_another_encoding_is_read(
     tmp_path: Path, record_property: Record
 ) -> None:
@@ -134,6 +136,7 @@ ESCAPES = """
 """
 
 
+@pytest.mark.docker
 def test_escape_sequences_from_an_image_never_reach_the_terminal(
     tmp_path: Path, record_property: Record
 ) -> None:
@@ -146,6 +149,7 @@ def test_escape_sequences_from_an_image_never_reach_the_terminal(
     assert shown and all("\\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred" in line for line in shown)
 
 
+@pytest.mark.docker
 def test_clashing_tags_fail_in_junit_xml_too(tmp_path: Path, record_property: Record) -> None:
     code = TAG_OK + "\n    @tagger\n    def again(host):\n        return os_tag(host)\n"
     write_root_stack(tmp_path, code)
@@ -165,6 +169,7 @@ def test_clashing_tags_fail_in_junit_xml_too(tmp_path: Path, record_property: Re
     assert "1 failed" in observed.stdout
 
 
+@pytest.mark.docker
 def test_a_tag_too_long_only_with_the_variant_prefix_fails_in_junit_xml(
     tmp_path: Path, record_property: Record
 ) -> None:
@@ -189,6 +194,7 @@ def test_a_tag_too_long_only_with_the_variant_prefix_fails_in_junit_xml(
     assert "is 134 characters long: Docker allows 128" in observed.stdout
 
 
+@pytest.mark.docker
 def test_a_partial_selection_publishes_nothing_and_says_so(
     tmp_path: Path, record_property: Record
 ) -> None:
@@ -204,6 +210,7 @@ def test_a_partial_selection_publishes_nothing_and_says_so(
     assert observed.files == NO_IMAGE_FILES
 
 
+@pytest.mark.docker
 def test_another_tests_failure_with_an_image_id_leaves_the_image_alone(
     tmp_path: Path, record_property: Record
 ) -> None:

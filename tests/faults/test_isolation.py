@@ -32,6 +32,8 @@ from tests.faults.harness import (
 from tests.plugin.stacks import IMAGE_LABEL, remove_tags_of
 from throwaway_stacks import BASE_IMAGE, tag_images
 
+pytestmark = pytest.mark.docker
+
 Record = Callable[[str, object], None]
 
 

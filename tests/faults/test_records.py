@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from inspections.publishing.cli import update_wiki_main
+from inspections.publishing.update_wiki_command import update_wiki_main
 from tests.conftest import FAULT_PROPERTY
 from tests.faults.harness import ROOT_IMAGE, Observed, clean_environment, run, write_root_stack
 

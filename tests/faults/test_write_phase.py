@@ -22,6 +22,8 @@ from tests.conftest import FAULT_PROPERTY
 from tests.faults.harness import clean_environment, files_under, start, write_faults_project
 from throwaway_stacks import StackImage
 
+pytestmark = pytest.mark.docker
+
 Record = Callable[[str, object], None]
 CHAIN = {"docker-stacks-foundation": "", "base-notebook": "docker-stacks-foundation"}
 CHAIN["minimal-notebook"] = "base-notebook"

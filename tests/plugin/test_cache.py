@@ -12,6 +12,8 @@ import pytest
 from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, record_of
 from throwaway_stacks import StackImage
 
+pytestmark = pytest.mark.docker
+
 INSPECTIONS = (
     OS_INSPECTIONS
     + """

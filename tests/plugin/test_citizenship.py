@@ -46,6 +46,7 @@ def test_a_project_with_an_images_folder_of_pictures_is_left_alone(
     assert "image_verdict" not in result.stdout.str()
 
 
+@pytest.mark.docker
 def test_other_tests_are_spread_over_workers_as_xdist_does(
     pytester: pytest.Pytester, make_stack: MakeStack
 ) -> None:
@@ -68,6 +69,7 @@ def test_other_tests_are_spread_over_workers_as_xdist_does(
     assert len(workers_of(with_plugin.stdout.str())["stack/root/inspect_root.py"]) == 1
 
 
+@pytest.mark.docker
 def test_options_with_a_space_before_a_folder_outside_the_project(
     pytester: pytest.Pytester, make_stack: MakeStack, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -88,6 +90,7 @@ def test_options_with_a_space_before_a_folder_outside_the_project(
     assert list((elsewhere / "cache").rglob("*.json"))
 
 
+@pytest.mark.docker
 def test_shared_tests_run_with_no_path_arguments(
     pytester: pytest.Pytester, make_stack: MakeStack
 ) -> None:
@@ -105,6 +108,7 @@ def test_shared_tests_run_with_no_path_arguments(
     result.stdout.fnmatch_lines(["*shared/test_everywhere.py::test_shared[[]root[]] PASSED*"])
 
 
+@pytest.mark.docker
 def test_markers_and_keywords_select_as_documented(
     pytester: pytest.Pytester, make_stack: MakeStack
 ) -> None:
@@ -127,6 +131,7 @@ def test_markers_and_keywords_select_as_documented(
     assert selected("-k", "os_tag") == inspections[:1]
 
 
+@pytest.mark.docker
 def test_github_step_summary_and_outputs(
     pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch, owner: str
 ) -> None:
@@ -167,6 +172,7 @@ def parse_github_outputs(text: str) -> dict[str, str]:
     return values
 
 
+@pytest.mark.docker
 def test_junit_xml_carries_each_images_outcome_and_tags(
     pytester: pytest.Pytester, make_stack: MakeStack, owner: str
 ) -> None:
@@ -269,6 +275,7 @@ def test_pytest_html_rows_carry_each_images_tags_reasons_and_lineage(
     assert drawn == {True, False}
 
 
+@pytest.mark.docker
 def test_a_modified_working_tree_is_said_and_recorded(
     pytester: pytest.Pytester, make_stack: MakeStack
 ) -> None:
@@ -291,6 +298,7 @@ def test_help_names_the_stack_defaults_honestly(pytester: pytest.Pytester) -> No
     assert "default: stack.toml's, else jupyter" in text
 
 
+@pytest.mark.docker
 def test_the_plugin_is_unregistered_at_the_end_of_the_session(
     pytester: pytest.Pytester, make_stack: MakeStack
 ) -> None:

@@ -12,6 +12,8 @@ from tests.diagrams import boxes_by_name, mermaid_blocks
 from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, git_sha, record_of
 from throwaway_stacks import StackImage
 
+pytestmark = pytest.mark.docker
+
 CHILD_INSPECTIONS = """
     from inspections import output_of, tagger
 
@@ -130,7 +132,6 @@ def test_a_failing_inspection_leaves_no_files_for_its_image_only(
     assert record["child"]["files"] == {}
 
 
-@pytest.mark.docker
 def test_the_output_folder_holds_the_stack_drawn_from_its_whole_record(
     pytester: pytest.Pytester, make_stack: MakeStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,8 @@ import pytest
 
 from inspections.errors import DockerUnavailableError, ImageNotAvailableError
 from inspections.runtime import engine as docker_engine
-from inspections.runtime.engine import Engine, ResolvedImage, unix_socket_of
+from inspections.runtime.engine import Engine, ResolvedImage
+from inspections.runtime.unix_socket import unix_socket_of
 
 REFERENCE = "localhost/demo/docker-stacks-foundation:latest"
 
@@ -20,6 +21,7 @@ def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> E
     return Engine()
 
 
+@pytest.mark.docker
 def test_an_image_is_found_with_its_facts(
     engine: Engine, docker_client: docker.DockerClient
 ) -> None:
@@ -35,6 +37,7 @@ def test_an_image_is_found_with_its_facts(
     )
 
 
+@pytest.mark.docker
 def test_a_missing_image_says_how_to_build_it(engine: Engine) -> None:
     with pytest.raises(ImageNotAvailableError) as raised:
         engine.resolve_image("nope", "localhost/demo/no-such-image:latest", "stack/nope")

@@ -29,6 +29,7 @@ def usage_error_line(result: pytest.RunResult) -> str:
     return lines[0]
 
 
+@pytest.mark.docker
 def test_unknown_image_is_a_usage_error(pytester: pytest.Pytester, make_stack: MakeStack) -> None:
     make_stack(one_image())
     result = pytester.runpytest_subprocess("--stack", "stack", "--image", "nope")
@@ -38,6 +39,7 @@ def test_unknown_image_is_a_usage_error(pytester: pytest.Pytester, make_stack: M
     )
 
 
+@pytest.mark.docker
 def test_unknown_parent_names_the_file(pytester: pytest.Pytester, make_stack: MakeStack) -> None:
     make_stack({**one_image(), "child": StackImage(parent="nobody")})
     result = pytester.runpytest_subprocess("--stack", "stack")
@@ -54,6 +56,7 @@ def test_missing_stack_folder(pytester: pytest.Pytester) -> None:
     assert "absent not found: pass --stack DIR" in usage_error_line(result)
 
 
+@pytest.mark.docker
 def test_emit_dir_that_is_a_file_fails_before_any_container(
     pytester: pytest.Pytester, make_stack: MakeStack, docker_client: docker.DockerClient
 ) -> None:
@@ -66,6 +69,7 @@ def test_emit_dir_that_is_a_file_fails_before_any_container(
     assert "collected" not in result.stdout.str()
 
 
+@pytest.mark.docker
 def test_image_not_built_says_how_to_build_it(
     pytester: pytest.Pytester, make_stack: MakeStack, owner: str
 ) -> None:
@@ -87,6 +91,7 @@ def test_image_not_built_says_how_to_build_it(
     assert [p.name for p in (pytester.path / "out/tags").iterdir()] == ["x86_64-default-root.txt"]
 
 
+@pytest.mark.docker
 def test_without_git_the_outputs_say_why(
     pytester: pytest.Pytester,
     make_stack: MakeStack,

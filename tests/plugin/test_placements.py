@@ -22,6 +22,8 @@ from tests.plugin.stacks import MakeStack
 from tests.plugin.test_session import three_images
 from throwaway_stacks import commit_all
 
+pytestmark = pytest.mark.docker
+
 # name -> (working directory, --stack argument), given the project and a copy of its stack
 # committed elsewhere, outside the project.
 Placement = Callable[[Path, Path], tuple[Path, str]]

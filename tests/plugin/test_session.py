@@ -11,6 +11,8 @@ import pytest
 from tests.plugin.stacks import OS_INSPECTIONS, MakeStack, labelled_containers
 from throwaway_stacks import StackImage
 
+pytestmark = pytest.mark.docker
+
 RECORD_CONTAINER = """
     import os
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -121,10 +122,16 @@ def owner(docker_client: docker.DockerClient) -> Iterator[str]:
                 docker_client.images.remove(tag, noprune=True)
 
 
+@pytest.fixture(scope="session")
+def checkout_made_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The git checkout that `checkout` copies: its commits are made once per session."""
+    return write_checkout(tmp_path_factory.mktemp("checkout") / "checkout")
+
+
 @pytest.fixture
-def checkout(tmp_path: Path) -> Path:
+def checkout(tmp_path: Path, checkout_made_once: Path) -> Path:
     """A git checkout of the stack whose history has jupyter_wiki.COMMITS_PER_MONTH."""
-    return write_checkout(tmp_path / "checkout")
+    return Path(shutil.copytree(checkout_made_once, tmp_path / "checkout", symlinks=True))
 
 
 @pytest.fixture

@@ -29,16 +29,16 @@ def run_python(code: str, arguments: list[str], **options: Any) -> subprocess.Co
 
 
 def run_with_closed_stdout(main: str, arguments: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run `inspections.publishing.cli.<main>(arguments)` with stdout a pipe whose reader is gone.
+    """Run the command `main` (`update_wiki_main`: `update_wiki_command.update_wiki_main`) on
+    `arguments` with stdout a pipe whose reader is gone.
 
     Every write to stdout fails with EPIPE, as after `| head -1` has read its line and exited.
     Returns the exit status and stderr (stdout is gone).
     """
     reader, writer = os.pipe()
     os.close(reader)
-    code = (
-        f"import sys; from inspections.publishing.cli import {main}; sys.exit({main}(sys.argv[1:]))"
-    )
+    module = f"inspections.publishing.{main.removesuffix('_main')}_command"
+    code = f"import sys; from {module} import {main}; sys.exit({main}(sys.argv[1:]))"
     try:
         return run_python(code, arguments, stdout=writer, stderr=subprocess.PIPE)
     finally:

@@ -8,13 +8,14 @@ from pathlib import Path
 import docker
 import pytest
 
-from inspections.publishing.cli import apply_tags_main
+from inspections.publishing.apply_tags_command import apply_tags_main
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.tagging import apply_tags, local_id
 from tests.publishing.conftest import ImageBuilder
 from tests.publishing.runs import COMMIT, WHEN, Build, tags_file, tags_of, write_run
 
 
+@pytest.mark.docker
 def test_apply_tags_tags_every_reference(
     docker_client: docker.DockerClient, tiny_images: dict[str, str], owner: str
 ) -> None:
@@ -23,6 +24,7 @@ def test_apply_tags_tags_every_reference(
     assert [local_id(docker_client, r) for r in references] == [tiny_images["x86_64"]] * 3
 
 
+@pytest.mark.docker
 def test_a_bad_reference_tags_nothing(
     docker_client: docker.DockerClient, tiny_images: dict[str, str], owner: str
 ) -> None:
@@ -32,6 +34,7 @@ def test_a_bad_reference_tags_nothing(
     assert local_id(docker_client, good) is None
 
 
+@pytest.mark.docker
 def test_a_missing_image_tags_nothing(docker_client: docker.DockerClient, owner: str) -> None:
     reference = f"localhost/{owner}/base-notebook:x86_64-latest"
     with pytest.raises(PublishError, match="not found in the local engine"):
@@ -39,6 +42,7 @@ def test_a_missing_image_tags_nothing(docker_client: docker.DockerClient, owner:
     assert local_id(docker_client, reference) is None
 
 
+@pytest.mark.docker
 @pytest.mark.parametrize(
     "build", [Build("base-notebook"), Build("pytorch-notebook", "aarch64", "cuda12")]
 )
@@ -76,6 +80,7 @@ def test_command_tags_the_recorded_image_id(
     }
 
 
+@pytest.mark.docker
 def test_a_rebuild_of_latest_after_the_run_is_not_tagged(
     docker_client: docker.DockerClient,
     build_image: ImageBuilder,
@@ -107,6 +112,7 @@ def test_a_rebuild_of_latest_after_the_run_is_not_tagged(
     assert [local_id(docker_client, r) for r in references] == [None] * len(references)
 
 
+@pytest.mark.docker
 def test_nothing_is_tagged_unless_every_image_is_there(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
@@ -126,6 +132,7 @@ def test_nothing_is_tagged_unless_every_image_is_there(
     assert json.loads(report.read_text())["images"] == []
 
 
+@pytest.mark.docker
 def test_command_refuses_an_image_of_another_platform(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],

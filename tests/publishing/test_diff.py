@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from inspections.outputs.record import RECORD_FILE
-from inspections.publishing.cli import diff_main, update_wiki_main
+from inspections.publishing.diff_command import diff_main
+from inspections.publishing.update_wiki_command import update_wiki_main
 from tests.publishing.runs import COMMIT, WHEN, Build, edit_record, write_run
 
 LATER = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)

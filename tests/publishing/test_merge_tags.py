@@ -9,7 +9,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from inspections.publishing.cli import merge_tags_main
+from inspections.publishing.merge_tags_command import merge_tags_main
 from inspections.publishing.pushing import PushedTag, push_tags
 from inspections.publishing.run_folders import tags_file_arguments
 from inspections.publishing.tagging import apply_tags
@@ -69,6 +69,7 @@ def two_platforms(
     return folders, digests
 
 
+@pytest.mark.docker
 def test_push_creates_one_multi_platform_tag_per_tag(
     two_platforms: tuple[list[Path], dict[str, str]],
     tiny_images: dict[str, str],
@@ -129,6 +130,7 @@ def test_push_creates_one_multi_platform_tag_per_tag(
     assert [line.split()[-1] for line in lines] == [entry["digest"] for entry in expected]
 
 
+@pytest.mark.docker
 def test_dry_run_pushes_nothing(
     two_platforms: tuple[list[Path], dict[str, str]],
     owner: str,
@@ -170,6 +172,7 @@ def test_a_dry_run_needs_no_registry(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert [entry["status"] for entry in json.loads(report.read_text())["merged"]] == ["ready"] * 3
 
 
+@pytest.mark.docker
 def test_a_platform_missing_from_the_registry_pushes_nothing_for_its_tag(
     docker_client: docker.DockerClient,
     registry_build: RegistryBuild,
@@ -202,6 +205,7 @@ def test_a_platform_missing_from_the_registry_pushes_nothing_for_its_tag(
     assert "digest" not in document["merged"][2]
 
 
+@pytest.mark.docker
 def test_another_image_under_a_platform_tag_is_refused(
     two_platforms: tuple[list[Path], dict[str, str]],
     docker_client: docker.DockerClient,
@@ -229,6 +233,7 @@ def test_another_image_under_a_platform_tag_is_refused(
     assert "1 of 3 merged tags not pushed" in error[1]
 
 
+@pytest.mark.docker
 def test_an_image_of_the_wrong_platform_is_refused(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
@@ -256,6 +261,7 @@ def test_an_image_of_the_wrong_platform_is_refused(
     assert "3 of 3 merged tags not pushed" in error
 
 
+@pytest.mark.docker
 def test_a_variant_keeps_its_prefix(
     docker_client: docker.DockerClient,
     tiny_images: dict[str, str],
@@ -285,6 +291,7 @@ def test_a_variant_keeps_its_prefix(
     assert registry_tags(registry, f"{owner}/other") == set()
 
 
+@pytest.mark.docker
 def test_an_image_whose_platform_failed_is_not_merged(
     two_platforms: tuple[list[Path], dict[str, str]],
     owner: str,
@@ -308,6 +315,7 @@ def test_an_image_whose_platform_failed_is_not_merged(
     assert "ready" not in captured.out
 
 
+@pytest.mark.docker
 def test_without_insecure_a_plain_http_registry_gets_a_hint(
     two_platforms: tuple[list[Path], dict[str, str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -316,6 +324,7 @@ def test_without_insecure_a_plain_http_registry_gets_a_hint(
     assert "(for a plain-HTTP registry pass --insecure)" in capsys.readouterr().err
 
 
+@pytest.mark.docker
 def test_a_closed_stdout_stops_the_printing_not_the_merging(
     two_platforms: tuple[list[Path], dict[str, str]], owner: str, registry: str, tmp_path: Path
 ) -> None:

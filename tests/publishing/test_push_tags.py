@@ -11,8 +11,8 @@ import docker
 import pytest
 from docker.models.images import Image, ImageCollection
 
-from inspections.publishing.cli import push_tags_main
 from inspections.publishing.errors import PublishError
+from inspections.publishing.push_tags_command import push_tags_main
 from inspections.publishing.pushing import PushedTag, push_tags
 from inspections.publishing.run_folders import tags_file_arguments
 from inspections.publishing.tagging import apply_tags
@@ -20,6 +20,8 @@ from tests.publishing.conftest import RegistryBuild
 from tests.publishing.registry import registry_manifest, registry_tags
 from tests.publishing.runs import COMMIT, WHEN, Build, tags_file, tags_of, write_run
 from tests.publishing.scripts import run_with_closed_stdout
+
+pytestmark = pytest.mark.docker
 
 
 def _applied(client: docker.DockerClient, folder: Path, builds: list[Build]) -> list[Path]:

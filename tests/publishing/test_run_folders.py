@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 
 from inspections.outputs.record import RECORD_FILE, sha256_of
-from inspections.publishing.cli import (
-    apply_tags_main,
-    merge_tags_main,
-    push_tags_main,
-    update_wiki_main,
-)
+from inspections.publishing.apply_tags_command import apply_tags_main
+from inspections.publishing.merge_tags_command import merge_tags_main
+from inspections.publishing.push_tags_command import push_tags_main
+from inspections.publishing.update_wiki_command import update_wiki_main
 from tests.publishing.runs import (
     COMMIT,
     WHEN,

@@ -15,7 +15,7 @@ import pytest
 
 from inspections.formats.wiki_home import DEFAULT_TEMPLATE
 from inspections.outputs.record import RECORD_FILE
-from inspections.publishing.cli import update_wiki_main
+from inspections.publishing.update_wiki_command import update_wiki_main
 from tests.publishing.jupyter_wiki import (
     COMMITS_PER_MONTH,
     DEC_X86,

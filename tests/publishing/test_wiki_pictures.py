@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from inspections.inventory.changes import MINUS, package_changes
-from inspections.publishing.cli import update_wiki_main
+from inspections.publishing.update_wiki_command import update_wiki_main
 from inspections.publishing.wiki_pictures import MAX_BUILDS
 from tests.diagrams import boxes, boxes_by_name, edges, mermaid_blocks
 from tests.publishing.jupyter_wiki import manifest, write_wiki

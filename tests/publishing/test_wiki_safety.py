@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from inspections.publishing.cli import update_wiki_main
 from inspections.publishing.staged_update import STAGING, recover
+from inspections.publishing.update_wiki_command import update_wiki_main
 from inspections.safe_folder import SafeFolder
 from tests.publishing.jupyter_wiki import write_wiki
 from tests.publishing.runs import Build, write_run
@@ -197,7 +197,7 @@ def test_a_file_size_limit_leaves_the_wiki_as_it_was(tmp_path: Path, checkout: P
         """
         import resource, sys
         resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
-        from inspections.publishing.cli import update_wiki_main
+        from inspections.publishing.update_wiki_command import update_wiki_main
         sys.exit(update_wiki_main(sys.argv[1:]))
         """
     )
@@ -270,7 +270,7 @@ CRASHING = textwrap.dedent(
             os._exit(9)
         rename(*args, **kwargs)
     os.rename = crashing
-    from inspections.publishing.cli import update_wiki_main
+    from inspections.publishing.update_wiki_command import update_wiki_main
     sys.exit(update_wiki_main(sys.argv[2:]))
     """
 )

@@ -20,7 +20,14 @@ from inspections.building.ci_github import (
 )
 from inspections.building.yaml_text import yaml_document
 from inspections.stack import load_stack
-from tests.unit.building.workflows import ROOT, build_jobs, lint, read_workflow, write_stack
+from tests.unit.building.workflows import (
+    ROOT,
+    Linted,
+    build_jobs,
+    lint,
+    read_workflow,
+    write_stack,
+)
 
 # The Jupyter Docker Stacks: 11 images, pytorch-notebook in cuda12 and cuda13 and
 # tensorflow-notebook in cuda as well: 14 builds per platform.
@@ -161,30 +168,57 @@ def test_no_run_script_holds_a_github_expression(jupyter: tuple[Path, Any]) -> N
     assert not [script for script in scripts if "${{" in script]
 
 
-@pytest.mark.parametrize("stack_name", ["images", "demo"])
-def test_github_schema_and_actionlint_accept_the_workflow(
-    stack_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "workflow.yml"
-    path.write_text(generate(ROOT / stack_name, capsys=capsys), encoding="utf-8")
-
-    schema, actionlint = lint(path)
-
-    assert schema.returncode == 0, schema.stdout + schema.stderr
-    assert actionlint.returncode == 0, actionlint.stdout + actionlint.stderr
+ODD_NAMES = ["0", "a.b", "a_b", "a-b", "on", "yes", "null", "1.0", "x86_64", "timestamp", "merge"]
+BROKEN_NEEDS = ("- x86_64--base-notebook\n", "- x86_64--nobody\n")
 
 
-def test_the_linters_do_catch_a_broken_job_graph(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "workflow.yml"
-    text = generate(ROOT / "demo", capsys=capsys)
-    path.write_text(text.replace("- x86_64--base-notebook\n", "- x86_64--nobody\n", 1))
+def odd_stack(folder: Path) -> Path:
+    """A stack of image and variant names that YAML or GitHub could take for something else."""
+    return write_stack(
+        folder,
+        {"root": ("", ["1", "a.b"]), **{name: ("root", ["on", "3.10"]) for name in ODD_NAMES}},
+    )
 
-    _, actionlint = lint(path)
 
-    assert actionlint.returncode == 1
-    assert 'needs job "x86_64--nobody" which does not exist' in actionlint.stdout
+def workflow_of(stack: Path, folder_name: str) -> str:
+    settings = WorkflowSettings(stack_folder=folder_name, runners=DEFAULT_RUNNERS)
+    return yaml_document(github_workflow(load_stack(stack), settings))
+
+
+@pytest.fixture(scope="module")
+def linted(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Path], Linted]:
+    """The workflows of images/, demo/ and a stack of odd names, and one with a broken job
+    graph, each linted."""
+    folder = tmp_path_factory.mktemp("lint")
+    texts = {
+        "images": workflow_of(ROOT / "images", "images"),
+        "demo": workflow_of(ROOT / "demo", "demo"),
+        "odd": workflow_of(odd_stack(folder / "stack"), "stack"),
+    }
+    texts["broken"] = texts["demo"].replace(*BROKEN_NEEDS, 1)
+    paths = {name: folder / f"{name}.yml" for name in texts}
+    for name, text in texts.items():
+        paths[name].write_text(text, encoding="utf-8")
+    valid = [paths[name] for name in ("images", "demo", "odd")]
+    return paths, lint(valid, [*valid, paths["broken"]])
+
+
+def test_github_schema_accepts_the_workflows(linted: tuple[dict[str, Path], Linted]) -> None:
+    _, found = linted
+    assert found.schema.returncode == 0, found.schema.stdout + found.schema.stderr
+
+
+@pytest.mark.parametrize("name", ["images", "demo", "odd"])
+def test_actionlint_accepts_the_workflow(name: str, linted: tuple[dict[str, Path], Linted]) -> None:
+    paths, found = linted
+    assert found.actionlint_on(paths[name]) == [], found.actionlint.stdout
+
+
+def test_the_linters_do_catch_a_broken_job_graph(linted: tuple[dict[str, Path], Linted]) -> None:
+    paths, found = linted
+    assert found.actionlint.returncode == 1
+    complaints = "\n".join(found.actionlint_on(paths["broken"]))
+    assert 'needs job "x86_64--nobody" which does not exist' in complaints
 
 
 def test_a_variant_builds_on_its_parents_same_variant_when_declared(
@@ -207,24 +241,16 @@ def test_a_variant_builds_on_its_parents_same_variant_when_declared(
     assert jobs["x86_64--leaf--cuda"]["runs-on"] == "gpu-runner"
 
 
-def test_any_image_name_the_stack_allows_gives_a_valid_workflow(
+def test_any_image_name_the_stack_allows_gives_a_job_of_its_own(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    names = ["0", "a.b", "a_b", "a-b", "on", "yes", "null", "1.0", "x86_64", "timestamp", "merge"]
-    stack = write_stack(
-        tmp_path / "stack",
-        {"root": ("", ["1", "a.b"]), **{name: ("root", ["on", "3.10"]) for name in names}},
-    )
-    path = tmp_path / "workflow.yml"
-    path.write_text(generate(stack, capsys=capsys), encoding="utf-8")
-    jobs = build_jobs(read_workflow(path.read_text(encoding="utf-8")))
+    """Names YAML would read as numbers, booleans or null stay names (actionlint and the
+    schema check this stack's workflow too, above)."""
+    jobs = build_jobs(read_workflow(generate(odd_stack(tmp_path / "stack"), capsys=capsys)))
 
     builds = {(job["env"]["STACK_IMAGE"], job["env"]["STACK_VARIANT"]) for job in jobs.values()}
-    assert len(jobs) == 2 * (3 + 3 * len(names))  # every build has a job of its own
+    assert len(jobs) == 2 * (3 + 3 * len(ODD_NAMES))  # every build has a job of its own
     assert ("a.b", "3.10") in builds and ("on", "on") in builds and ("0", "default") in builds
-    schema, actionlint = lint(path)
-    assert schema.returncode == 0, schema.stdout + schema.stderr
-    assert actionlint.returncode == 0, actionlint.stdout + actionlint.stderr
 
 
 def test_the_same_stack_gives_the_same_bytes(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,19 +49,37 @@ def tool(name: str) -> str:
     return path
 
 
-def lint(path: Path) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
-    """check-jsonschema (GitHub's workflow schema, vendored) and actionlint on `path`."""
+@dataclass(frozen=True)
+class Linted:
+    """What GitHub's workflow schema (check-jsonschema) and actionlint said of some workflows,
+    each linter started once for all of them: their start-up is most of their time."""
+
+    schema: subprocess.CompletedProcess[str]
+    actionlint: subprocess.CompletedProcess[str]
+    folder: Path  # the current folder when actionlint ran
+
+    def actionlint_on(self, path: Path) -> list[str]:
+        """actionlint's complaints about `path` (its lines start with the file's path, which
+        actionlint shows relative to the current folder where it can)."""
+        shown = (f"{path}:", f"{os.path.relpath(path, self.folder)}:")
+        return [line for line in self.actionlint.stdout.splitlines() if line.startswith(shown)]
+
+
+def lint(schema_checked: list[Path], linted: list[Path]) -> Linted:
+    """check-jsonschema (GitHub's workflow schema, vendored) on `schema_checked`, and
+    actionlint, with shellcheck on every run script, on `linted`."""
     schema = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
+        + [str(path) for path in schema_checked],
         capture_output=True,
         text=True,
         check=False,
     )
     actionlint = subprocess.run(
-        # With shellcheck, actionlint also checks every run script.
-        [tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck"), str(path)],
+        [tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck")]
+        + [str(path) for path in linted],
         capture_output=True,
         text=True,
         check=False,
     )
-    return schema, actionlint
+    return Linted(schema, actionlint, Path.cwd())

@@ -46,7 +46,7 @@ def test_debian_edge_cases(older: str, newer: str) -> None:
 PEP440_ASCENDING = ["1.0.dev0", "1.0a1", "1.0b2", "1.0rc1", "1.0", "1.0+cpu", "1.0.post1", "1.1"]
 
 
-@pytest.mark.parametrize(("older", "newer"), pairwise(PEP440_ASCENDING))
+@pytest.mark.parametrize(("older", "newer"), list(pairwise(PEP440_ASCENDING)))
 def test_pep440_order(older: str, newer: str) -> None:
     assert compare_versions("pypi", older, newer) == -1
 
@@ -72,7 +72,7 @@ CONDA_DOCUMENTED = [
 ]
 
 
-@pytest.mark.parametrize(("older", "newer"), pairwise(CONDA_DOCUMENTED))
+@pytest.mark.parametrize(("older", "newer"), list(pairwise(CONDA_DOCUMENTED)))
 def test_conda_documented_order(older: str, newer: str) -> None:
     assert compare_versions("conda", older, newer) == -1
     assert compare_versions("conda", newer, older) == 1
@@ -125,7 +125,7 @@ JULIA_ASCENDING = [
 ]
 
 
-@pytest.mark.parametrize(("older", "newer"), pairwise(JULIA_ASCENDING))
+@pytest.mark.parametrize(("older", "newer"), list(pairwise(JULIA_ASCENDING)))
 def test_julia_version_number_order(older: str, newer: str) -> None:
     assert compare_versions("julia", older, newer) == -1
 
