@@ -37,7 +37,8 @@ browser:
 # -m "not docker" also points DOCKER_HOST nowhere (tests/conftest.py): a test that reaches the
 # engine without its `docker` mark fails here. The browser tests need Chromium: make test runs them.
 check: lint
-	$(PYTHON) -m pytest tests -m "not docker and not browser" -n $(WORKERS) -p no:cacheprovider -q
+	$(PYTHON) -m pytest tests -m "not docker and not browser" -n $(WORKERS) --dist worksteal \
+		-p no:cacheprovider -q
 
 test: browser
 	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider

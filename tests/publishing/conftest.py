@@ -116,10 +116,13 @@ def owner(docker_client: docker.DockerClient) -> Iterator[str]:
     """A registry owner unique to the test; every local tag under it is removed afterwards."""
     name = f"publish-{uuid.uuid4().hex[:8]}"
     yield name
-    for image in docker_client.images.list():
-        for tag in image.tags:
+    # The low-level listing reads every tag in one call: images.list() looks each image up
+    # again, and another test may have removed one in between.
+    for summary in docker_client.api.images():
+        for tag in summary.get("RepoTags") or ():
             if f"/{name}/" in tag:
-                docker_client.images.remove(tag, noprune=True)
+                with contextlib.suppress(docker.errors.ImageNotFound):
+                    docker_client.images.remove(tag, noprune=True)
 
 
 @pytest.fixture(scope="session")

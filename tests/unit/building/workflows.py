@@ -67,19 +67,19 @@ class Linted:
 
 def lint(schema_checked: list[Path], linted: list[Path]) -> Linted:
     """check-jsonschema (GitHub's workflow schema, vendored) on `schema_checked`, and
-    actionlint, with shellcheck on every run script, on `linted`."""
-    schema = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
+    actionlint, with shellcheck on every run script, on `linted`: the two at once."""
+    commands = {
+        "schema": [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
         + [str(path) for path in schema_checked],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    actionlint = subprocess.run(
-        [tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck")]
+        "actionlint": [tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck")]
         + [str(path) for path in linted],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return Linted(schema, actionlint, Path.cwd())
+    }
+    running = {
+        name: subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for name, command in commands.items()
+    }
+    done = {}
+    for name, process in running.items():
+        stdout, stderr = process.communicate()
+        done[name] = subprocess.CompletedProcess(commands[name], process.returncode, stdout, stderr)
+    return Linted(done["schema"], done["actionlint"], Path.cwd())
