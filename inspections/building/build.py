@@ -282,9 +282,11 @@ def _check_writable(option: str, folder: Path) -> None:
         )
 
 
-def _platform(option: str, engine: str) -> str:
+def _platform(option: str) -> str | None:
+    """The platform (`x86_64`) --platform asks for, checked before any engine is asked; None
+    for the engine's own."""
     if not option:
-        return engine
+        return None
     parts = option.split("/")
     if len(parts) < 2 or not all(parts):
         raise BuildUsageError(f"invalid --platform {option!r}: write OS/ARCH, e.g. linux/arm64")
@@ -294,8 +296,9 @@ def _platform(option: str, engine: str) -> str:
 def _run(arguments: argparse.Namespace) -> Outcome:
     stack, targets = _plan(arguments)
     _check_folders(arguments, targets)
+    asked = _platform(arguments.platform)
     docker = Docker()
-    platform = _platform(arguments.platform, docker.engine_platform())
+    platform = asked or docker.engine_platform()
     settings = RunSettings(
         platform=platform,
         jobs=arguments.jobs,

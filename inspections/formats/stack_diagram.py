@@ -16,14 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from inspections.formats.mermaid import LINE_BREAK, fits, init_directive, mermaid_block, text
 from inspections.inventory.sizes import human_size
 from inspections.stack import DEFAULT_VARIANT, Stack, tag_prefix
-
-if TYPE_CHECKING:
-    from inspections.outputs.record_entry import RecordEntry
 
 NOT_SELECTED = "not selected"
 _WORST_FIRST = ("failed", "incomplete", "passed")
@@ -47,7 +43,7 @@ EXPLANATION = (
 
 
 @dataclass(frozen=True)
-class ImageBuild:
+class DiagramBuild:
     """One build of an image in one variant on one platform, as a run record lists it."""
 
     image: str
@@ -69,20 +65,6 @@ class ImageBuild:
         return [tag for tag in versions if not any(o.startswith(tag + ".") for o in versions)]
 
 
-def build_of_entry(entry: RecordEntry) -> ImageBuild:
-    """The build a run record's entry describes."""
-    return ImageBuild(
-        image=entry.image,
-        variant=entry.variant,
-        platform=entry.platform,
-        outcome=entry.outcome,
-        tags=entry.tags,
-        size_bytes=entry.size_bytes,
-        parent=entry.parent,
-        timestamp=entry.build.timestamp,
-    )
-
-
 @dataclass(frozen=True)
 class StackImage:
     """An image of the diagram: its parent and the variants it is built in."""
@@ -97,7 +79,7 @@ def images_of_stack(stack: Stack) -> list[StackImage]:
     return [StackImage(spec.name, spec.parent, spec.variants) for spec in stack.images.values()]
 
 
-def images_of_builds(builds: Iterable[ImageBuild]) -> list[StackImage]:
+def images_of_builds(builds: Iterable[DiagramBuild]) -> list[StackImage]:
     """The images that `builds` show, with the parents and variants their builds name.
 
     Parents without a build of their own are included (as roots), so every edge has both
@@ -140,7 +122,7 @@ class _Box:
     node: str
     image: str
     variant: str
-    builds: list[ImageBuild] = field(default_factory=list)
+    builds: list[DiagramBuild] = field(default_factory=list)
 
     @property
     def outcome(self) -> str:
@@ -171,13 +153,13 @@ class _Box:
 
 
 def _boxes(
-    images: Sequence[StackImage], builds: Iterable[ImageBuild]
+    images: Sequence[StackImage], builds: Iterable[DiagramBuild]
 ) -> dict[tuple[str, str], _Box]:
     boxes: dict[tuple[str, str], _Box] = {}
     for image in images:
         for variant in (DEFAULT_VARIANT, *image.variants):
             boxes[(image.name, variant)] = _Box(f"n{len(boxes)}", image.name, variant)
-    latest: dict[tuple[str, str, str], ImageBuild] = {}
+    latest: dict[tuple[str, str, str], DiagramBuild] = {}
     for build in builds:
         key = (build.image, build.variant, build.platform)
         if key not in latest or latest[key].timestamp <= build.timestamp:
@@ -231,7 +213,7 @@ def _flowchart(
     return "\n".join(lines), edges
 
 
-def stack_flowchart(images: Sequence[StackImage], builds: Iterable[ImageBuild]) -> str | None:
+def stack_flowchart(images: Sequence[StackImage], builds: Iterable[DiagramBuild]) -> str | None:
     """The flowchart of `images` with the outcomes of `builds`; without key tags when that is
     what it takes to stay within Mermaid's limits, and None when even that is too big.
 
@@ -245,7 +227,7 @@ def stack_flowchart(images: Sequence[StackImage], builds: Iterable[ImageBuild]) 
     return None
 
 
-def stack_section(images: Sequence[StackImage], builds: Iterable[ImageBuild]) -> str:
+def stack_section(images: Sequence[StackImage], builds: Iterable[DiagramBuild]) -> str:
     """Markdown for the stack: the explanation and the diagram (or why there is none)."""
     diagram = stack_flowchart(images, builds)
     if diagram is None:
@@ -256,6 +238,6 @@ def stack_section(images: Sequence[StackImage], builds: Iterable[ImageBuild]) ->
     return f"{EXPLANATION}\n\n{mermaid_block(diagram)}"
 
 
-def stack_page(images: Sequence[StackImage], builds: Iterable[ImageBuild]) -> str:
+def stack_page(images: Sequence[StackImage], builds: Iterable[DiagramBuild]) -> str:
     """The Markdown file an output folder holds: `diagrams/stack.md`."""
     return f"# The stack\n\n{stack_section(images, builds)}\n"

@@ -100,8 +100,8 @@ def rendered_files(image: InspectedImage, with_changes: bool = False) -> dict[st
 def build_facts(build: BuildInfo, result: ImageResult, verdict: ImageVerdict) -> BuildFacts:
     """The facts of a passed image's build, as SBOMs and change reports take them."""
     from inspections.inventory.builds import BuildFacts
-    from inspections.inventory.previous import zulu
     from inspections.inventory.sizes import ImageSize
+    from inspections.outputs.previous_build import zulu
 
     inspected = verdict.inspected
     assert inspected is not None, "a passed verdict has its image"
@@ -128,7 +128,7 @@ def compare(source: Path, facts: BuildFacts, image: InspectedImage, done: Output
     """
     from inspections.formats.manifest import quoted_commands
     from inspections.inventory.changes import compare_builds
-    from inspections.inventory.previous import previous_build
+    from inspections.outputs.previous_build import previous_build
 
     try:
         previous = previous_build(source, facts.image, facts.platform, facts.variant, facts)
@@ -221,9 +221,9 @@ def _inventory_files(
 
 def stack_files(stack: Stack, entries: list[RecordEntry]) -> dict[str, bytes]:
     """The output folder's own files, drawn from every entry its record will hold."""
-    from inspections.formats.stack_diagram import build_of_entry, images_of_stack, stack_page
+    from inspections.formats.stack_diagram import images_of_stack, stack_page
 
-    builds = [build_of_entry(entry) for entry in entries]
+    builds = [entry.diagram_build() for entry in entries]
     return {STACK_DIAGRAM_FILE: stack_page(images_of_stack(stack), builds).encode("utf-8")}
 
 

@@ -20,6 +20,7 @@ from inspections.api import Kind
 from inspections.errors import StackInspectionError
 from inspections.files import is_safe_relative
 from inspections.formats.run_folder import MANAGED_FOLDERS
+from inspections.formats.stack_diagram import DiagramBuild
 from inspections.references import DIGEST, IMAGE_NAME, PLATFORM, TAG, split_tag
 
 if TYPE_CHECKING:
@@ -364,6 +365,19 @@ class RecordEntry:
     def repository(self) -> str:
         """The inspected reference without its tag: `<registry>/<owner>/<image>`."""
         return split_tag(self.reference)[0]
+
+    def diagram_build(self) -> DiagramBuild:
+        """The build as the stack diagram shows it."""
+        return DiagramBuild(
+            image=self.image,
+            variant=self.variant,
+            platform=self.platform,
+            outcome=self.outcome,
+            tags=self.tags,
+            size_bytes=self.size_bytes,
+            parent=self.parent,
+            timestamp=self.build.timestamp,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The entry as `inspections.json` holds it."""

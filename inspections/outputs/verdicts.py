@@ -19,7 +19,7 @@ from inspections.references import PLATFORM
 from inspections.stack import Stack
 
 if TYPE_CHECKING:
-    from inspections.formats.stack_diagram import ImageBuild
+    from inspections.formats.stack_diagram import DiagramBuild
     from inspections.inventory.model import Inventory
 
 # Tags a local image id with fully qualified references (`Engine.tag`).
@@ -186,9 +186,9 @@ class Verdicts:
             return
         self.applied_tags[verdict.name] = (image_id, references)
 
-    def builds(self) -> list[ImageBuild]:
+    def builds(self) -> list[DiagramBuild]:
         """The build of each image judged so far, for the stack diagram."""
-        from inspections.formats.stack_diagram import ImageBuild
+        from inspections.formats.stack_diagram import DiagramBuild
 
         builds = []
         for name, verdict in self.by_image.items():
@@ -196,7 +196,7 @@ class Verdicts:
             size = facts.get("size_bytes")
             tags = verdict.inspected.all_tags() if verdict.passed and verdict.inspected else []
             builds.append(
-                ImageBuild(
+                DiagramBuild(
                     image=name,
                     variant=self._options.variant,
                     platform=str(facts.get("platform", "")),

@@ -80,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
                 if path is not None:
                     check_writable_folder(path, option)
             if options.compare_to is not None:
-                from inspections.inventory.previous import check_comparison_source
+                from inspections.outputs.previous_build import check_comparison_source
 
                 check_comparison_source(options.compare_to, "--compare-to")
         facts = run_facts(config, folder)

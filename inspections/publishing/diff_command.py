@@ -10,8 +10,8 @@ from inspections.formats.change_report import render_change_report
 from inspections.formats.manifest import quoted_commands
 from inspections.inventory.changes import compare_builds
 from inspections.inventory.errors import InventoryError
-from inspections.inventory.previous import check_comparison_source, facts_of_entry
-from inspections.inventory.previous import previous_build as build_before
+from inspections.outputs.previous_build import check_comparison_source, facts_of_entry
+from inspections.outputs.previous_build import previous_build as build_before
 from inspections.publishing.command_line import RUNS_HELP, run_command
 from inspections.publishing.console import say, warn
 from inspections.publishing.errors import PublishUsageError

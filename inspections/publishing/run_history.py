@@ -24,7 +24,7 @@ from inspections.formats.run_folder import (
     manifest_file,
     stem_of,
 )
-from inspections.formats.stack_diagram import ImageBuild, build_of_entry
+from inspections.formats.stack_diagram import DiagramBuild
 from inspections.formats.wiki_pages import WikiFormatError, manifest_timestamp
 from inspections.outputs.record import RunRecord
 from inspections.outputs.record_entry import RecordEntry
@@ -134,7 +134,7 @@ class RunHistory:
     record (failed ones too), for the picture of the stack."""
 
     builds: list[BuildRecord]
-    images: list[ImageBuild]
+    images: list[DiagramBuild]
 
 
 def read_run_history(run_folders: list[Path], on_skip: Notify = _ignore) -> RunHistory:
@@ -149,7 +149,7 @@ def read_run_history(run_folders: list[Path], on_skip: Notify = _ignore) -> RunH
         history.builds.extend(
             _build(record, image, name) for image, name in sorted(files, key=_by_file)
         )
-        history.images.extend(build_of_entry(image) for image in record.images)
+        history.images.extend(image.diagram_build() for image in record.images)
     return history
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from inspections.files import UnreadableFileError, UnsafePathError
 from inspections.formats.manifest import manifest_image
-from inspections.formats.stack_diagram import ImageBuild
+from inspections.formats.stack_diagram import DiagramBuild
 from inspections.formats.wiki_home import (
     DEFAULT_TEMPLATE,
     MonthRow,
@@ -254,7 +254,7 @@ def _pictures(
     folder: SafeFolder,
     wiki: _Wiki,
     records: list[BuildRecord],
-    stack: list[ImageBuild],
+    stack: list[DiagramBuild],
     changes: dict[PurePosixPath, str | None],
 ) -> str:
     """Add the images' history pages to `changes`; the Home page's pictures."""
@@ -271,7 +271,7 @@ def _changes(
     folder: SafeFolder,
     wiki: _Wiki,
     records: list[BuildRecord],
-    stack: list[ImageBuild],
+    stack: list[DiagramBuild],
     settings: WikiSettings,
 ) -> tuple[dict[PurePosixPath, str | None], int]:
     """Each changed file's new text (None: removed), and how many rows were added."""
@@ -304,7 +304,7 @@ def _remove_emptied_folders(folder: SafeFolder, removed: list[PurePosixPath]) ->
 
 
 def _update(
-    wiki: Path, records: list[BuildRecord], stack: list[ImageBuild], settings: WikiSettings
+    wiki: Path, records: list[BuildRecord], stack: list[DiagramBuild], settings: WikiSettings
 ) -> WikiUpdate:
     with SafeFolder(wiki) as folder:
         if not folder.lock():
@@ -325,7 +325,7 @@ def update_wiki(
     wiki: Path,
     records: list[BuildRecord],
     settings: WikiSettings,
-    stack: list[ImageBuild] | None = None,
+    stack: list[DiagramBuild] | None = None,
 ) -> WikiUpdate:
     """Add `records` to the wiki's monthly pages, manifests and Home page; drop old manifests;
     draw the image history pages, and the Home page's stack from `stack` (every image build

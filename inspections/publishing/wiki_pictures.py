@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from inspections.formats.change_report import package_counts
 from inspections.formats.history_charts import BuildPoint, history_page
 from inspections.formats.manifest import BuildManifest, read_build_manifest
-from inspections.formats.stack_diagram import ImageBuild, images_of_builds, stack_section
+from inspections.formats.stack_diagram import DiagramBuild, images_of_builds, stack_section
 from inspections.formats.wiki_pages import changes_path
 from inspections.inventory.changes import package_changes
 from inspections.inventory.errors import InventoryError
@@ -143,7 +143,7 @@ def history_pages(filed: Iterable[FiledBuild], read: Reader) -> dict[PurePosixPa
     return pages
 
 
-def home_pictures(builds: Sequence[ImageBuild], pages: Iterable[PurePosixPath]) -> str:
+def home_pictures(builds: Sequence[DiagramBuild], pages: Iterable[PurePosixPath]) -> str:
     """What the Home page shows between its intro and its tables: the stack as the update's
     runs built it, and links to the images' history pages."""
     parts = []

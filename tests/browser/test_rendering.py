@@ -14,7 +14,7 @@ import pytest
 from inspections.formats.history_charts import BuildPoint, history_page, line_chart
 from inspections.formats.mermaid import MAX_TEXT_LENGTH
 from inspections.formats.stack_diagram import (
-    ImageBuild,
+    DiagramBuild,
     StackImage,
     images_of_stack,
     stack_flowchart,
@@ -70,7 +70,7 @@ def test_the_renderer_reports_a_parse_error(tmp_path: Path) -> None:
 def test_hostile_names_are_drawn_as_text_in_the_stack(tmp_path: Path) -> None:
     images = [StackImage("root", variants=(PWNING_HTML,))]
     images += [StackImage(name, "root") for name in HOSTILE]
-    builds = [ImageBuild(name, "default", "x86_64", "failed", parent="root") for name in HOSTILE]
+    builds = [DiagramBuild(name, "default", "x86_64", "failed", parent="root") for name in HOSTILE]
     diagram = stack_flowchart(images, builds)
     assert diagram is not None
 
@@ -108,7 +108,7 @@ def test_the_jupyter_stack_is_drawn_readable_at_githubs_width(tmp_path: Path) ->
     builds = jupyter_builds(stack)
     failing = {"r-notebook": "failed", "julia-notebook": "incomplete"}
     builds = [
-        build if build.image not in failing else ImageBuild(build.image, build.variant,
+        build if build.image not in failing else DiagramBuild(build.image, build.variant,
             build.platform, failing[build.image], parent=build.parent)
         for build in builds
         if build.image != "datascience-notebook"

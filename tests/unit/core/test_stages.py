@@ -1,6 +1,6 @@
-"""The package's stages import one way: no module imports itself back through others, and
-outputs/ and runtime/ never import the plugin (every import counts, also one made only for
-type checking or inside a function)."""
+"""The package's stages import one way: no module imports itself back through others;
+outputs/ and runtime/ never import the plugin; formats/ never imports outputs/, and inventory/
+neither (every import counts, also one made only for type checking or inside a function)."""
 
 from __future__ import annotations
 
@@ -90,6 +90,19 @@ def test_no_modules_import_each_other_in_a_circle() -> None:
 def test_a_later_stage_never_imports_the_plugin(stage: str) -> None:
     reaching_up = {
         name: sorted(target for target in IMPORTS[name] if target.startswith("inspections.plugin"))
+        for name in MODULES
+        if name.startswith(f"inspections.{stage}.")
+    }
+    assert {name: targets for name, targets in reaching_up.items() if targets} == {}
+
+
+@pytest.mark.parametrize(
+    ("stage", "later"),
+    [("formats", "outputs"), ("inventory", "outputs"), ("inventory", "formats")],
+)
+def test_an_earlier_stage_never_imports_a_later_one(stage: str, later: str) -> None:
+    reaching_up = {
+        name: sorted(t for t in IMPORTS[name] if t.startswith(f"inspections.{later}."))
         for name in MODULES
         if name.startswith(f"inspections.{stage}.")
     }

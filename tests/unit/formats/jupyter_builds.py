@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inspections.formats.stack_diagram import ImageBuild
+from inspections.formats.stack_diagram import DiagramBuild
 from inspections.stack import Stack, load_stack, tag_prefix
 
 IMAGES = Path(__file__).resolve().parents[3] / "images"
@@ -37,7 +37,7 @@ def jupyter_stack() -> Stack:
     return load_stack(IMAGES)
 
 
-def jupyter_builds(stack: Stack) -> list[ImageBuild]:
+def jupyter_builds(stack: Stack) -> list[DiagramBuild]:
     """A passed build of every image and variant of `stack` on both platforms."""
     builds = []
     for position, spec in enumerate(stack.images.values()):
@@ -47,7 +47,7 @@ def jupyter_builds(stack: Stack) -> list[ImageBuild]:
                 prefix = tag_prefix(platform, variant)
                 tags = ["latest", SHA, DATE, *own]
                 builds.append(
-                    ImageBuild(
+                    DiagramBuild(
                         image=spec.name,
                         variant=variant,
                         platform=platform,

@@ -8,9 +8,8 @@ import pytest
 
 from inspections.formats.mermaid import MAX_EDGES, MAX_TEXT_SIZE
 from inspections.formats.stack_diagram import (
-    ImageBuild,
+    DiagramBuild,
     StackImage,
-    build_of_entry,
     images_of_builds,
     images_of_stack,
     stack_flowchart,
@@ -37,9 +36,9 @@ def build(
     platform: str = "x86_64",
     variant: str = "default",
     size: int | None = 547_602_819,
-) -> ImageBuild:
+) -> DiagramBuild:
     prefix = platform if variant == "default" else f"{platform}-{variant}"
-    return ImageBuild(
+    return DiagramBuild(
         image, variant, platform, outcome, tuple(f"{prefix}-{tag}" for tag in tags), size
     )
 
@@ -168,7 +167,7 @@ def test_a_record_entry_gives_its_build() -> None:
     entry = sample_entry(
         BASE, tags=("x86_64-latest", "x86_64-lab-4.6.6"), size_bytes=42, parent=ROOT
     )
-    assert build_of_entry(entry) == ImageBuild(
+    assert entry.diagram_build() == DiagramBuild(
         BASE,
         "default",
         "x86_64",
@@ -182,9 +181,9 @@ def test_a_record_entry_gives_its_build() -> None:
 
 def test_images_of_builds_follow_their_parents_and_add_missing_ones() -> None:
     builds = [
-        ImageBuild("scipy", "default", "x86_64", "passed", parent="minimal"),
-        ImageBuild("scipy", "cuda12", "x86_64", "failed", parent="minimal"),
-        ImageBuild("minimal", "default", "aarch64", "passed", parent="base"),
+        DiagramBuild("scipy", "default", "x86_64", "passed", parent="minimal"),
+        DiagramBuild("scipy", "cuda12", "x86_64", "failed", parent="minimal"),
+        DiagramBuild("minimal", "default", "aarch64", "passed", parent="base"),
     ]
     assert images_of_builds(builds) == [
         StackImage("base"),
@@ -197,8 +196,8 @@ def test_images_of_builds_follow_their_parents_and_add_missing_ones() -> None:
 def test_a_cycle_in_recorded_parents_is_cut(names: tuple[str, str]) -> None:
     first, second = names
     builds = [
-        ImageBuild(first, "default", "x86_64", "passed", parent=second),
-        ImageBuild(second, "default", "x86_64", "passed", parent=first),
+        DiagramBuild(first, "default", "x86_64", "passed", parent=second),
+        DiagramBuild(second, "default", "x86_64", "passed", parent=first),
     ]
     images = images_of_builds(builds)
     assert [image.name for image in images] == ["b", "a"]

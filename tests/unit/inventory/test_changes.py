@@ -13,9 +13,9 @@ from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import ChangeReport, compare_builds, package_changes
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory
-from inspections.inventory.previous import facts_of_entry
 from inspections.inventory.purls import deb_package, pypi_package
 from inspections.inventory.sizes import ImageSize, parse_human_size
+from inspections.outputs.previous_build import facts_of_entry
 from inspections.outputs.record_entry import RecordEntry
 from tests.record_entries import sample_entry
 

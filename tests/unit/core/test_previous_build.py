@@ -8,10 +8,9 @@ import pytest
 
 from inspections.inventory.distro import Distro
 from inspections.inventory.errors import InventoryError
-from inspections.inventory.previous import previous_build_in_wiki
+from inspections.outputs.previous_build import previous_build_in_wiki
 from tests.unit.formats.manifests import history_row, minimal_notebook_manifest
-
-from .support import minimal_notebook_inventory
+from tests.unit.inventory.support import minimal_notebook_inventory
 
 OLD, NEW = "a" * 40, "b" * 40
 MONTHLY_HEADER = "# Images built during 2026-11\n\n| Date | Image | Links |\n| - | - | - |\n"
