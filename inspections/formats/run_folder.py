@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from inspections.stack import build_stem
+from inspections.stack import DEFAULT_VARIANT, build_stem
 
 RECORD_FILE = "inspections.json"
 TAGS_FOLDER = "tags"
@@ -53,6 +53,18 @@ def is_stem_of(stem: str, platform: str, variant: str, image: str) -> bool:
     """Whether `stem` is the manifest stem of a build of this image, platform and variant."""
     rest = stem.removeprefix(f"{build_stem(platform, variant, image)}-")
     return rest != stem and bool(_SHA12.fullmatch(rest))
+
+
+def series_of_stem(stem: str, image: str) -> tuple[str, str] | None:
+    """(platform, variant) of `<platform>-<variant>-<image>-<sha12>`, the manifest stem of a
+    build of `image` (no variant: the default one, as the Jupyter wiki names them); None for a
+    stem named otherwise."""
+    sha = stem[-SHA_LENGTH:]
+    ending = f"-{image}-{sha}"
+    if not (_SHA12.fullmatch(sha) and stem.endswith(ending) and len(stem) > len(ending)):
+        return None
+    platform, _, variant = stem.removesuffix(ending).partition("-")
+    return platform, variant or DEFAULT_VARIANT
 
 
 def tags_file_name(platform: str, variant: str, image: str) -> str:

@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from inspections.formats.change_report import package_counts
 from inspections.formats.history_charts import BuildPoint, history_page
 from inspections.formats.manifest import BuildManifest, read_build_manifest
+from inspections.formats.run_folder import series_of_stem
 from inspections.formats.stack_diagram import DiagramBuild, images_of_builds, stack_section
 from inspections.formats.wiki_pages import changes_path
 from inspections.inventory.changes import package_changes
@@ -32,13 +33,11 @@ from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.registry import LISTING_PARSERS
 from inspections.inventory.sizes import parse_human_size
 from inspections.references import IMAGE_NAME
-from inspections.stack import DEFAULT_VARIANT
 
 IMAGES_FOLDER = PurePosixPath("images")
 HISTORY_SUFFIX = "-history"
 MAX_BUILDS = 30
 _PAGE_NAME = re.compile(r"[A-Za-z0-9._-]+")  # what a wiki link may name
-_SHA12 = re.compile(r"[0-9a-f]{12}")
 
 Reader = Callable[[PurePosixPath], "str | None"]  # a wiki file's text once updated; None: none
 
@@ -62,16 +61,11 @@ def is_history_page(path: PurePosixPath) -> bool:
 
 
 def _series(build: FiledBuild) -> tuple[str, str] | None:
-    """(platform, variant) of a manifest named `<platform>-<variant>-<image>-<sha12>`; None for
-    a manifest named otherwise, or of an image whose name a page or link cannot carry."""
-    stem, sha = build.path.stem, build.path.stem[-12:]
-    ending = f"-{build.image}-{sha}"
-    if not (_PAGE_NAME.fullmatch(stem) and IMAGE_NAME.fullmatch(build.image)):
+    """(platform, variant) of a build's manifest; None for a manifest named otherwise, or of an
+    image whose name a page or link cannot carry."""
+    if not (_PAGE_NAME.fullmatch(build.path.stem) and IMAGE_NAME.fullmatch(build.image)):
         return None
-    if not (_SHA12.fullmatch(sha) and stem.endswith(ending) and len(stem) > len(ending)):
-        return None
-    platform, _, variant = stem.removesuffix(ending).partition("-")
-    return platform, variant or DEFAULT_VARIANT
+    return series_of_stem(build.path.stem, build.image)
 
 
 def _inventory(manifest: BuildManifest) -> Inventory | None:

@@ -16,6 +16,7 @@ from inspections.formats.run_folder import (
     manifest_file,
     manifest_stem,
     sbom_file,
+    series_of_stem,
     stem_of,
     tags_file_name,
 )
@@ -72,3 +73,13 @@ def test_the_plugin_writes_an_image_under_these_names() -> None:
         manifest_file(stem),
         history_file(stem),
     }
+
+
+def test_a_stem_gives_back_the_platform_and_variant_it_was_written_with() -> None:
+    stem = manifest_stem("aarch64", "cuda12", "pytorch-notebook", SHA)
+    assert series_of_stem(stem, "pytorch-notebook") == ("aarch64", "cuda12")
+    assert series_of_stem(STEM, "pytorch-notebook") == ("x86_64", "cuda12")
+    jupyter_wiki_stem = "x86_64-base-notebook-0123456789ab"  # the default variant, unnamed
+    assert series_of_stem(jupyter_wiki_stem, "base-notebook") == ("x86_64", "default")
+    assert series_of_stem("pytorch-notebook-0123456789ab", "pytorch-notebook") is None
+    assert series_of_stem("x86_64-cuda12-pytorch-notebook-0123456789", "pytorch-notebook") is None
