@@ -7,7 +7,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from inspections.building.build_run import SUCCEEDED, ImageResult
+from inspections.building.build_run import SUCCEEDED, ImageBuildResult
 from inspections.building.errors import BuildError
 from inspections.stack import Stack
 
@@ -64,7 +64,7 @@ def read_expected(stack: Stack) -> dict[str, object]:
         raise BuildError(f"cannot read {path}: {error}") from error
 
 
-def verify(docker: str, stack: Stack, results: list[ImageResult]) -> bool:
+def verify(docker: str, stack: Stack, results: list[ImageBuildResult]) -> bool:
     """Check every image this run built or found up to date against the expected versions."""
     expected = read_expected(stack)
     passed = True

@@ -30,7 +30,7 @@ from inspections.building.build_report import (
     succeeded,
     write_document,
 )
-from inspections.building.build_run import ImageResult, RunSettings, StackBuild
+from inspections.building.build_run import ImageBuildResult, RunSettings, StackBuild
 from inspections.building.docker_build import BuildOptions
 from inspections.building.docker_client import Docker
 from inspections.building.durations import durations_file
@@ -55,7 +55,7 @@ class Outcome:
     """How a run ended: its exit status and what happened to each image."""
 
     status: int
-    results: list[ImageResult] = field(default_factory=list)
+    results: list[ImageBuildResult] = field(default_factory=list)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -329,7 +329,7 @@ def _report(
     arguments: argparse.Namespace,
     stack: Stack,
     platform: str,
-    results: list[ImageResult],
+    results: list[ImageBuildResult],
     complete: bool,
 ) -> None:
     say("")

@@ -19,7 +19,7 @@ from inspections.building.build_run import (
     FAILED,
     SKIPPED,
     SUCCEEDED,
-    ImageResult,
+    ImageBuildResult,
 )
 from inspections.building.docker_build import log_tail
 from inspections.files import write_atomically
@@ -51,12 +51,12 @@ class Progress:
     def _now_building(self) -> str:
         return f" (building: {', '.join(self.building_since)})" if self.building_since else ""
 
-    def building(self, result: ImageResult) -> None:
+    def building(self, result: ImageBuildResult) -> None:
         with self._lock:
             self.building_since[result.target.label] = time.monotonic()
             self._line(f"building {result.target.label}{self._now_building()}")
 
-    def finished(self, result: ImageResult) -> None:
+    def finished(self, result: ImageBuildResult) -> None:
         with self._lock:
             self.done += 1
             self.building_since.pop(result.target.label, None)
@@ -82,7 +82,7 @@ class Progress:
                 self._line(f"still building: {running}")
 
 
-def closing_table(results: list[ImageResult]) -> str:
+def closing_table(results: list[ImageBuildResult]) -> str:
     """One row per image: image, variant, status, duration, size, image id."""
     rows = [
         [
@@ -99,7 +99,7 @@ def closing_table(results: list[ImageResult]) -> str:
     return tabulate(rows, headers=headers, disable_numparse=True)
 
 
-def failure_lines(results: list[ImageResult]) -> list[str]:
+def failure_lines(results: list[ImageBuildResult]) -> list[str]:
     """One line per image that failed, naming its log: the run's last lines."""
     lines = []
     for result in results:
@@ -109,12 +109,12 @@ def failure_lines(results: list[ImageResult]) -> list[str]:
     return lines
 
 
-def succeeded(results: list[ImageResult]) -> bool:
+def succeeded(results: list[ImageBuildResult]) -> bool:
     return all(result.status in SUCCEEDED for result in results)
 
 
 def document(
-    results: list[ImageResult], stack: Path, platform: str, complete: bool
+    results: list[ImageBuildResult], stack: Path, platform: str, complete: bool
 ) -> dict[str, Any]:
     """The `--json` report: the run's images with what happened to each."""
     return {

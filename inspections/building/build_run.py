@@ -41,7 +41,7 @@ DEFAULT_ESTIMATE_SECONDS = 60.0  # an image never built here: ordering counts im
 
 
 @dataclass
-class ImageResult:
+class ImageBuildResult:
     """What happened to one image in this run."""
 
     target: BuildTarget
@@ -72,9 +72,9 @@ class RunSettings:
 class Reporter(Protocol):
     """What the run tells as it goes (see `build_report.Progress`)."""
 
-    def building(self, result: ImageResult) -> None: ...
+    def building(self, result: ImageBuildResult) -> None: ...
 
-    def finished(self, result: ImageResult) -> None: ...
+    def finished(self, result: ImageBuildResult) -> None: ...
 
     def tick(self) -> None: ...
 
@@ -88,7 +88,7 @@ class StackBuild:
         self.docker = docker
         self.settings = settings
         self.reporter = reporter
-        self.results = {target.label: ImageResult(target) for target in targets}
+        self.results = {target.label: ImageBuildResult(target) for target in targets}
         self.by_reference = {target.reference: self.results[target.label] for target in targets}
         self.processes = BuildProcesses()
         self._bases = {
@@ -113,7 +113,7 @@ class StackBuild:
         image, variant = target.parent or ("", "")
         return folder / archive_name(self.settings.platform, variant, image)
 
-    def run(self) -> list[ImageResult]:
+    def run(self) -> list[ImageBuildResult]:
         """Load, build, save; the result of every target (also when Ctrl-C stopped the run)."""
         self._facts = self.docker.inspect(self._references_to_inspect())
         if self.settings.load is not None:
@@ -176,7 +176,7 @@ class StackBuild:
         result.seconds = time.monotonic() - start
         return result.status in SUCCEEDED
 
-    def _build_unless_up_to_date(self, result: ImageResult) -> None:
+    def _build_unless_up_to_date(self, result: ImageBuildResult) -> None:
         target = result.target
         inputs = BuildInputs(
             context=target.context,
@@ -231,7 +231,7 @@ class StackBuild:
         with self._builder_lock:
             return self.docker.builder
 
-    def _build(self, result: ImageResult, current: ImageFacts | None) -> None:
+    def _build(self, result: ImageBuildResult, current: ImageFacts | None) -> None:
         target = result.target
         builder = self._builder()
         if not builder.buildkit:
