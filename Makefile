@@ -8,6 +8,8 @@ PYTHON ?= python3
 OUT ?= out
 WORKERS ?= 2
 BENCH_ARGS ?=
+# Plugins this machine may have that our suite does not use: their start-up, in every worker.
+NOT_OURS = -p no:hypothesispytest -p no:benchmark
 
 .PHONY: setup demo-images demo check test lint bench browser pictures
 
@@ -38,10 +40,10 @@ browser:
 # engine without its `docker` mark fails here. The browser tests need Chromium: make test runs them.
 check: lint
 	$(PYTHON) -m pytest tests -m "not docker and not browser" -n $(WORKERS) --dist worksteal \
-		-p no:cacheprovider -q
+		-p no:cacheprovider $(NOT_OURS) -q
 
 test: browser
-	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider
+	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider $(NOT_OURS)
 
 # The README's pictures (docs/*.png), rendered by the tests that check the diagrams.
 pictures: demo-images browser

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 import pytest
+
+from inspections.values import Kind
 
 InspectionFunction = TypeVar("InspectionFunction", bound=Callable[..., Any])
 
 # Specs are kept here rather than as attributes of the functions, so that nothing internal
 # shows up among an item's keywords (pytest's -k matches a function's attribute names).
 _SPECS: WeakKeyDictionary[Callable[..., Any], InspectionSpec] = WeakKeyDictionary()
-
-
-Kind = Literal["tag", "manifest", "inventory"]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from typing import Any
 from inspections.errors import StackError
 from inspections.references import IMAGE_NAME
 
+DEFAULT_STACK = "images"  # the stack folder, below the repository, unless said otherwise
+INSPECTION_FILE_GLOB = "inspect_*.py"  # the files of an image folder that hold inspections
 IMAGE_DECLARATION = "image.toml"
 STACK_DECLARATION = "stack.toml"
 DEFAULT_VARIANT = "default"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from inspections.commands import InspectionError
 from inspections.references import MAX_TAG_LENGTH, TAG
+
+Kind = Literal["tag", "manifest", "inventory"]  # what an inspection returns
 
 
 def check_tag(tag: str) -> str:

@@ -36,13 +36,12 @@ from inspections.building.docker_client import Docker
 from inspections.building.durations import durations_file
 from inspections.building.errors import BuildError, BuildUsageError
 from inspections.errors import StackError, StackInspectionError
-from inspections.plugin.options import DEFAULT_STACK
 from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.json_reports import check_report_path
 from inspections.references import IMAGE_NAME, OWNER, REGISTRY, checked_reference_part
 from inspections.runtime.engine import platform_of
-from inspections.stack import BUILD_ARG_NAME, DEFAULT_VARIANT, Stack, load_stack
+from inspections.stack import BUILD_ARG_NAME, DEFAULT_STACK, DEFAULT_VARIANT, Stack, load_stack
 from inspections.text import one_line
 
 PROG = "stack-build"

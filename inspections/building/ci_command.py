@@ -32,11 +32,10 @@ from inspections.errors import StackInspectionError
 from inspections.files import write_atomically
 from inspections.publishing.console import say, warn
 from inspections.runtime.engine import PLATFORMS
-from inspections.stack import Stack, load_stack
+from inspections.stack import DEFAULT_STACK, Stack, load_stack
 from inspections.text import one_line
 
 PROG = "stack-ci github"
-DEFAULT_STACK = "images"
 RUNNER_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 BRANCH_NAME = re.compile(r"[A-Za-z0-9._/-]+")
 SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

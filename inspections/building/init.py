@@ -28,10 +28,10 @@ from inspections.building.derive import (
 from inspections.building.starters import pick_inspections, starter_file_name, starter_module
 from inspections.errors import StackError
 from inspections.files import write_new_file
-from inspections.plugin.plan import INSPECTION_FILE_GLOB
 from inspections.publishing.console import say, silence_closed_output, warn
 from inspections.stack import (
     IMAGE_DECLARATION,
+    INSPECTION_FILE_GLOB,
     REPOSITORY_URL,
     STACK_DECLARATION,
     load_image,

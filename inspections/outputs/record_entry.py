@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
-from inspections.api import Kind
 from inspections.errors import StackInspectionError
 from inspections.files import is_safe_relative
 from inspections.formats.run_folder import MANAGED_FOLDERS
 from inspections.formats.stack_diagram import DiagramBuild
 from inspections.references import DIGEST, IMAGE_NAME, PLATFORM, TAG, split_tag
+from inspections.values import Kind
 
 if TYPE_CHECKING:
     from inspections.inventory.changes import ChangeReport

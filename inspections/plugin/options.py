@@ -20,6 +20,7 @@ from inspections.errors import StackError, StackInspectionError
 from inspections.plugin.shared_options import shown_name, their_value
 from inspections.references import IMAGE_NAME, OWNER, REGISTRY, checked_reference_part
 from inspections.stack import (
+    DEFAULT_STACK,
     DEFAULT_VARIANT,
     REPOSITORY_URL,
     STACK_DECLARATION,
@@ -28,7 +29,6 @@ from inspections.stack import (
     inspected_tag,
 )
 
-DEFAULT_STACK = "images"
 DEFAULT_INSPECTION_TIMEOUT = 300.0
 # Options whose presence asks for a stack, with the value that means "not given".
 ACTIVATING_OPTIONS: dict[str, object] = {

@@ -10,9 +10,7 @@ from types import ModuleType
 
 from inspections.api import spec_of
 from inspections.errors import StackError
-from inspections.stack import DEFAULT_VARIANT, Stack
-
-INSPECTION_FILE_GLOB = "inspect_*.py"
+from inspections.stack import DEFAULT_VARIANT, INSPECTION_FILE_GLOB, Stack
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,12 @@ from inspections.plugin.items import (
     to_deselect,
 )
 from inspections.plugin.options import RunOptions
-from inspections.plugin.plan import INSPECTION_FILE_GLOB, InspectionPlan
+from inspections.plugin.plan import InspectionPlan
 from inspections.plugin.run_facts import RunFacts
 from inspections.runtime.cache import ValueCache
 from inspections.runtime.resources import ImageResources, ImageSource
 from inspections.runtime.runner import InspectionRunner
-from inspections.stack import Stack
+from inspections.stack import INSPECTION_FILE_GLOB, Stack
 
 if TYPE_CHECKING:
     from inspections.outputs.outcome import OutputsOutcome

@@ -55,24 +55,29 @@ class Linted:
     each linter started once for all of them: their start-up is most of their time."""
 
     schema: subprocess.CompletedProcess[str]
-    actionlint: subprocess.CompletedProcess[str]
+    shellchecked: subprocess.CompletedProcess[str]  # actionlint, with shellcheck
+    linted: subprocess.CompletedProcess[str]  # actionlint alone
     folder: Path  # the current folder when actionlint ran
 
     def actionlint_on(self, path: Path) -> list[str]:
         """actionlint's complaints about `path` (its lines start with the file's path, which
         actionlint shows relative to the current folder where it can)."""
         shown = (f"{path}:", f"{os.path.relpath(path, self.folder)}:")
-        return [line for line in self.actionlint.stdout.splitlines() if line.startswith(shown)]
+        lines = (self.shellchecked.stdout + self.linted.stdout).splitlines()
+        return [line for line in lines if line.startswith(shown)]
 
 
-def lint(schema_checked: list[Path], linted: list[Path]) -> Linted:
-    """check-jsonschema (GitHub's workflow schema, vendored) on `schema_checked`, and
-    actionlint, with shellcheck on every run script, on `linted`: the two at once."""
+def lint(schema_checked: list[Path], shellchecked: list[Path], linted: list[Path]) -> Linted:
+    """check-jsonschema (GitHub's workflow schema, vendored) on `schema_checked`; actionlint
+    on `shellchecked`, with shellcheck on every run script (one process per script: most of
+    the time), and on `linted` without; all at once."""
+    actionlint = [tool("actionlint"), "-no-color"]
     commands = {
         "schema": [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
         + [str(path) for path in schema_checked],
-        "actionlint": [tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck")]
-        + [str(path) for path in linted],
+        "shellchecked": [*actionlint, "-shellcheck", tool("shellcheck")]
+        + [str(path) for path in shellchecked],
+        "linted": [*actionlint, "-shellcheck="] + [str(path) for path in linted],
     }
     running = {
         name: subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -82,4 +87,4 @@ def lint(schema_checked: list[Path], linted: list[Path]) -> Linted:
     for name, process in running.items():
         stdout, stderr = process.communicate()
         done[name] = subprocess.CompletedProcess(commands[name], process.returncode, stdout, stderr)
-    return Linted(done["schema"], done["actionlint"], Path.cwd())
+    return Linted(done["schema"], done["shellchecked"], done["linted"], Path.cwd())

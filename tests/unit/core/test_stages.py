@@ -5,8 +5,10 @@ neither (every import counts, also one made only for type checking or inside a f
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,7 +45,11 @@ def imported_by(name: str) -> Iterator[str]:
         yield from (target for target in targets if target in MODULES and target != name)
 
 
-IMPORTS = {name: set(imported_by(name)) for name in MODULES}
+@functools.cache
+def imports() -> dict[str, set[str]]:
+    """Module -> the package's modules it imports (read when a test first asks: it parses
+    every module)."""
+    return {name: set(imported_by(name)) for name in MODULES}
 
 
 def circles() -> list[list[str]]:
@@ -57,7 +63,7 @@ def circles() -> list[list[str]]:
     def visit(name: str) -> None:
         index[name] = lowest[name] = len(index)
         stack.append(name)
-        for target in IMPORTS[name]:
+        for target in imports()[name]:
             if target not in index:
                 visit(target)
                 lowest[name] = min(lowest[name], lowest[target])
@@ -78,8 +84,8 @@ def circles() -> list[list[str]]:
 
 def test_the_import_graph_is_read() -> None:
     """The graph the other tests check holds the imports they are about."""
-    assert "inspections.outputs.results" in IMPORTS["inspections.plugin.session"]
-    assert "inspections.runtime.engine" in IMPORTS["inspections.runtime.resources"]
+    assert "inspections.outputs.results" in imports()["inspections.plugin.session"]
+    assert "inspections.runtime.engine" in imports()["inspections.runtime.resources"]
 
 
 def test_no_modules_import_each_other_in_a_circle() -> None:
@@ -89,7 +95,9 @@ def test_no_modules_import_each_other_in_a_circle() -> None:
 @pytest.mark.parametrize("stage", ["outputs", "runtime"])
 def test_a_later_stage_never_imports_the_plugin(stage: str) -> None:
     reaching_up = {
-        name: sorted(target for target in IMPORTS[name] if target.startswith("inspections.plugin"))
+        name: sorted(
+            target for target in imports()[name] if target.startswith("inspections.plugin")
+        )
         for name in MODULES
         if name.startswith(f"inspections.{stage}.")
     }
@@ -102,7 +110,7 @@ def test_a_later_stage_never_imports_the_plugin(stage: str) -> None:
 )
 def test_an_earlier_stage_never_imports_a_later_one(stage: str, later: str) -> None:
     reaching_up = {
-        name: sorted(t for t in IMPORTS[name] if t.startswith(f"inspections.{later}."))
+        name: sorted(t for t in imports()[name] if t.startswith(f"inspections.{later}."))
         for name in MODULES
         if name.startswith(f"inspections.{stage}.")
     }
@@ -128,3 +136,17 @@ def test_a_class_name_means_one_thing() -> None:
             if isinstance(node, ast.ClassDef):
                 defined.setdefault(node.name, []).append(name)
     assert {name: where for name, where in defined.items() if len(where) > 1} == {}
+
+
+def test_the_console_scripts_do_not_load_pytest() -> None:
+    """The commands start without pytest (a fifth of their start-up): only the plugin needs it."""
+    scripts = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    modules = sorted(
+        {target.partition(":")[0] for target in scripts["project"]["scripts"].values()}
+    )
+    code = f"import sys; import {', '.join(modules)}; print('pytest' in sys.modules)"
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert len(modules) >= 7
+    assert completed.stdout.strip() == "False"
