@@ -1,6 +1,7 @@
 """The package's stages import one way: no module imports itself back through others;
-outputs/ and runtime/ never import the plugin; formats/ never imports outputs/, and inventory/
-neither (every import counts, also one made only for type checking or inside a function)."""
+outputs/, runtime/ and the console scripts (publishing/, building/) never import the plugin;
+formats/ never imports outputs/, and inventory/ neither (every import counts, also one made
+only for type checking or inside a function)."""
 
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ def test_no_modules_import_each_other_in_a_circle() -> None:
     assert circles() == []
 
 
-@pytest.mark.parametrize("stage", ["outputs", "runtime"])
+@pytest.mark.parametrize("stage", ["outputs", "runtime", "publishing", "building"])
 def test_a_later_stage_never_imports_the_plugin(stage: str) -> None:
     reaching_up = {
         name: sorted(
