@@ -104,10 +104,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _test_only_plugins_off_in_child_sessions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pytest sessions that tests start load the plugins a user of the product has: our
-    test-only plugins (hypothesis's, pytest-benchmark) stay off there, as they are a fifth of
-    a second of every start. Set per test, so that xdist's workers keep them."""
+def _test_only_plugins_off_in_child_sessions(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pytest sessions that tests start load the plugins a user of the product has: plugins
+    this machine may have that our suite does not use (hypothesis's, pytest-benchmark) stay
+    off there, as they are a fifth of a second of every start. Set per test, so that xdist's
+    workers are left as they are; after `pytester`, which clears PYTEST_ADDOPTS."""
+    if "pytester" in request.fixturenames:
+        request.getfixturevalue("pytester")
     extra = "-p no:hypothesispytest -p no:benchmark"
     monkeypatch.setenv("PYTEST_ADDOPTS", f"{os.environ.get('PYTEST_ADDOPTS', '')} {extra}".strip())
 
