@@ -5,7 +5,6 @@ The stacks are written by `throwaway_stacks`, with the plugin tests' settings.
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 import docker
 
+from inspections.outputs.record import read_record
 from throwaway_stacks import StackImage, write_project
 
 RUN_LABEL = "org.stack-inspections.run"
@@ -84,6 +84,6 @@ def git_sha(folder: Path) -> str:
 
 
 def record_of(out: Path) -> dict[str, dict[str, Any]]:
-    """The run record of the output folder `out`, one entry per image name."""
-    document = json.loads((out / "inspections.json").read_text(encoding="utf-8"))
-    return {entry["image"]: entry for entry in document["images"]}
+    """The run record of the output folder `out`, one entry per image name, read as the
+    product reads it (every entry checked by `RecordEntry.from_json`), as JSON data."""
+    return {entry.image: entry.to_json() for entry in read_record(out).images}
