@@ -233,6 +233,9 @@ class StackBuild:
 
     def _build(self, result: ImageBuildResult, current: ImageFacts | None) -> None:
         target = result.target
+        if self.processes.stopping.is_set():  # the run stopped while this job read its inputs
+            result.status = INTERRUPTED
+            return
         builder = self._builder()
         if not builder.buildkit:
             needs = buildkit_feature(

@@ -4,7 +4,9 @@ The inputs are what `docker build` is given: the build context as it is sent (th
 folder less what `.dockerignore` leaves out: each file's path, mode and content, each link's
 target), the Dockerfile and the `.dockerignore` themselves, the image id of the parent and of
 every other image the Dockerfile starts FROM, the build arguments and the platform. A file of
-`BIG_FILE` bytes or more is hashed by its size and modification time instead of its content.
+`BIG_FILE` bytes or more is hashed by its size and modification time instead of its content;
+a named pipe, socket or device by its kind and mode, never opened (a pipe would wait for a
+writer).
 """
 
 from __future__ import annotations
@@ -64,18 +66,22 @@ class _Hasher:
         self.digest.update(content)
 
     def entry(self, relative: str, path: Path, status: os.stat_result) -> None:
-        """A context entry: a link's target, a folder's mode, a file's mode, size and content."""
+        """A context entry: a link's target, a folder's mode, a file's mode, size and content;
+        any other kind (a named pipe, a socket, a device) by its kind and mode, never opened."""
         mode = stat.S_IMODE(status.st_mode)
         if stat.S_ISLNK(status.st_mode):
             self.line(f"link {relative} {os.readlink(path)}")
         elif stat.S_ISDIR(status.st_mode):
             self.line(f"folder {relative} {mode:o}")
-        else:
+        elif stat.S_ISREG(status.st_mode):
             self.line(f"file {relative} {mode:o} {status.st_size}")
             if status.st_size >= BIG_FILE:
                 self.line(f"mtime {status.st_mtime_ns}")
             else:
                 self.data(path.read_bytes())
+        else:
+            kind = stat.S_IFMT(status.st_mode)
+            self.line(f"special {relative} {kind:o} {mode:o} {status.st_rdev}")
 
 
 def context_entries(context: Path) -> list[tuple[str, Path, os.stat_result]]:

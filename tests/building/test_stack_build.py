@@ -275,3 +275,21 @@ def test_load_refuses_an_archive_of_another_image_or_none(three: TinyStack) -> N
         f"stack-build: error: {archives / 'x86_64-default-child.tar'} is not an image archive ("
     )
     assert junk.stderr.count("\n") == 1
+
+
+def test_a_named_pipe_in_the_context_is_built_without_being_read(tiny: TinyStack) -> None:
+    tiny.add("root", "", step("true"))
+    os.mkfifo(tiny.folder / "root" / "pipe")  # reading it would wait for a writer forever
+    for status in ("built", "up to date"):
+        report = tiny.scratch / "report.json"
+        done = subprocess.run(
+            tiny.command("--json", str(report)),
+            cwd=tiny.scratch,
+            env=tiny.environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert statuses(report) == {"root": status}

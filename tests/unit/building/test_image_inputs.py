@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +16,13 @@ from inspections.building import image_inputs
 from inspections.building.image_inputs import BuildInputs, context_entries, input_hash
 
 PARENT_ID = "sha256:" + "1" * 64
+ROOT = Path(__file__).resolve().parents[3]
+PRINT_HASH = (
+    "import sys; from pathlib import Path; "
+    "from inspections.building.image_inputs import input_hash; "
+    "from tests.unit.building.test_image_inputs import inputs_of; "
+    "print(input_hash(inputs_of(Path(sys.argv[1]))))"
+)
 Change = Callable[[Path], object]  # a change to the build context (its value does not matter)
 
 
@@ -146,3 +156,26 @@ def test_a_big_file_is_hashed_by_size_and_mtime(
     assert input_hash(inputs_of(context)) == before
     os.utime(wheel, ns=(2_000_000_000, 2_000_000_000))
     assert input_hash(inputs_of(context)) != before
+
+
+def test_pipes_and_sockets_count_by_kind_and_are_never_opened(
+    context: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = input_hash(inputs_of(context))
+    os.mkfifo(context / "files" / "pipe")  # opening it to read would wait for a writer
+    monkeypatch.chdir(context)  # a short socket path
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind("socket")
+        hashed = subprocess.run(
+            [sys.executable, "-c", PRINT_HASH, str(context)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert hashed.returncode == 0, hashed.stderr
+        assert hashed.stdout.strip() == input_hash(inputs_of(context)) != before
+        (context / "files" / "pipe").chmod(0o600)
+        assert input_hash(inputs_of(context)) != hashed.stdout.strip()
