@@ -189,6 +189,7 @@ class StackBuild:
             ),
             build_args=target.build_args,
             platform=self.settings.platform,
+            buildkit=self._builder().buildkit,
         )
         result.inputs = input_hash(inputs)
         current = self._facts.get(target.reference)

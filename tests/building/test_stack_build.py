@@ -293,3 +293,43 @@ def test_a_named_pipe_in_the_context_is_built_without_being_read(tiny: TinyStack
         )
         assert done.returncode == 0, done.stdout + done.stderr
         assert statuses(report) == {"root": status}
+
+
+@pytest.mark.parametrize(
+    ("client", "ignored"),
+    [(DEBIAN_CLIENT, "only-own.txt"), (CLASSIC_ONLY_CLIENT, "only-dockerignore.txt")],
+    ids=["buildkit", "classic"],
+)
+def test_the_inputs_leave_out_what_the_builders_ignore_file_leaves_out(
+    tiny: TinyStack, docker_client: docker.DockerClient, client: str, ignored: str
+) -> None:
+    """BuildKit reads Dockerfile.dockerignore in place of .dockerignore; the classic builder
+    reads .dockerignore only."""
+    if not os.access(client, os.X_OK):
+        pytest.skip(f"{client} is not on this machine")
+    tiny.add("root", "", "ARG BASE_IMAGE\nFROM $BASE_IMAGE\nCOPY . /context/\n")
+    folder = tiny.folder / "root"
+    (folder / ".dockerignore").write_text("only-dockerignore.txt\nimage.toml\n")
+    (folder / "Dockerfile.dockerignore").write_text("only-own.txt\nimage.toml\n")
+    for name in ("only-dockerignore.txt", "only-own.txt"):
+        (folder / name).write_text("first\n")
+    report = tiny.scratch / "report.json"
+
+    def build() -> str:
+        done = tiny.build("--json", str(report), STACK_BUILD_DOCKER=client)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return statuses(report)["root"]
+
+    def sent(name: str) -> bool:
+        listing = docker_client.containers.run(
+            tiny.reference("root"), "ls /context", remove=True, network_disabled=True
+        )
+        return name in listing.decode().split()
+
+    assert build() == "built"
+    kept = "only-dockerignore.txt" if ignored == "only-own.txt" else "only-own.txt"
+    assert not sent(ignored) and sent(kept)
+    (folder / ignored).write_text("second\n")
+    assert build() == "up to date"
+    (folder / kept).write_text("second\n")
+    assert build() == "built"

@@ -53,12 +53,14 @@ def inputs_of(context: Path, **changes: object) -> BuildInputs:
         bases=(),
         build_args=(("BASE_IMAGE", "localhost/demo/root:latest"), ("OWNER", "demo")),
         platform="x86_64",
+        buildkit=True,
     )
     return dataclasses.replace(inputs, **changes)  # type: ignore[arg-type]
 
 
 def test_the_entries_are_what_docker_build_sends(context: Path) -> None:
-    assert [relative for relative, _, _ in context_entries(context)] == [
+    entries = context_entries(context, context / ".dockerignore")
+    assert [relative for relative, _, _ in entries] == [
         ".dockerignore",
         "Dockerfile",
         "files",
@@ -113,6 +115,34 @@ def test_files_dockerignore_leaves_out_do_not_change_the_hash(
     before = input_hash(inputs_of(context))
     change(context)
     assert input_hash(inputs_of(context)) == before
+
+
+def test_buildkit_reads_the_dockerfiles_own_ignore_file_instead(context: Path) -> None:
+    own = context / "Dockerfile.dockerignore"
+    own.write_text("test_*.py\nimage.toml\nnotes.txt\n")
+    before = input_hash(inputs_of(context))
+    (context / "notes.txt").write_text("left out by Dockerfile.dockerignore\n")
+    (context / "image.toml").write_text('parent = "root"\n# note\n')
+    assert input_hash(inputs_of(context)) == before
+    (context / "inspect_image.py").write_text("x = 1\n")  # only .dockerignore leaves it out
+    assert input_hash(inputs_of(context)) != before
+    before = input_hash(inputs_of(context))
+    append(own, "inspect_*.py\n")
+    assert input_hash(inputs_of(context)) != before
+
+
+def test_the_classic_builder_reads_dockerignore_only(context: Path) -> None:
+    own = context / "Dockerfile.dockerignore"
+    own.write_text("files\n")
+    classic = input_hash(inputs_of(context, buildkit=False))
+    assert input_hash(inputs_of(context)) != classic
+    (context / "inspect_image.py").write_text("x = 1\n")
+    assert input_hash(inputs_of(context, buildkit=False)) == classic
+    (context / "files/start.sh").write_text("#!/bin/sh\n")
+    assert input_hash(inputs_of(context, buildkit=False)) != classic
+    classic = input_hash(inputs_of(context, buildkit=False))
+    append(own, "# a file of the context to this builder\n")
+    assert input_hash(inputs_of(context, buildkit=False)) != classic
 
 
 def test_without_dockerignore_every_file_is_an_input(context: Path) -> None:
