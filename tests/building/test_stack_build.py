@@ -333,3 +333,46 @@ def test_the_inputs_leave_out_what_the_builders_ignore_file_leaves_out(
     assert build() == "up to date"
     (folder / kept).write_text("second\n")
     assert build() == "built"
+
+
+@pytest.mark.parametrize(
+    "client", [DEBIAN_CLIENT, CLASSIC_ONLY_CLIENT], ids=["buildkit", "classic"]
+)
+def test_a_killed_run_leaves_no_build_running_and_moves_no_tag(
+    tiny: TinyStack, docker_client: docker.DockerClient, client: str
+) -> None:
+    if not os.access(client, os.X_OK):
+        pytest.skip(f"{client} is not on this machine")
+    build_seconds = 8
+    seconds = f"{build_seconds}.{uuid.uuid4().int % 10**6}"
+    tiny.add("root", "", step("true"))
+    tiny.add("slow", "root", step("echo first"))
+    assert tiny.build().returncode == 0
+    before = image_id(docker_client, tiny.reference("slow"))
+    (tiny.folder / "slow" / "Dockerfile").write_text(step(f"sleep {seconds}"))
+    temporary = tiny.scratch / "tmp"
+    temporary.mkdir()
+    process = tiny.start(STACK_BUILD_DOCKER=client, TMPDIR=str(temporary))
+    deadline = time.monotonic() + 120
+    while not sleeping_processes(f"sleep {seconds}"):
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert time.monotonic() < deadline, "the slow build did not start"
+        time.sleep(0.2)
+    killed_at = time.monotonic()
+    os.kill(process.pid, signal.SIGKILL)  # no handler runs: its children are on their own
+    process.communicate(timeout=30)
+    deadline = time.monotonic() + 30
+    while (
+        sleeping_processes(tiny.reference("slow"))  # the docker build client
+        or sleeping_processes(f"sleep {seconds}")
+        or containers_running(docker_client, seconds)
+    ):
+        assert time.monotonic() < deadline, "a build went on after stack-build was killed"
+        time.sleep(0.5)
+    time.sleep(max(killed_at + build_seconds + 3 - time.monotonic(), 0))  # past its end
+    after = image_id(docker_client, tiny.reference("slow"))
+    if after != before and before is not None:
+        docker_client.images.remove(before)  # untagged by the build that went on
+    assert after == before
+    assert list(temporary.iterdir()) == []
+    assert list((tiny.scratch / "logs").glob("*.iid")) == []
