@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import signal
 import subprocess
+import tarfile
 import time
 import uuid
 from pathlib import Path
@@ -29,6 +31,15 @@ def image_id(client: docker.DockerClient, reference: str) -> str | None:
         return str(client.images.get(reference).id)
     except docker.errors.ImageNotFound:
         return None
+
+
+def remove_if_untagged(client: docker.DockerClient, image: str | None) -> None:
+    """Remove an image of the test that a failure left without a tag."""
+    try:
+        if image is not None and not client.images.get(image).tags:
+            client.images.remove(image)
+    except docker.errors.ImageNotFound:
+        pass
 
 
 def statuses(report: Path) -> dict[str, str]:
@@ -361,18 +372,54 @@ def test_a_killed_run_leaves_no_build_running_and_moves_no_tag(
     killed_at = time.monotonic()
     os.kill(process.pid, signal.SIGKILL)  # no handler runs: its children are on their own
     process.communicate(timeout=30)
-    deadline = time.monotonic() + 30
-    while (
-        sleeping_processes(tiny.reference("slow"))  # the docker build client
-        or sleeping_processes(f"sleep {seconds}")
-        or containers_running(docker_client, seconds)
-    ):
-        assert time.monotonic() < deadline, "a build went on after stack-build was killed"
-        time.sleep(0.5)
-    time.sleep(max(killed_at + build_seconds + 3 - time.monotonic(), 0))  # past its end
-    after = image_id(docker_client, tiny.reference("slow"))
-    if after != before and before is not None:
-        docker_client.images.remove(before)  # untagged by the build that went on
+    try:
+        deadline = time.monotonic() + 30
+        while (
+            sleeping_processes(tiny.reference("slow"))  # the docker build client
+            or sleeping_processes(f"sleep {seconds}")
+            or containers_running(docker_client, seconds)
+        ):
+            assert time.monotonic() < deadline, "a build went on after stack-build was killed"
+            time.sleep(0.5)
+    finally:
+        time.sleep(max(killed_at + build_seconds + 3 - time.monotonic(), 0))  # past its end
+        after = image_id(docker_client, tiny.reference("slow"))
+        remove_if_untagged(docker_client, before)  # when a build went on and tagged another
     assert after == before
     assert list(temporary.iterdir()) == []
     assert list((tiny.scratch / "logs").glob("*.iid")) == []
+
+
+def test_load_refuses_an_archive_that_would_tag_other_images_too(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    archives = three.scratch / "archives"
+    assert three.build("--image", "child", "--save", str(archives)).returncode == 0
+    child = image_id(docker_client, three.reference("child"))
+    path = archives / "x86_64-default-root.tar"
+    with tarfile.open(path) as archive:
+        members = [(member, archive.extractfile(member)) for member in archive.getmembers()]
+        files = [(member, handle.read() if handle else None) for member, handle in members]
+    with tarfile.open(path, "w") as archive:
+        for member, data in files:
+            if member.name == "manifest.json" and data is not None:
+                manifest = json.loads(data)
+                manifest[0]["RepoTags"].append(three.reference("child"))
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            archive.addfile(member, io.BytesIO(data) if data is not None else None)
+    docker_client.images.remove(three.reference("root"))  # so that the archive is loaded
+    try:
+        loaded = three.build("--image", "root", "--load", str(archives))
+    finally:
+        now = image_id(docker_client, three.reference("child"))
+        remove_if_untagged(docker_client, child)  # when loading moved its tag
+    assert now == child
+    assert loaded.returncode == 2
+    assert loaded.stdout == ""
+    assert loaded.stderr == (
+        f"stack-build: error: {path} is tagged {three.reference('child')} besides "
+        f"{three.reference('root')}, and loading it would tag those too: remove it, or save "
+        f"{three.reference('root')} alone under this name (stack-build --save)\n"
+    )
+    assert image_id(docker_client, three.reference("root")) is None
