@@ -150,6 +150,29 @@ def test_the_stack_is_named_relative_to_its_git_repository(
 
     assert status == 0
     assert read_workflow(out)["env"]["STACK_FOLDER"] == "stacks/jupyter"
+    assert read_workflow(out)["name"] == "Stack stacks/jupyter"
+
+
+def test_a_repository_gives_the_same_workflow_whatever_its_clone_is_called(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stack at the root of the repository, in two clones of different folder names."""
+    workflows = []
+    for clone in ("stack-images", "checkout"):
+        write_stack(tmp_path / clone, IMAGES)
+        subprocess.run(["git", "init", "-q", str(tmp_path / clone)], check=True)
+        monkeypatch.chdir(tmp_path / clone)
+        status, out, err = run(capsys, "--stack", ".")
+        assert (status, err) == (0, "")
+        workflows.append(out)
+    Path("stack.yml").write_text(workflows[0], encoding="utf-8")  # committed in the first
+
+    assert workflows[0] == workflows[1]
+    assert read_workflow(workflows[1])["name"] == "Stack"
+    assert run(capsys, "--stack", ".", "--check", "stack.yml")[:2] == (
+        0,
+        "stack.yml is current with the stack in ./\n",
+    )
 
 
 BAD_INPUT = {
