@@ -109,15 +109,22 @@ def _repository_root(folder: Path) -> Path:
 
 
 def _stack_folder(folder: Path) -> str:
-    """The stack folder as the workflow names it: relative to the repository's root."""
+    """The stack folder as the workflow names it: relative to the repository's root, and
+    printable (a line break in it would end the comment or command line it is written in)."""
     root = _repository_root(folder)
     try:
-        return folder.resolve().relative_to(root.resolve()).as_posix()
+        relative = folder.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         raise CiUsageError(
             f"--stack {folder} is outside {root}: run stack-ci in the repository that holds "
             "the stack"
         ) from None
+    if not relative.isprintable():
+        raise CiUsageError(
+            f"--stack {relative!r}: its path holds a control or invisible character, which the "
+            "workflow's comments and commands cannot hold: rename the folder"
+        )
+    return relative
 
 
 def _settings(arguments: argparse.Namespace) -> tuple[Stack, WorkflowSettings]:

@@ -175,6 +175,33 @@ def test_a_repository_gives_the_same_workflow_whatever_its_clone_is_called(
     )
 
 
+FOLDER_NAMES = {
+    "line break": "stack\non: {workflow_dispatch: {}}",
+    "carriage return": "stack\rx",
+    "escape sequence": "stack\x1b[2J",
+    "line separator": "stack\u2028x",
+    "right-to-left override": "stack\u202ex",
+}
+
+
+@pytest.mark.parametrize("name", FOLDER_NAMES.values(), ids=FOLDER_NAMES)
+def test_a_stack_folder_with_a_control_character_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_stack(tmp_path / "stacks" / name, IMAGES)
+
+    status, out, err = run(capsys, "--stack", f"stacks/{name}", "--output", "stack.yml")
+
+    assert (status, out) == (2, "")
+    assert err == (
+        f"stack-ci github: error: --stack {'stacks/' + name!r}: its path holds a control or "
+        "invisible character, which the workflow's comments and commands cannot hold: rename "
+        "the folder\n"
+    )
+    assert not Path("stack.yml").exists()
+
+
 BAD_INPUT = {
     "unknown platform": (
         ["--platform", "sparc=ubuntu-24.04"],
