@@ -30,7 +30,7 @@ from inspections.building.ci_github import (
 from inspections.building.yaml_text import yaml_document
 from inspections.errors import StackInspectionError
 from inspections.files import write_atomically
-from inspections.publishing.console import say, warn
+from inspections.publishing.console import exit_status, say, warn, write
 from inspections.runtime.engine import PLATFORMS
 from inspections.stack import DEFAULT_STACK, Stack, load_stack
 from inspections.text import one_line
@@ -219,7 +219,7 @@ def _github(arguments: argparse.Namespace) -> int:
         _write(arguments.output, text)
         say(f"wrote {arguments.output}: {len(workflow['jobs'])} jobs")
     else:
-        print(text, end="")
+        write(text)
     return 0
 
 
@@ -312,6 +312,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """stack-ci: CI configuration from the stack's hierarchy."""
+    return exit_status(PROG, lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         return _github(arguments)

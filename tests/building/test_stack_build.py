@@ -423,3 +423,27 @@ def test_load_refuses_an_archive_that_would_tag_other_images_too(
         f"{three.reference('root')} alone under this name (stack-build --save)\n"
     )
     assert image_id(docker_client, three.reference("root")) is None
+
+
+def test_stdout_on_a_full_disk_is_one_line_and_exit_1_and_the_builds_go_on(
+    tiny: TinyStack,
+) -> None:
+    tiny.add("root", "", step("true"))
+    report = tiny.scratch / "report.json"
+    with open("/dev/full", "w") as full:  # every write fails with ENOSPC
+        done = subprocess.run(
+            tiny.command("--json", str(report)),
+            cwd=tiny.scratch,
+            env=tiny.environment,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "stack-build: error: cannot write to stdout (No space left on device): the output is "
+        "incomplete; free space where it goes, or send it elsewhere\n",
+    )
+    assert statuses(report) == {"root": "built"}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,12 @@ from inspections.building.ci_command import main
 from tests.unit.building.workflows import read_workflow, write_stack
 
 IMAGES = {"root": ("", []), "child": ("root", ["cuda"])}
+ROOT = Path(__file__).resolve().parents[3]
+STACK_CI = "import sys; from inspections.building.ci_command import main; sys.exit(main())"
+NO_SPACE = (
+    "stack-ci github: error: cannot write to stdout (No space left on device): the output is "
+    "incomplete; free space where it goes, or send it elsewhere\n"
+)
 
 
 @pytest.fixture
@@ -254,3 +262,22 @@ def test_the_console_script_is_installed() -> None:
     assert usage.returncode == 2
     assert usage.stderr.splitlines()[-1].startswith("stack-ci: error: ")
     assert helped.returncode == 0 and helped.stdout.startswith("usage: stack-ci github ")
+
+
+@pytest.mark.parametrize(
+    "arguments", [[], ["--check", "stack.yml"]], ids=["the workflow", "the check's line"]
+)
+def test_stdout_on_a_full_disk_is_one_line_and_exit_1(stack: Path, arguments: list[str]) -> None:
+    assert main(["github", "--stack", "stack", "--output", "stack.yml"]) == 0
+    with open("/dev/full", "w") as full:  # every write fails with ENOSPC
+        completed = subprocess.run(
+            [sys.executable, "-c", STACK_CI, "github", "--stack", "stack", *arguments],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert (completed.returncode, completed.stderr) == (1, NO_SPACE)
