@@ -6,8 +6,9 @@ image, tagged with its stack reference. `archive_name` is the one rule for that 
 
 Before an archive is loaded it is read: it must be an image archive (a tar with
 `manifest.json`), hold one image whose config matches its id, be tagged with the reference the
-file name stands for, and be of that platform. Saving writes a temporary file and renames it
-once it is checked, so an archive is never half written.
+file name stands for and no other (`docker load` sets every tag an archive names), and be of
+that platform. Saving writes a temporary file and renames it once it is checked, so an archive
+is never half written.
 """
 
 from __future__ import annotations
@@ -86,12 +87,20 @@ def _member(archive: tarfile.TarFile, name: str) -> bytes | None:
 
 
 def check_archive(archived: ArchivedImage, reference: str, platform: str) -> None:
-    """Refuse an archive that holds another image than its name says."""
+    """Refuse an archive that holds another image than its name says, or that is tagged with
+    any other reference too (`docker load` would move those tags)."""
     if reference not in archived.references:
         held = ", ".join(archived.references) or "an untagged image"
         raise BuildUsageError(
             f"{archived.path} holds {held}, not {reference}: remove it, or save the right image "
             f"under this name (stack-build --save)"
+        )
+    others = sorted(set(archived.references) - {reference})
+    if others:
+        raise BuildUsageError(
+            f"{archived.path} is tagged {', '.join(others)} besides {reference}, and loading it "
+            f"would tag those too: remove it, or save {reference} alone under this name "
+            "(stack-build --save)"
         )
     if archived.platform != platform:
         raise BuildUsageError(

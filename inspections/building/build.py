@@ -36,7 +36,7 @@ from inspections.building.docker_client import Docker
 from inspections.building.durations import durations_file
 from inspections.building.errors import BuildError, BuildUsageError
 from inspections.errors import StackError, StackInspectionError
-from inspections.publishing.console import say, silence_closed_output, warn
+from inspections.publishing.console import exit_status, say, silence_closed_output, warn
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.json_reports import check_report_path
 from inspections.references import IMAGE_NAME, OWNER, REGISTRY, checked_reference_part
@@ -59,7 +59,7 @@ class Outcome:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script."""
-    return run(argv).status
+    return exit_status(PROG, lambda: run(argv).status)
 
 
 def run(argv: Sequence[str] | None = None) -> Outcome:

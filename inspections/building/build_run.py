@@ -7,7 +7,6 @@ inputs (see `image_inputs`); it is then left as it is, unless `force`.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ BUILT, UP_TO_DATE, FAILED, SKIPPED = "built", "up to date", "failed", "skipped"
 INTERRUPTED, NOT_STARTED = "interrupted", "not started"
 SUCCEEDED = (BUILT, UP_TO_DATE)
 DEFAULT_ESTIMATE_SECONDS = 60.0  # an image never built here: ordering counts images then
+IIDFILE_SUFFIX = ".iid"  # `docker build --iidfile`: the built image's id, next to its log
 
 
 @dataclass
@@ -189,6 +189,7 @@ class StackBuild:
             ),
             build_args=target.build_args,
             platform=self.settings.platform,
+            buildkit=self._builder().buildkit,
         )
         result.inputs = input_hash(inputs)
         current = self._facts.get(target.reference)
@@ -233,6 +234,9 @@ class StackBuild:
 
     def _build(self, result: ImageBuildResult, current: ImageFacts | None) -> None:
         target = result.target
+        if self.processes.stopping.is_set():  # the run stopped while this job read its inputs
+            result.status = INTERRUPTED
+            return
         builder = self._builder()
         if not builder.buildkit:
             needs = buildkit_feature(
@@ -246,12 +250,16 @@ class StackBuild:
                     "(docker-buildx-plugin) or Debian's docker.io client"
                 )
         result.log = self.settings.logs / f"{self.archive_path(Path(), target).stem}.log"
+        # Beside the log, under a name of its own: a run that was killed leaves it to the next.
+        iidfile = result.log.with_suffix(IIDFILE_SUFFIX)
         self.reporter.building(result)
-        with tempfile.TemporaryDirectory(prefix="stack-build-") as scratch:
-            iidfile = Path(scratch) / "iid"
-            command = build_command(builder, target, result.inputs, self.settings.options, iidfile)
+        iidfile.unlink(missing_ok=True)
+        command = build_command(builder, target, result.inputs, self.settings.options, iidfile)
+        try:
             code = self.processes.run(command, builder, result.log)
             built_id = iidfile.read_text().strip() if iidfile.is_file() else ""
+        finally:
+            iidfile.unlink(missing_ok=True)
         if code is None:
             result.status = INTERRUPTED
             return

@@ -30,7 +30,7 @@ from inspections.building.ci_github import (
 from inspections.building.yaml_text import yaml_document
 from inspections.errors import StackInspectionError
 from inspections.files import write_atomically
-from inspections.publishing.console import say, warn
+from inspections.publishing.console import exit_status, say, warn, write
 from inspections.runtime.engine import PLATFORMS
 from inspections.stack import DEFAULT_STACK, Stack, load_stack
 from inspections.text import one_line
@@ -109,15 +109,22 @@ def _repository_root(folder: Path) -> Path:
 
 
 def _stack_folder(folder: Path) -> str:
-    """The stack folder as the workflow names it: relative to the repository's root."""
+    """The stack folder as the workflow names it: relative to the repository's root, and
+    printable (a line break in it would end the comment or command line it is written in)."""
     root = _repository_root(folder)
     try:
-        return folder.resolve().relative_to(root.resolve()).as_posix()
+        relative = folder.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         raise CiUsageError(
             f"--stack {folder} is outside {root}: run stack-ci in the repository that holds "
             "the stack"
         ) from None
+    if not relative.isprintable():
+        raise CiUsageError(
+            f"--stack {relative!r}: its path holds a control or invisible character, which the "
+            "workflow's comments and commands cannot hold: rename the folder"
+        )
+    return relative
 
 
 def _settings(arguments: argparse.Namespace) -> tuple[Stack, WorkflowSettings]:
@@ -212,7 +219,7 @@ def _github(arguments: argparse.Namespace) -> int:
         _write(arguments.output, text)
         say(f"wrote {arguments.output}: {len(workflow['jobs'])} jobs")
     else:
-        print(text, end="")
+        write(text)
     return 0
 
 
@@ -305,6 +312,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """stack-ci: CI configuration from the stack's hierarchy."""
+    return exit_status(PROG, lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         return _github(arguments)

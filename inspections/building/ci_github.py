@@ -118,6 +118,12 @@ def image_builds(stack: Stack, platforms: list[str]) -> list[ImageBuild]:
     ]
 
 
+def workflow_name(stack_folder: str) -> str:
+    """The workflow's name, from the stack folder relative to the repository (never from the
+    folder a clone happens to be in: the same repository gives the same workflow anywhere)."""
+    return "Stack" if stack_folder == "." else f"Stack {stack_folder}"
+
+
 def github_workflow(stack: Stack, settings: WorkflowSettings) -> dict[str, Any]:
     """The workflow as YAML-ready data, in the order it is written."""
     builds = image_builds(stack, list(settings.runners))
@@ -127,7 +133,7 @@ def github_workflow(stack: Stack, settings: WorkflowSettings) -> dict[str, Any]:
     jobs[MERGE_JOB] = _merge_job([build.job_id for build in builds], settings)
     jobs[WIKI_JOB] = _wiki_job(settings)
     return {
-        "name": f"Stack {stack.folder.resolve().name}",
+        "name": workflow_name(settings.stack_folder),
         "on": _triggers(settings),
         "concurrency": {
             "group": "${{ github.workflow }}-${{ github.ref }}",

@@ -2,14 +2,20 @@
 
 The engine's own builder does the work, as `docker build` on the command line does; the image
 is tagged only when its build succeeds, so a failed build leaves the previous tag in place.
+A `docker build` ends with stack-build even when stack-build is killed (SIGKILL, or its
+terminal closes): on Linux each one is started with a parent-death signal, SIGTERM, which
+stops it as Ctrl-C does and leaves its tag alone.
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
 import shlex
 import signal
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +54,25 @@ def build_command(
     return [*command, str(target.context)]
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal the calling process gets when its parent ends
+
+
+def _ending_with_this_process() -> Callable[[], None] | None:
+    """What a child runs before `exec` so that it gets SIGTERM when its parent ends; None
+    where the system has no `prctl` (not Linux)."""
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is None:
+        return None
+    parent = os.getpid()
+
+    def arrange() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent ended before the signal was arranged
+            os._exit(1)
+
+    return arrange
+
+
 class BuildProcesses:
     """The builds running now, so that Ctrl-C can stop every one of them."""
 
@@ -57,7 +82,11 @@ class BuildProcesses:
         self.stopping = threading.Event()
 
     def run(self, command: list[str], builder: Builder, log: Path) -> int | None:
-        """Run a build, its output to `log`; its exit status, or None when it was stopped."""
+        """Run a build, its output to `log`; its exit status, or None when it was stopped.
+
+        The parent-death signal comes when the *thread* that started the build ends: this one,
+        which waits for the build, so it never ends first.
+        """
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("w", encoding="utf-8") as out:
             out.write(f"$ {shlex.join(command)}\n")
@@ -66,7 +95,11 @@ class BuildProcesses:
                 if self.stopping.is_set():
                     return None
                 process = subprocess.Popen(
-                    command, stdout=out, stderr=subprocess.STDOUT, env=builder.environment
+                    command,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=builder.environment,
+                    preexec_fn=_ending_with_this_process(),
                 )
                 self._running.add(process)
             try:

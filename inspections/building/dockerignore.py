@@ -1,5 +1,10 @@
 """`.dockerignore`: which files of a build context `docker build` leaves out.
 
+The file is the context's `.dockerignore`, except that BuildKit prefers the Dockerfile's own
+ignore file when there is one: `<Dockerfile>.dockerignore` next to the Dockerfile
+(`Dockerfile.dockerignore`), in place of the context's. The classic builder reads only
+`.dockerignore`.
+
 The rules are the engine's: one pattern a line (`#` starts a comment line), `*` and `?` stop
 at `/`, `**` spans folders, `[...]` is a character class, `\\` escapes; a leading `/` is
 dropped; `!pattern` takes files back in; the last matching line wins; a pattern that matches
@@ -17,6 +22,16 @@ IGNORE_FILE = ".dockerignore"
 SPECIAL = set(".+()|{}$^")
 
 
+def ignore_file(context: Path, dockerfile: Path, buildkit: bool) -> Path:
+    """The ignore file the builder reads for a build of `dockerfile` in `context`, whether or
+    not it exists."""
+    if buildkit:
+        own = dockerfile.with_name(dockerfile.name + IGNORE_FILE)
+        if own.is_file():
+            return own
+    return context / IGNORE_FILE
+
+
 @dataclass(frozen=True)
 class Rule:
     """One line of the file: its pattern as a regular expression, and whether it takes back."""
@@ -27,13 +42,13 @@ class Rule:
 
 @dataclass(frozen=True)
 class IgnoreRules:
-    """The rules of one build context (none when it has no `.dockerignore`)."""
+    """The rules of one ignore file (none when there is no such file)."""
 
     rules: tuple[Rule, ...] = ()
 
     @classmethod
-    def of_context(cls, context: Path) -> IgnoreRules:
-        path = context / IGNORE_FILE
+    def of_file(cls, path: Path) -> IgnoreRules:
+        """The rules of the file at `path`; none when there is no such file."""
         if not path.is_file():
             return cls()
         return cls.parse(path.read_text(encoding="utf-8", errors="replace"))

@@ -1,10 +1,12 @@
 """The hash of an image's build inputs, kept in a label to tell whether the image is up to date.
 
 The inputs are what `docker build` is given: the build context as it is sent (the context
-folder less what `.dockerignore` leaves out: each file's path, mode and content, each link's
-target), the Dockerfile and the `.dockerignore` themselves, the image id of the parent and of
-every other image the Dockerfile starts FROM, the build arguments and the platform. A file of
-`BIG_FILE` bytes or more is hashed by its size and modification time instead of its content.
+folder less what the ignore file the builder reads leaves out, see `dockerignore`: each file's
+path, mode and content, each link's target), the Dockerfile and that ignore file themselves,
+the image id of the parent and of every other image the Dockerfile starts FROM, the build
+arguments and the platform. A file of `BIG_FILE` bytes or more is hashed by its size and
+modification time instead of its content; a named pipe, socket or device by its kind and
+mode, never opened (a pipe would wait for a writer).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspections.building.dockerignore import IGNORE_FILE, IgnoreRules
+from inspections.building.dockerignore import IgnoreRules, ignore_file
 
 INPUTS_LABEL = "org.stack-inspections.inputs"
 # Changed whenever what goes into the hash changes, so that every image is built again once.
@@ -33,6 +35,11 @@ class BuildInputs:
     bases: tuple[tuple[str, str], ...]  # other images it starts FROM: (reference, id or "")
     build_args: tuple[tuple[str, str], ...]
     platform: str
+    buildkit: bool  # whether the builder is BuildKit, which may read another ignore file
+
+    @property
+    def ignore_file(self) -> Path:
+        return ignore_file(self.context, self.dockerfile, self.buildkit)
 
 
 def input_hash(inputs: BuildInputs) -> str:
@@ -45,10 +52,10 @@ def input_hash(inputs: BuildInputs) -> str:
         hasher.line(f"base {reference} {image_id}")
     for name, value in sorted(inputs.build_args):
         hasher.line(f"arg {name}={value}")
-    for kind, path in (("dockerfile", inputs.dockerfile), ("ignore", inputs.context / IGNORE_FILE)):
+    for kind, path in (("dockerfile", inputs.dockerfile), ("ignore", inputs.ignore_file)):
         hasher.line(f"{kind} {path.name}")
         hasher.data(path.read_bytes() if path.is_file() else b"")
-    for relative, path, status in context_entries(inputs.context):
+    for relative, path, status in context_entries(inputs.context, inputs.ignore_file):
         hasher.entry(relative, path, status)
     return hasher.digest.hexdigest()
 
@@ -64,23 +71,28 @@ class _Hasher:
         self.digest.update(content)
 
     def entry(self, relative: str, path: Path, status: os.stat_result) -> None:
-        """A context entry: a link's target, a folder's mode, a file's mode, size and content."""
+        """A context entry: a link's target, a folder's mode, a file's mode, size and content;
+        any other kind (a named pipe, a socket, a device) by its kind and mode, never opened."""
         mode = stat.S_IMODE(status.st_mode)
         if stat.S_ISLNK(status.st_mode):
             self.line(f"link {relative} {os.readlink(path)}")
         elif stat.S_ISDIR(status.st_mode):
             self.line(f"folder {relative} {mode:o}")
-        else:
+        elif stat.S_ISREG(status.st_mode):
             self.line(f"file {relative} {mode:o} {status.st_size}")
             if status.st_size >= BIG_FILE:
                 self.line(f"mtime {status.st_mtime_ns}")
             else:
                 self.data(path.read_bytes())
+        else:
+            kind = stat.S_IFMT(status.st_mode)
+            self.line(f"special {relative} {kind:o} {mode:o} {status.st_rdev}")
 
 
-def context_entries(context: Path) -> list[tuple[str, Path, os.stat_result]]:
-    """The files, folders and links `docker build` sends of `context`, sorted by path."""
-    rules = IgnoreRules.of_context(context)
+def context_entries(context: Path, ignore: Path) -> list[tuple[str, Path, os.stat_result]]:
+    """The files, folders and links `docker build` sends of `context`, less what the ignore
+    file `ignore` leaves out, sorted by path."""
+    rules = IgnoreRules.of_file(ignore)
     entries: list[tuple[str, Path, os.stat_result]] = []
     pending = [""]
     while pending:

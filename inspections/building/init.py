@@ -28,7 +28,7 @@ from inspections.building.derive import (
 from inspections.building.starters import pick_inspections, starter_file_name, starter_module
 from inspections.errors import StackError
 from inspections.files import write_new_file
-from inspections.publishing.console import say, silence_closed_output, warn
+from inspections.publishing.console import exit_status, say, warn
 from inspections.stack import (
     IMAGE_DECLARATION,
     INSPECTION_FILE_GLOB,
@@ -211,11 +211,11 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """stack-init: declare the stack from its Dockerfiles, or check it (`--check`)."""
-    try:
-        arguments = _arguments(argv)
-    except SystemExit:
-        silence_closed_output()
-        raise
+    return exit_status(PROG, lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    arguments = _arguments(argv)
     status = 0
     try:
         stack = derive_stack(arguments.folder)
@@ -244,5 +244,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             "permissions or free space, then run again"
         )
         status = 1
-    silence_closed_output()
     return status

@@ -3,18 +3,23 @@
 A job waits for its parent's job. Among the jobs that are ready, the one with the longest
 chain of work below it (its own estimate plus its longest line of descendants: the critical
 path) starts first, so that the whole run ends as early as the hierarchy allows. A job that
-fails stops its descendants only; the others go on.
+fails stops its descendants only; the others go on. When the run stops (Ctrl-C, or a bug in
+a job), the jobs still running are told to stop and waited for a bounded time: a job stuck
+where stopping cannot reach it does not keep the run from ending.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 TICK_SECONDS = 1.0  # how often the listener hears that time passes
+# Once `stop` has returned, how long the jobs still running may take to end.
+STOP_WAIT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,8 @@ def run_jobs(
     """Run `work` on every job (parents listed before children), `workers` at a time.
 
     `work` returns whether the job succeeded. On Ctrl-C, `stop` is called, the running jobs
-    are waited for and KeyboardInterrupt goes on up.
+    are waited for (`STOP_WAIT_SECONDS` at most, then left behind: they run in daemon threads)
+    and KeyboardInterrupt goes on up.
     """
     priority = chain_lengths(jobs)
     waiting = {job.key: job for job in jobs}
@@ -97,8 +103,9 @@ def run_jobs(
                 _skip_descendants(job.key, waiting, listener)
     except BaseException:
         stop()
+        deadline = time.monotonic() + STOP_WAIT_SECONDS
         for thread in running.values():
-            thread.join()
+            thread.join(max(deadline - time.monotonic(), 0.0))
         raise
 
 

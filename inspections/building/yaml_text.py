@@ -26,7 +26,11 @@ SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"
 
 
 def yaml_document(data: Mapping[str, Value], header: Sequence[str] = ()) -> str:
-    """The YAML text of `data`, after `header` as comment lines."""
+    """The YAML text of `data`, after `header` as comment lines (printable text each: a line
+    break would end the comment and start YAML of its own)."""
+    for line in header:
+        if not line.isprintable():
+            raise ValueError(f"a comment line must be printable text, not {line!r}")
     comments = [f"# {line}".rstrip() for line in header]
     return "\n".join([*comments, *_mapping_lines(data, 0)]) + "\n"
 

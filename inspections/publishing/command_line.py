@@ -18,7 +18,7 @@ from typing import Any
 import docker.errors
 
 from inspections.errors import StackInspectionError
-from inspections.publishing.console import silence_closed_output, warn
+from inspections.publishing.console import exit_status, warn
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.json_reports import write_report
 from inspections.publishing.run_folders import tags_file_arguments
@@ -33,11 +33,11 @@ Action = Callable[[argparse.Namespace], int]
 
 def run_command(parser: argparse.ArgumentParser, action: Action, argv: Sequence[str] | None) -> int:
     """Parse `argv` and run `action`: its exit status, or that of the error it ended with."""
-    try:
-        arguments = parser.parse_args(argv)
-    except SystemExit:
-        silence_closed_output()
-        raise
+    return exit_status(parser.prog, lambda: _run(parser, action, argv))
+
+
+def _run(parser: argparse.ArgumentParser, action: Action, argv: Sequence[str] | None) -> int:
+    arguments = parser.parse_args(argv)
     status = 1
     try:
         status = action(arguments)
@@ -56,7 +56,6 @@ def run_command(parser: argparse.ArgumentParser, action: Action, argv: Sequence[
     except KeyboardInterrupt:
         warn(f"{parser.prog}: interrupted: what the lines above say was done, nothing more")
         status = 130
-    silence_closed_output()
     return status
 
 

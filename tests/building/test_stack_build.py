@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import signal
 import subprocess
+import tarfile
 import time
 import uuid
 from pathlib import Path
@@ -29,6 +31,15 @@ def image_id(client: docker.DockerClient, reference: str) -> str | None:
         return str(client.images.get(reference).id)
     except docker.errors.ImageNotFound:
         return None
+
+
+def remove_if_untagged(client: docker.DockerClient, image: str | None) -> None:
+    """Remove an image of the test that a failure left without a tag."""
+    try:
+        if image is not None and not client.images.get(image).tags:
+            client.images.remove(image)
+    except docker.errors.ImageNotFound:
+        pass
 
 
 def statuses(report: Path) -> dict[str, str]:
@@ -275,3 +286,164 @@ def test_load_refuses_an_archive_of_another_image_or_none(three: TinyStack) -> N
         f"stack-build: error: {archives / 'x86_64-default-child.tar'} is not an image archive ("
     )
     assert junk.stderr.count("\n") == 1
+
+
+def test_a_named_pipe_in_the_context_is_built_without_being_read(tiny: TinyStack) -> None:
+    tiny.add("root", "", step("true"))
+    os.mkfifo(tiny.folder / "root" / "pipe")  # reading it would wait for a writer forever
+    for status in ("built", "up to date"):
+        report = tiny.scratch / "report.json"
+        done = subprocess.run(
+            tiny.command("--json", str(report)),
+            cwd=tiny.scratch,
+            env=tiny.environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert statuses(report) == {"root": status}
+
+
+@pytest.mark.parametrize(
+    ("client", "ignored"),
+    [(DEBIAN_CLIENT, "only-own.txt"), (CLASSIC_ONLY_CLIENT, "only-dockerignore.txt")],
+    ids=["buildkit", "classic"],
+)
+def test_the_inputs_leave_out_what_the_builders_ignore_file_leaves_out(
+    tiny: TinyStack, docker_client: docker.DockerClient, client: str, ignored: str
+) -> None:
+    """BuildKit reads Dockerfile.dockerignore in place of .dockerignore; the classic builder
+    reads .dockerignore only."""
+    if not os.access(client, os.X_OK):
+        pytest.skip(f"{client} is not on this machine")
+    tiny.add("root", "", "ARG BASE_IMAGE\nFROM $BASE_IMAGE\nCOPY . /context/\n")
+    folder = tiny.folder / "root"
+    (folder / ".dockerignore").write_text("only-dockerignore.txt\nimage.toml\n")
+    (folder / "Dockerfile.dockerignore").write_text("only-own.txt\nimage.toml\n")
+    for name in ("only-dockerignore.txt", "only-own.txt"):
+        (folder / name).write_text("first\n")
+    report = tiny.scratch / "report.json"
+
+    def build() -> str:
+        done = tiny.build("--json", str(report), STACK_BUILD_DOCKER=client)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return statuses(report)["root"]
+
+    def sent(name: str) -> bool:
+        listing = docker_client.containers.run(
+            tiny.reference("root"), "ls /context", remove=True, network_disabled=True
+        )
+        return name in listing.decode().split()
+
+    assert build() == "built"
+    kept = "only-dockerignore.txt" if ignored == "only-own.txt" else "only-own.txt"
+    assert not sent(ignored) and sent(kept)
+    (folder / ignored).write_text("second\n")
+    assert build() == "up to date"
+    (folder / kept).write_text("second\n")
+    assert build() == "built"
+
+
+@pytest.mark.parametrize(
+    "client", [DEBIAN_CLIENT, CLASSIC_ONLY_CLIENT], ids=["buildkit", "classic"]
+)
+def test_a_killed_run_leaves_no_build_running_and_moves_no_tag(
+    tiny: TinyStack, docker_client: docker.DockerClient, client: str
+) -> None:
+    if not os.access(client, os.X_OK):
+        pytest.skip(f"{client} is not on this machine")
+    build_seconds = 8
+    seconds = f"{build_seconds}.{uuid.uuid4().int % 10**6}"
+    tiny.add("root", "", step("true"))
+    tiny.add("slow", "root", step("echo first"))
+    assert tiny.build().returncode == 0
+    before = image_id(docker_client, tiny.reference("slow"))
+    (tiny.folder / "slow" / "Dockerfile").write_text(step(f"sleep {seconds}"))
+    temporary = tiny.scratch / "tmp"
+    temporary.mkdir()
+    process = tiny.start(STACK_BUILD_DOCKER=client, TMPDIR=str(temporary))
+    deadline = time.monotonic() + 120
+    while not sleeping_processes(f"sleep {seconds}"):
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert time.monotonic() < deadline, "the slow build did not start"
+        time.sleep(0.2)
+    killed_at = time.monotonic()
+    os.kill(process.pid, signal.SIGKILL)  # no handler runs: its children are on their own
+    process.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + 30
+        while (
+            sleeping_processes(tiny.reference("slow"))  # the docker build client
+            or sleeping_processes(f"sleep {seconds}")
+            or containers_running(docker_client, seconds)
+        ):
+            assert time.monotonic() < deadline, "a build went on after stack-build was killed"
+            time.sleep(0.5)
+    finally:
+        time.sleep(max(killed_at + build_seconds + 3 - time.monotonic(), 0))  # past its end
+        after = image_id(docker_client, tiny.reference("slow"))
+        remove_if_untagged(docker_client, before)  # when a build went on and tagged another
+    assert after == before
+    assert list(temporary.iterdir()) == []
+    assert list((tiny.scratch / "logs").glob("*.iid")) == []
+
+
+def test_load_refuses_an_archive_that_would_tag_other_images_too(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    archives = three.scratch / "archives"
+    assert three.build("--image", "child", "--save", str(archives)).returncode == 0
+    child = image_id(docker_client, three.reference("child"))
+    path = archives / "x86_64-default-root.tar"
+    with tarfile.open(path) as archive:
+        members = [(member, archive.extractfile(member)) for member in archive.getmembers()]
+        files = [(member, handle.read() if handle else None) for member, handle in members]
+    with tarfile.open(path, "w") as archive:
+        for member, data in files:
+            if member.name == "manifest.json" and data is not None:
+                manifest = json.loads(data)
+                manifest[0]["RepoTags"].append(three.reference("child"))
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            archive.addfile(member, io.BytesIO(data) if data is not None else None)
+    docker_client.images.remove(three.reference("root"))  # so that the archive is loaded
+    try:
+        loaded = three.build("--image", "root", "--load", str(archives))
+    finally:
+        now = image_id(docker_client, three.reference("child"))
+        remove_if_untagged(docker_client, child)  # when loading moved its tag
+    assert now == child
+    assert loaded.returncode == 2
+    assert loaded.stdout == ""
+    assert loaded.stderr == (
+        f"stack-build: error: {path} is tagged {three.reference('child')} besides "
+        f"{three.reference('root')}, and loading it would tag those too: remove it, or save "
+        f"{three.reference('root')} alone under this name (stack-build --save)\n"
+    )
+    assert image_id(docker_client, three.reference("root")) is None
+
+
+def test_stdout_on_a_full_disk_is_one_line_and_exit_1_and_the_builds_go_on(
+    tiny: TinyStack,
+) -> None:
+    tiny.add("root", "", step("true"))
+    report = tiny.scratch / "report.json"
+    with open("/dev/full", "w") as full:  # every write fails with ENOSPC
+        done = subprocess.run(
+            tiny.command("--json", str(report)),
+            cwd=tiny.scratch,
+            env=tiny.environment,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "stack-build: error: cannot write to stdout (No space left on device): the output is "
+        "incomplete; free space where it goes, or send it elsewhere\n",
+    )
+    assert statuses(report) == {"root": "built"}

@@ -104,6 +104,13 @@ def test_an_archive_of_another_image_or_platform_is_refused(tmp_path: Path) -> N
         f"{path} holds localhost/me/other:latest, not {REFERENCE}: remove it, or save the right "
         "image under this name (stack-build --save)"
     )
+    both, _ = saved_image(tmp_path / "both.tar", [REFERENCE, "localhost/me/other:latest"])
+    with pytest.raises(BuildUsageError) as raised:
+        check_archive(read_archive(both), REFERENCE, "x86_64")
+    assert str(raised.value) == (
+        f"{both} is tagged localhost/me/other:latest besides {REFERENCE}, and loading it would "
+        f"tag those too: remove it, or save {REFERENCE} alone under this name (stack-build --save)"
+    )
     untagged, _ = saved_image(tmp_path / "untagged.tar", [])
     with pytest.raises(BuildUsageError, match="holds an untagged image, not"):
         check_archive(read_archive(untagged), REFERENCE, "x86_64")

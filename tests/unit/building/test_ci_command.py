@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,12 @@ from inspections.building.ci_command import main
 from tests.unit.building.workflows import read_workflow, write_stack
 
 IMAGES = {"root": ("", []), "child": ("root", ["cuda"])}
+ROOT = Path(__file__).resolve().parents[3]
+STACK_CI = "import sys; from inspections.building.ci_command import main; sys.exit(main())"
+NO_SPACE = (
+    "stack-ci github: error: cannot write to stdout (No space left on device): the output is "
+    "incomplete; free space where it goes, or send it elsewhere\n"
+)
 
 
 @pytest.fixture
@@ -150,6 +158,56 @@ def test_the_stack_is_named_relative_to_its_git_repository(
 
     assert status == 0
     assert read_workflow(out)["env"]["STACK_FOLDER"] == "stacks/jupyter"
+    assert read_workflow(out)["name"] == "Stack stacks/jupyter"
+
+
+def test_a_repository_gives_the_same_workflow_whatever_its_clone_is_called(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stack at the root of the repository, in two clones of different folder names."""
+    workflows = []
+    for clone in ("stack-images", "checkout"):
+        write_stack(tmp_path / clone, IMAGES)
+        subprocess.run(["git", "init", "-q", str(tmp_path / clone)], check=True)
+        monkeypatch.chdir(tmp_path / clone)
+        status, out, err = run(capsys, "--stack", ".")
+        assert (status, err) == (0, "")
+        workflows.append(out)
+    Path("stack.yml").write_text(workflows[0], encoding="utf-8")  # committed in the first
+
+    assert workflows[0] == workflows[1]
+    assert read_workflow(workflows[1])["name"] == "Stack"
+    assert run(capsys, "--stack", ".", "--check", "stack.yml")[:2] == (
+        0,
+        "stack.yml is current with the stack in ./\n",
+    )
+
+
+FOLDER_NAMES = {
+    "line break": "stack\non: {workflow_dispatch: {}}",
+    "carriage return": "stack\rx",
+    "escape sequence": "stack\x1b[2J",
+    "line separator": "stack\u2028x",
+    "right-to-left override": "stack\u202ex",
+}
+
+
+@pytest.mark.parametrize("name", FOLDER_NAMES.values(), ids=FOLDER_NAMES)
+def test_a_stack_folder_with_a_control_character_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_stack(tmp_path / "stacks" / name, IMAGES)
+
+    status, out, err = run(capsys, "--stack", f"stacks/{name}", "--output", "stack.yml")
+
+    assert (status, out) == (2, "")
+    assert err == (
+        f"stack-ci github: error: --stack {'stacks/' + name!r}: its path holds a control or "
+        "invisible character, which the workflow's comments and commands cannot hold: rename "
+        "the folder\n"
+    )
+    assert not Path("stack.yml").exists()
 
 
 BAD_INPUT = {
@@ -204,3 +262,22 @@ def test_the_console_script_is_installed() -> None:
     assert usage.returncode == 2
     assert usage.stderr.splitlines()[-1].startswith("stack-ci: error: ")
     assert helped.returncode == 0 and helped.stdout.startswith("usage: stack-ci github ")
+
+
+@pytest.mark.parametrize(
+    "arguments", [[], ["--check", "stack.yml"]], ids=["the workflow", "the check's line"]
+)
+def test_stdout_on_a_full_disk_is_one_line_and_exit_1(stack: Path, arguments: list[str]) -> None:
+    assert main(["github", "--stack", "stack", "--output", "stack.yml"]) == 0
+    with open("/dev/full", "w") as full:  # every write fails with ENOSPC
+        completed = subprocess.run(
+            [sys.executable, "-c", STACK_CI, "github", "--stack", "stack", *arguments],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert (completed.returncode, completed.stderr) == (1, NO_SPACE)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inspections.building.dockerignore import IgnoreRules
+from inspections.building.dockerignore import IgnoreRules, ignore_file
 
 CASES = [
     ("*.md", "README.md", True),
@@ -57,4 +57,20 @@ def test_comments_blank_lines_and_spaces() -> None:
 
 
 def test_no_file_excludes_nothing(tmp_path: Path) -> None:
-    assert not IgnoreRules.of_context(tmp_path).excludes("anything")
+    assert not IgnoreRules.of_file(tmp_path / ".dockerignore").excludes("anything")
+
+
+def test_buildkit_prefers_the_dockerfiles_own_ignore_file(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    (tmp_path / ".dockerignore").write_text("a\n")
+    assert ignore_file(tmp_path, dockerfile, buildkit=True) == tmp_path / ".dockerignore"
+    (tmp_path / "Dockerfile.dockerignore").write_text("b\n")
+    assert ignore_file(tmp_path, dockerfile, buildkit=True) == tmp_path / "Dockerfile.dockerignore"
+    assert ignore_file(tmp_path, dockerfile, buildkit=False) == tmp_path / ".dockerignore"
+    other = tmp_path / "docker" / "build.Dockerfile"
+    other.parent.mkdir()
+    (other.parent / "build.Dockerfile.dockerignore").write_text("c\n")
+    assert (
+        ignore_file(tmp_path, other, buildkit=True)
+        == other.parent / "build.Dockerfile.dockerignore"
+    )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +16,13 @@ from inspections.building import image_inputs
 from inspections.building.image_inputs import BuildInputs, context_entries, input_hash
 
 PARENT_ID = "sha256:" + "1" * 64
+ROOT = Path(__file__).resolve().parents[3]
+PRINT_HASH = (
+    "import sys; from pathlib import Path; "
+    "from inspections.building.image_inputs import input_hash; "
+    "from tests.unit.building.test_image_inputs import inputs_of; "
+    "print(input_hash(inputs_of(Path(sys.argv[1]))))"
+)
 Change = Callable[[Path], object]  # a change to the build context (its value does not matter)
 
 
@@ -43,12 +53,14 @@ def inputs_of(context: Path, **changes: object) -> BuildInputs:
         bases=(),
         build_args=(("BASE_IMAGE", "localhost/demo/root:latest"), ("OWNER", "demo")),
         platform="x86_64",
+        buildkit=True,
     )
     return dataclasses.replace(inputs, **changes)  # type: ignore[arg-type]
 
 
 def test_the_entries_are_what_docker_build_sends(context: Path) -> None:
-    assert [relative for relative, _, _ in context_entries(context)] == [
+    entries = context_entries(context, context / ".dockerignore")
+    assert [relative for relative, _, _ in entries] == [
         ".dockerignore",
         "Dockerfile",
         "files",
@@ -105,6 +117,34 @@ def test_files_dockerignore_leaves_out_do_not_change_the_hash(
     assert input_hash(inputs_of(context)) == before
 
 
+def test_buildkit_reads_the_dockerfiles_own_ignore_file_instead(context: Path) -> None:
+    own = context / "Dockerfile.dockerignore"
+    own.write_text("test_*.py\nimage.toml\nnotes.txt\n")
+    before = input_hash(inputs_of(context))
+    (context / "notes.txt").write_text("left out by Dockerfile.dockerignore\n")
+    (context / "image.toml").write_text('parent = "root"\n# note\n')
+    assert input_hash(inputs_of(context)) == before
+    (context / "inspect_image.py").write_text("x = 1\n")  # only .dockerignore leaves it out
+    assert input_hash(inputs_of(context)) != before
+    before = input_hash(inputs_of(context))
+    append(own, "inspect_*.py\n")
+    assert input_hash(inputs_of(context)) != before
+
+
+def test_the_classic_builder_reads_dockerignore_only(context: Path) -> None:
+    own = context / "Dockerfile.dockerignore"
+    own.write_text("files\n")
+    classic = input_hash(inputs_of(context, buildkit=False))
+    assert input_hash(inputs_of(context)) != classic
+    (context / "inspect_image.py").write_text("x = 1\n")
+    assert input_hash(inputs_of(context, buildkit=False)) == classic
+    (context / "files/start.sh").write_text("#!/bin/sh\n")
+    assert input_hash(inputs_of(context, buildkit=False)) != classic
+    classic = input_hash(inputs_of(context, buildkit=False))
+    append(own, "# a file of the context to this builder\n")
+    assert input_hash(inputs_of(context, buildkit=False)) != classic
+
+
 def test_without_dockerignore_every_file_is_an_input(context: Path) -> None:
     (context / ".dockerignore").unlink()
     before = input_hash(inputs_of(context))
@@ -146,3 +186,26 @@ def test_a_big_file_is_hashed_by_size_and_mtime(
     assert input_hash(inputs_of(context)) == before
     os.utime(wheel, ns=(2_000_000_000, 2_000_000_000))
     assert input_hash(inputs_of(context)) != before
+
+
+def test_pipes_and_sockets_count_by_kind_and_are_never_opened(
+    context: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = input_hash(inputs_of(context))
+    os.mkfifo(context / "files" / "pipe")  # opening it to read would wait for a writer
+    monkeypatch.chdir(context)  # a short socket path
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind("socket")
+        hashed = subprocess.run(
+            [sys.executable, "-c", PRINT_HASH, str(context)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert hashed.returncode == 0, hashed.stderr
+        assert hashed.stdout.strip() == input_hash(inputs_of(context)) != before
+        (context / "files" / "pipe").chmod(0o600)
+        assert input_hash(inputs_of(context)) != hashed.stdout.strip()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from inspections.building import scheduling
 from inspections.building.scheduling import Job, chain_lengths, run_jobs
 
 # root -> long-1 -> long-2 -> long-3, root -> short, root -> leaf-a, leaf-b (parents first)
@@ -152,3 +153,36 @@ def test_ctrl_c_stops_the_running_jobs_and_waits_for_them() -> None:
     assert stopped == [True]
     assert recorder.of("started") == ["root", "long-1", "leaf-a"]
     assert threading.active_count() <= 2  # the running jobs ended (the helper may linger)
+
+
+def test_a_job_that_does_not_stop_keeps_the_run_from_ending_for_a_bounded_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(scheduling, "STOP_WAIT_SECONDS", 0.5)
+    recorder = Recorder()
+    stuck, never = threading.Event(), threading.Event()
+    raised: list[BaseException] = []
+
+    def work(job: Job) -> bool:
+        if job.key == "long-1":
+            stuck.set()
+            never.wait(60)  # as a read that `stop` cannot reach
+        elif job.key == "leaf-a":
+            stuck.wait(10)
+            raise RuntimeError("a bug in a job")
+        return True
+
+    def run() -> None:
+        try:
+            run_jobs(jobs(), 2, work, recorder, stop=lambda: None)
+        except BaseException as error:
+            raised.append(error)
+
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    try:
+        runner.join(10)
+        assert not runner.is_alive(), "the run waited for a job that does not end"
+        assert [str(error) for error in raised] == ["a bug in a job"]
+    finally:
+        never.set()

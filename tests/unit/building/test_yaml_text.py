@@ -94,6 +94,12 @@ def test_the_header_becomes_comment_lines() -> None:
     assert text == "# Generated.\n#\n#   indented\na: b\n"
 
 
+@pytest.mark.parametrize("line", ["in a\nb: c", "in a\rb", "in a\x85b", "in a\u2028b"])
+def test_a_header_line_that_would_end_its_comment_is_refused(line: str) -> None:
+    with pytest.raises(ValueError, match="a comment line must be printable text"):
+        yaml_document({"a": "b"}, [line])
+
+
 def test_a_lone_surrogate_is_refused() -> None:
     with pytest.raises(ValueError, match="surrogate"):
         yaml_document({"run": "bad \udcff byte"})
