@@ -101,6 +101,13 @@ def _huge_wall_time(folder: Path) -> None:
     edit_entry(folder, _endless_wall_time)
 
 
+def _entry_twice(folder: Path) -> None:
+    path = folder / "inspections.json"
+    document = json.loads(path.read_text())
+    document["images"] *= 2
+    path.write_text(json.dumps(document))
+
+
 def _inflate(folder: Path) -> None:
     with (folder / "inspections.json").open("r+b") as stream:
         stream.truncate(300_000_000)  # sparse: neither disk space nor, unread, memory
@@ -120,6 +127,10 @@ UNREADABLE = {
         "field timing.wall_seconds is 100000000000",
     ),
     "record of 300 MB": (_inflate, "holds more than 100 MB"),
+    "record listing the image twice": (
+        _entry_twice,
+        f"entry 2 ({ROOT_IMAGE}): repeats the image and variant of entry 1",
+    ),
     "record that is a folder": (_folder, "inspections.json is not a file"),
 }
 

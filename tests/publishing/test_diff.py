@@ -82,8 +82,20 @@ def _truncated(folder: Path) -> None:
     path.write_bytes(path.read_bytes()[:300])
 
 
+def _base_notebook_twice(folder: Path) -> None:
+    path = folder / RECORD_FILE
+    text = path.read_text()
+    first = text.index('{"image": "base-notebook"')
+    entry = text[first : text.index("\n", first)]
+    path.write_text(text.replace(entry, f"{entry.rstrip(',')},\n{entry}", 1))
+
+
 DAMAGES: dict[str, tuple[Callable[[Path], None], str]] = {
     "nested 100 000 deep": (_nested, "arrays and objects nest deeper than 64 levels"),
+    "an image twice": (
+        _base_notebook_twice,
+        "entry 2 (base-notebook): repeats the image and variant of entry 1",
+    ),
     "a folder": (_folder, "inspections.json is not a file"),
     "truncated": (_truncated, "inspections.json is not a valid run record (Unterminated"),
 }
