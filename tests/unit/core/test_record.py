@@ -152,6 +152,7 @@ def test_an_invalid_record_is_one_line_naming_it(
     assert message.endswith(": run pytest --emit-manifests into it again")
 
 
+SIX = {"ecosystem": "pypi", "name": "six", "version": "1.17.0"}
 BAD_FIELDS = [
     ({"files": {"../../etc/passwd": "0" * 64}}, "field files['../../etc/passwd'] is outside"),
     ({"files": {TAGS: "not a digest"}}, f"field files['{TAGS}'] is 'not a digest', not a sha256"),
@@ -177,6 +178,11 @@ BAD_FIELDS = [
     ({"timing.commands": [{"command": "ls"}]}, "field timing.commands[0].seconds is missing"),
     ({"inventory": {"packages": [{"name": "x"}]}}, "field inventory is invalid: inventory pack"),
     ({"changes": {"image": "base"}}, "field changes is invalid: a change report without"),
+    (
+        {"inventory": {"packages": [{**SIX, "purl": "pkg:pypi/numpy@1.17.0"}]}},
+        "field inventory is invalid: inventory package 0: invalid package 'six': purl "
+        "'pkg:pypi/numpy@1.17.0' is of 'numpy' version '1.17.0', not 'six' version '1.17.0'",
+    ),
     ({"surprise": 1}, "field surprise is unknown to this version"),
     ({"tests.flaky": 2}, "field tests.flaky is unknown to this version"),
 ]
