@@ -17,7 +17,7 @@ from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import parse_apt_list
 from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status
-from inspections.inventory.parsers.pip import parse_distributions
+from inspections.inventory.parsers.pip import distributions_inventory
 from inspections.inventory.parsers.r import parse_r_packages
 from inspections.inventory.sizes import ImageSize
 from tests.unit.formats.cyclonedx_reference import library_sbom, normalised
@@ -61,7 +61,7 @@ INVENTORIES = {
         parse_mamba_list(recorded("conda-list-23.11.txt")),
         parse_r_packages(recorded("R-library-packages-wrapped.txt")),
         parse_julia_status(recorded("julia-pkg-status-stdlib.txt")),
-        parse_distributions(recorded("python-distributions-pytorch-notebook.json")),
+        distributions_inventory(recorded("python-distributions-pytorch-notebook.json")),
     ),
     "empty": Inventory(),
 }
