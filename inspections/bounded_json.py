@@ -3,6 +3,8 @@
 Python's JSON parser recurses once per nested array or object, so a file of 100 000 `[`
 ends in RecursionError. `parse_json` counts the nesting first, with byte operations only,
 and refuses a document deeper than `MAX_DEPTH` with a ValueError, as it refuses bad JSON.
+An object that names a key twice is refused too: Python keeps the last value, other readers
+the first, so two readers of one file could see two different things.
 The size of a file is bounded where it is read (`files.read_contained`).
 """
 
@@ -22,6 +24,23 @@ _STRING = re.compile(rb'"[^"]*"')
 
 class JsonTooDeepError(ValueError):
     """A JSON document nests arrays and objects deeper than MAX_DEPTH."""
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The object of `pairs`; DuplicateKeyError naming the first key it holds twice."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                shown = repr(key[:40]) + ("…" if len(key) > 40 else "")
+                raise DuplicateKeyError(f"an object has the key {shown} twice")
+            seen.add(key)
+    return found
 
 
 def _structure(data: bytes) -> bytes:
@@ -52,6 +71,7 @@ def check_depth(data: bytes, limit: int = MAX_DEPTH) -> None:
 
 def parse_json(data: bytes) -> Any:
     """The JSON document `data` (UTF-8); ValueError (JSONDecodeError, JsonTooDeepError,
-    UnicodeDecodeError) when it is not one or nests too deep."""
+    DuplicateKeyError, UnicodeDecodeError) when it is not one, nests too deep or names a key
+    twice in one object."""
     check_depth(data)
-    return json.loads(data.decode("utf-8"))
+    return json.loads(data.decode("utf-8"), object_pairs_hook=_object)

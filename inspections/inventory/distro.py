@@ -11,7 +11,10 @@ from inspections.text import lines_of
 OS_RELEASE_COMMAND = "cat /etc/os-release"
 
 _ASSIGNMENT = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
-_BACKSLASH_ESCAPE = re.compile(r"\\(.)")
+# os-release(5): the shell's special characters `\`, `$`, `"` and the backquote are escaped.
+_BACKSLASH_ESCAPE = re.compile(r'\\([\\$"`])')
+# At least any distribution's ID or VERSION_ID: deb purls are made of them.
+MAX_OS_FIELD = 64
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _VERSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 # An OS tag as the library's os_tag tagger makes it, possibly behind platform/variant prefixes.
@@ -32,7 +35,8 @@ class Distro:
 
 
 def _unquote(raw: str) -> str:
-    """A value as the shell would read it: outer quotes removed, backslash escapes resolved."""
+    """A value as os-release(5) writes it: outer quotes removed and, but in single quotes, the
+    escaped `\\`, `\\$`, `\\"` and backquote resolved; any other backslash is kept."""
     raw = raw.strip()
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
         inner = raw[1:-1]
@@ -50,15 +54,26 @@ def os_release_fields(text: str) -> dict[str, str]:
     return fields
 
 
+def _bounded(fields: dict[str, str], key: str) -> str:
+    """The value of `key`, refused when longer than any distribution's (MAX_OS_FIELD)."""
+    value = fields.get(key, "")
+    if len(value) > MAX_OS_FIELD:
+        raise InventoryError(
+            f"`{OS_RELEASE_COMMAND}` has {key}={shown(value)} ({len(value)} characters); "
+            f"expected at most {MAX_OS_FIELD}"
+        )
+    return value
+
+
 def parse_os_release(text: str) -> Distro:
     """The Distro of an `/etc/os-release` file (the output of `cat /etc/os-release`)."""
     fields = os_release_fields(text)
-    distro_id = fields.get("ID", "")
+    distro_id = _bounded(fields, "ID")
     if not _ID.fullmatch(distro_id):
         raise InventoryError(
             f"`{OS_RELEASE_COMMAND}` has ID={shown(distro_id)}; expected a line like ID=debian"
         )
-    version_id = fields.get("VERSION_ID", "")
+    version_id = _bounded(fields, "VERSION_ID")
     if version_id and not _VERSION_ID.fullmatch(version_id):
         raise InventoryError(
             f"`{OS_RELEASE_COMMAND}` has VERSION_ID={shown(version_id)}; "

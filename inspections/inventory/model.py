@@ -105,21 +105,62 @@ def _package_problem(package: Package) -> str:
         return "the name is empty"
     if len(package.purl) > _MAX_PURL:
         return f"the purl is longer than {_MAX_PURL} characters"
-    purl_type, purl_problem = _purl_type(package.purl)
-    if purl_problem:
-        return f"purl {shown(package.purl)} is not a package URL ({purl_problem})"
-    if purl_type != package.ecosystem:
-        return f"purl {shown(package.purl)} is of type {purl_type!r}, not {package.ecosystem!r}"
-    return ""
+    return _purl_problem(
+        package.ecosystem, package.name, package.version, package.arch, package.purl
+    )
 
 
 @lru_cache(maxsize=65_536)
-def _purl_type(purl: str) -> tuple[str, str]:
-    """The purl's type, or why it is no package URL; remembered, as images share packages."""
+def _purl_problem(ecosystem: str, name: str, version: str, arch: str, purl: str) -> str:
+    """Why `purl` is not the package URL of the package, or an empty string: it must be of
+    the ecosystem's type, name the package and its version as that type normalizes them
+    (pypi lowercases names and writes `_` as `-`), and give a deb package's architecture.
+    Remembered, as images share packages."""
     try:
-        return PackageURL.from_string(purl).type, ""
+        parsed = PackageURL.from_string(purl)
     except ValueError as error:
-        return "", str(error)
+        return f"purl {shown(purl)} is not a package URL ({error})"
+    if parsed.type != ecosystem:
+        return f"purl {shown(purl)} is of type {parsed.type!r}, not {ecosystem!r}"
+    if not _names(parsed, name, version):
+        return (
+            f"purl {shown(purl)} is of {_name_and_version(parsed.name, parsed.version)}, "
+            f"not {_name_and_version(name, version)}"
+        )
+    qualifiers = parsed.qualifiers if isinstance(parsed.qualifiers, dict) else {}
+    purl_arch = qualifiers.get("arch", "")
+    if ecosystem == "deb" and purl_arch != arch:
+        return f"purl {shown(purl)} is for the architecture {shown(purl_arch)}, not {shown(arch)}"
+    return ""
+
+
+def _names(parsed: PackageURL, name: str, version: str) -> bool:
+    """Whether the parsed purl is of the package `name` at `version`: its name is `name`, or,
+    with a namespace, its namespace and name are `name` (npm's `@types/node`)."""
+    scope, _, bare = name.rpartition("/")
+    spellings = [(parsed.namespace, name)] + ([(scope, bare)] if scope and parsed.namespace else [])
+    for namespace, spelled in spellings:
+        try:
+            expected = PackageURL(
+                type=parsed.type,
+                namespace=namespace,
+                name=spelled,
+                version=version or None,
+                qualifiers=parsed.qualifiers,
+            )
+        except ValueError:
+            continue
+        if (expected.namespace, expected.name, expected.version) == (
+            parsed.namespace,
+            parsed.name,
+            parsed.version,
+        ):
+            return True
+    return False
+
+
+def _name_and_version(name: str, version: str | None) -> str:
+    return f"{shown(name)} version {shown(version or '')}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ three significant digits), so a size read back from a manifest is only approxima
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from inspections.inventory.errors import InventoryError, shown
 _UNITS = {"B": 1, "kB": 10**3, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "PB": 10**15}
 _HUMAN = re.compile(r"(?P<number>\d+(?:\.\d+)?) ?(?P<unit>B|kB|KB|MB|GB|TB|PB)")
 _SHOWN_UNITS = (("PB", 10**15), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3))
+MAX_BYTES = 2**63 - 1  # the engine counts bytes in 64-bit integers
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,10 @@ class ImageSize:
     def __post_init__(self) -> None:
         if self.bytes < 0:
             raise InventoryError(f"an image size cannot be negative, got {self.bytes} bytes")
+        if self.bytes > MAX_BYTES:
+            raise InventoryError(
+                f"an image size cannot be more than {MAX_BYTES} bytes, got {shown(str(self.bytes))}"
+            )
 
     @property
     def exact(self) -> bool:
@@ -43,13 +49,11 @@ class ImageSize:
             or set(data) != {"bytes", "shown"}
             or not isinstance(data["bytes"], int)
             or isinstance(data["bytes"], bool)
-            or data["bytes"] < 0
+            or not 0 <= data["bytes"] <= MAX_BYTES
             or not isinstance(data["shown"], str)
         ):
-            raise InventoryError(
-                'an image size must be {"bytes": <non-negative integer>, "shown": <text>}, '
-                f"got {shown(str(data))}"
-            )
+            expected = f'{{"bytes": <integer from 0 to {MAX_BYTES}>, "shown": <text>}}'
+            raise InventoryError(f"an image size must be {expected}, got {shown(str(data))}")
         return cls(data["bytes"], data["shown"])
 
 
@@ -61,13 +65,19 @@ def parse_human_size(text: str) -> ImageSize:
             f"image size {shown(text)} is not in the engine's format; "
             "expected e.g. '646MB' or '1.73GB'"
         )
-    number = float(match["number"])
-    return ImageSize(round(number * _UNITS[match["unit"]]), text.strip())
+    number = float(match["number"]) * _UNITS[match["unit"]]
+    if not (math.isfinite(number) and number <= MAX_BYTES):
+        raise InventoryError(
+            f"image size {shown(text)} is more than an image can hold ({MAX_BYTES} bytes)"
+        )
+    return ImageSize(round(number), text.strip())
 
 
 def human_size(size_bytes: int) -> str:
     """A size for people, decimal units with three significant digits: `646 MB`, `1.73 GB`."""
     magnitude = abs(size_bytes)
+    if magnitude >= 1000 * 10**15:  # past three digits of petabytes: whole ones, exactly
+        return f"{'-' if size_bytes < 0 else ''}{magnitude // 10**15} PB"
     for unit, factor in _SHOWN_UNITS:
         if magnitude >= factor:
             value = size_bytes / factor

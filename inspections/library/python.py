@@ -6,7 +6,11 @@ import re
 
 from inspections import InspectionError, manifest, output_of, packages, tagger
 from inspections.inventory.model import Inventory
-from inspections.inventory.parsers.pip import PIP_JSON_COMMAND, PIP_LIST_COMMAND, parse_pip_json
+from inspections.inventory.parsers.pip import (
+    DISTRIBUTIONS_COMMAND,
+    PIP_LIST_COMMAND,
+    distributions_inventory,
+)
 from inspections.library.parsing import search_version
 from inspections.library.pieces import combined_output, quoted_combined
 from inspections.library.protocols import Host
@@ -70,6 +74,6 @@ def pip_packages_manifest(host: Host) -> str:
 
 @packages
 def pip_inventory(host: Host) -> Inventory:
-    """The pip packages of the manifest piece as data, read from pip's JSON listing:
-    `pkg:pypi/<name>@<version>`."""
-    return parse_pip_json(output_of(host, PIP_JSON_COMMAND))
+    """The pip packages of the manifest piece as data, `pkg:pypi/<name>@<version>`, each by
+    the name and version of its metadata: what Python imports and pip's table shows."""
+    return distributions_inventory(output_of(host, DISTRIBUTIONS_COMMAND))

@@ -6,6 +6,7 @@ import re
 
 from inspections import InspectionError, output_of, tagger
 from inspections.inventory.distro import OS_RELEASE_COMMAND, os_release_fields
+from inspections.inventory.errors import shown
 from inspections.library.protocols import Host
 
 _TAG_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -24,7 +25,7 @@ def parse_os_tag(text: str) -> str:
             )
         if not _TAG_PART.fullmatch(value):
             raise InspectionError(
-                f"`{OS_RELEASE_COMMAND}` has {key}={value!r}; expected letters, digits, '.', "
+                f"`{OS_RELEASE_COMMAND}` has {key}={shown(value)}; expected letters, digits, '.', "
                 "'_' and '-' only"
             )
         parts.append(value)

@@ -101,7 +101,7 @@ def build_facts(build: BuildInfo, result: ImageResult, verdict: ImageVerdict) ->
     """The facts of a passed image's build, as SBOMs and change reports take them."""
     from inspections.inventory.builds import BuildFacts
     from inspections.inventory.sizes import ImageSize
-    from inspections.outputs.previous_build import zulu
+    from inspections.outputs.record_entry import zulu
 
     inspected = verdict.inspected
     assert inspected is not None, "a passed verdict has its image"

@@ -11,11 +11,9 @@ history lines and manifests without a record (`hist_lines/`, `manifests/`) is re
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from inspections.formats.history_line import HistoryLine, HistoryLineError, read_history_line
-from inspections.formats.inspected_image import TIMESTAMP_FORMAT
 from inspections.formats.manifest import read_build_manifest
 from inspections.formats.run_folder import HISTORY_FOLDER, MANIFESTS_FOLDER, RECORD_FILE
 from inspections.formats.wiki_pages import MONTHLY_FOLDER
@@ -24,17 +22,11 @@ from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.sizes import ImageSize, parse_human_size
 from inspections.outputs.record import RecordError, check_record_document, entry_of
-from inspections.outputs.record_entry import RecordEntry
+from inspections.outputs.record_entry import RecordEntry, zulu
 from inspections.stack import build_stem
 from inspections.text import lines_of
 
 _COMPARED_FIX = "pass a run folder or wiki whose record is intact"
-
-
-def zulu(timestamp: str) -> str:
-    """An ISO timestamp as UTC with a `Z`, whole seconds: `2026-11-27T14:50:46Z`."""
-    moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone(UTC)
-    return moment.strftime(TIMESTAMP_FORMAT)
 
 
 def facts_of_entry(entry: RecordEntry) -> BuildFacts:

@@ -77,16 +77,41 @@ def _unread_document(folder: Path, fix: str) -> tuple[list[object], dict[str, st
         raise RecordError(f"{path} is not a valid run record ({error})", fix) from error
     if not isinstance(document, dict) or document.get("format") != RECORD_FORMAT:
         raise RecordError(f"{path} is not a run record of stack-inspections", fix)
-    if document.get("version") != RECORD_VERSION:
+    version = document.get("version")
+    if isinstance(version, bool) or version != RECORD_VERSION:  # True == 1 in Python
         raise RecordError(
-            f"{path} is a run record of version {document.get('version')!r}, this version of "
+            f"{path} is a run record of version {version!r}, this version of "
             f"stack-inspections reads version {RECORD_VERSION}",
             fix,
         )
     entries = document.get("images")
     if not isinstance(entries, list):
         raise RecordError(f"{path} is not a valid run record (images is not a list)", fix)
+    _check_each_once(folder, entries, fix)
     return entries, folder_files(document.get("files", {}), str(path), fix)
+
+
+def _check_each_once(folder: Path, entries: list[object], fix: str) -> None:
+    """RecordError when two entries are of the same image and variant.
+
+    A session replaces an image's entry (`RecordEntry.key`), so the record it writes has one
+    per image and variant; with two, readers looking for one image would each pick one.
+    """
+    first: dict[tuple[str, str], int] = {}
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, Mapping):
+            continue  # refused when the entry is read
+        image, variant = entry.get("image"), entry.get("variant")
+        if not (isinstance(image, str) and isinstance(variant, str)):
+            continue
+        key = (image, variant)
+        if key in first:
+            raise RecordError(
+                f"{_where(folder, number, entry)}: repeats the image and variant of entry "
+                f"{first[key]}",
+                fix,
+            )
+        first[key] = number
 
 
 def _where(folder: Path, number: int, entry: object) -> str:

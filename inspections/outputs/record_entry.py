@@ -9,15 +9,15 @@ the manifest pieces' text, still read.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from inspections.errors import StackInspectionError
 from inspections.files import is_safe_relative
+from inspections.formats.inspected_image import TIMESTAMP_FORMAT
 from inspections.formats.run_folder import MANAGED_FOLDERS
 from inspections.formats.stack_diagram import DiagramBuild
 from inspections.references import DIGEST, IMAGE_NAME, PLATFORM, TAG, split_tag
@@ -34,6 +34,10 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _GIT_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _FIELD_NAME = re.compile(r"[a-z_]+")
 _TOKEN = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]{1,512}")  # a reference, a digest, a session id
+# The largest count, size in bytes or number of seconds an entry may hold: a 64-bit integer's.
+MAX_NUMBER = 2**63 - 1
+# The years of a build timestamp in UTC: from SOURCE_DATE_EPOCH's 1970 to four digits' end.
+FIRST_YEAR, LAST_YEAR = 1970, 9999
 
 Parsed = TypeVar("Parsed")
 
@@ -116,22 +120,23 @@ class _Fields:
         return value
 
     def count(self, key: str) -> int:
-        """A whole number of 0 or more."""
+        """A whole number of 0 or more, at most MAX_NUMBER."""
         value = self.value(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise self.fail(key, f"is {_shown(value)}, not a whole number of 0 or more")
+        if value > MAX_NUMBER:
+            raise self.fail(key, f"is {_shown(value)}, more than {MAX_NUMBER}")
         return value
 
     def seconds(self, key: str) -> float:
-        """A finite number of 0 or more, kept as written (an integer stays one)."""
+        """A number from 0 to MAX_NUMBER, kept as written (an integer stays one)."""
         value = self.value(key)
-        if (
-            not isinstance(value, int | float)
-            or isinstance(value, bool)
-            or not math.isfinite(value)
-            or value < 0
-        ):
+        # Compared, never converted: an integer too large for a float compares all the same,
+        # and NaN fails every comparison.
+        if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
             raise self.fail(key, f"is {_shown(value)}, not a number of seconds")
+        if not value <= MAX_NUMBER:
+            raise self.fail(key, f"is {_shown(value)}, not a number of seconds up to {MAX_NUMBER}")
         return value
 
     def optional(self, key: str, read: Callable[[str], Parsed]) -> Parsed | None:
@@ -173,6 +178,31 @@ _EXPECTED = {
 }
 
 
+def utc_moment(timestamp: str) -> datetime:
+    """The ISO 8601 `timestamp`, which must have an offset, in UTC; ValueError saying why
+    when it is no such time, or falls outside the years FIRST_YEAR to LAST_YEAR in UTC."""
+    try:
+        moment = datetime.fromisoformat(timestamp)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError("not a time like 2026-11-27T12:00:00+00:00")
+    outside = ValueError(f"outside the years {FIRST_YEAR} to {LAST_YEAR} in UTC")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:  # the offset moves it past year 1 or 9999
+        raise outside from None
+    if not FIRST_YEAR <= utc.year <= LAST_YEAR:
+        raise outside
+    return utc
+
+
+def zulu(timestamp: str) -> str:
+    """An ISO timestamp as UTC with a `Z`, whole seconds: `2026-11-27T14:50:46Z`; ValueError
+    as `utc_moment` says."""
+    return utc_moment(timestamp).strftime(TIMESTAMP_FORMAT)
+
+
 @dataclass(frozen=True)
 class RecordedBuild:
     """The session's build facts: its timestamp (ISO 8601 with offset) and git commit."""
@@ -194,13 +224,9 @@ class RecordedBuild:
     def _read(cls, fields: _Fields) -> RecordedBuild:
         timestamp = fields.text("timestamp")
         try:
-            moment = datetime.fromisoformat(timestamp)
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            raise fields.fail(
-                "timestamp", f"is {_shown(timestamp)}, not a time like 2026-11-27T12:00:00+00:00"
-            )
+            utc_moment(timestamp)
+        except ValueError as error:
+            raise fields.fail("timestamp", f"is {_shown(timestamp)}, {error}") from None
         return cls(
             timestamp=timestamp,
             git_commit=fields.text("git_commit", _GIT_COMMIT),

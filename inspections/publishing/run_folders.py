@@ -27,16 +27,9 @@ def read_run(folder: Path) -> RunRecord:
         record = read_record(folder)
     except RecordError as error:
         raise PublishUsageError(str(error)) from error
-    seen: set[tuple[str, str, str]] = set()
     for number, image in enumerate(record.images, start=1):
         if image.passed:
             _check_passed(record, number, image)
-            key = (image.image, image.variant, image.platform)
-            if key in seen:
-                raise PublishUsageError(
-                    f"{record.folder / RECORD_FILE} lists {image.label} twice: {RERUN}"
-                )
-            seen.add(key)
     return record
 
 

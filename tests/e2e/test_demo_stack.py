@@ -77,9 +77,10 @@ def manifest_of(outputs: Path, image: str) -> str:
 
 @pytest.mark.parametrize("image", IMAGES)
 def test_the_inventory_is_the_packages_its_manifest_lists(whole_stack: Path, image: str) -> None:
-    """Inventories read dpkg-query, pip's JSON and R's table; a change report may compare one
-    with an inventory read back from an older manifest's apt, pip and R listings, so both
-    must give every package the same ecosystem, name, version, architecture and purl."""
+    """Inventories read dpkg-query, Python's distributions listing and R's table; a change
+    report may compare one with an inventory read back from an older manifest's apt, pip and
+    R listings, so both must give every package the same ecosystem, name, version,
+    architecture and purl."""
     entry = record_of(whole_stack)[image]
     inventory = Inventory.from_json(entry["inventory"])
     manifest = read_build_manifest(manifest_of(whole_stack, image))

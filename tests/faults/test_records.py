@@ -93,6 +93,21 @@ def _garbage_timestamp(folder: Path) -> None:
     edit_entry(folder, _timestamp("x"))
 
 
+def _endless_wall_time(entry: dict[str, Any]) -> None:
+    entry["timing"]["wall_seconds"] = 10**400
+
+
+def _huge_wall_time(folder: Path) -> None:
+    edit_entry(folder, _endless_wall_time)
+
+
+def _entry_twice(folder: Path) -> None:
+    path = folder / "inspections.json"
+    document = json.loads(path.read_text())
+    document["images"] *= 2
+    path.write_text(json.dumps(document))
+
+
 def _inflate(folder: Path) -> None:
     with (folder / "inspections.json").open("r+b") as stream:
         stream.truncate(300_000_000)  # sparse: neither disk space nor, unread, memory
@@ -107,7 +122,15 @@ UNREADABLE = {
     "truncated record": (_truncate, "is not a valid run record (Unterminated string"),
     "record nested 100 000 deep": (_nest, "nest deeper than 64 levels"),
     "record entry with a bad timestamp": (_garbage_timestamp, "field build.timestamp is 'x'"),
+    "record entry with a wall time of 400 digits": (
+        _huge_wall_time,
+        "field timing.wall_seconds is 100000000000",
+    ),
     "record of 300 MB": (_inflate, "holds more than 100 MB"),
+    "record listing the image twice": (
+        _entry_twice,
+        f"entry 2 ({ROOT_IMAGE}): repeats the image and variant of entry 1",
+    ),
     "record that is a folder": (_folder, "inspections.json is not a file"),
 }
 
@@ -167,6 +190,14 @@ BAD_EARLIER: dict[str, tuple[Edit, str]] = {
     ),
     "earlier build = 'x'": (_not_an_object, "field build is str, not an object"),
     "earlier size_bytes = -5": (_negative_size, "field size_bytes is -5, not a whole number"),
+    "earlier wall_seconds of 400 digits": (
+        _endless_wall_time,
+        "field timing.wall_seconds is 100000000000",
+    ),
+    "earlier build timestamp past 9999 in UTC": (
+        _timestamp("9999-12-31T23:59:59-23:59"),
+        "field build.timestamp is '9999-12-31T23:59:59-23:59', outside the years 1970 to 9999",
+    ),
 }
 
 

@@ -82,8 +82,20 @@ def _truncated(folder: Path) -> None:
     path.write_bytes(path.read_bytes()[:300])
 
 
+def _base_notebook_twice(folder: Path) -> None:
+    path = folder / RECORD_FILE
+    text = path.read_text()
+    first = text.index('{"image": "base-notebook"')
+    entry = text[first : text.index("\n", first)]
+    path.write_text(text.replace(entry, f"{entry.rstrip(',')},\n{entry}", 1))
+
+
 DAMAGES: dict[str, tuple[Callable[[Path], None], str]] = {
     "nested 100 000 deep": (_nested, "arrays and objects nest deeper than 64 levels"),
+    "an image twice": (
+        _base_notebook_twice,
+        "entry 2 (base-notebook): repeats the image and variant of entry 1",
+    ),
     "a folder": (_folder, "inspections.json is not a file"),
     "truncated": (_truncated, "inspections.json is not a valid run record (Unterminated"),
 }
@@ -131,10 +143,40 @@ def _negative_size(entry: dict[str, Any]) -> None:
         entry["size_bytes"] = -5
 
 
+def _base_notebook(edit: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    """`edit` applied to the entry of base-notebook only."""
+
+    def edited(entry: dict[str, Any]) -> None:
+        if entry["image"] == "base-notebook":
+            edit(entry)
+
+    return edited
+
+
+def _timestamp(value: str) -> Callable[[dict[str, Any]], None]:
+    return _base_notebook(lambda entry: entry["build"].update(timestamp=value))
+
+
 BAD_PREVIOUS = {
     "timestamp garbage": (_garbage_timestamp, "field build.timestamp is 'garbage', not a time"),
     "build not an object": (_not_an_object, "field build is str, not an object"),
     "negative size": (_negative_size, "field size_bytes is -5, not a whole number of 0 or more"),
+    "size of 400 digits": (
+        _base_notebook(lambda entry: entry.update(size_bytes=10**400)),
+        "field size_bytes is 10000000000",
+    ),
+    "wall time of 400 digits": (
+        _base_notebook(lambda entry: entry["timing"].update(wall_seconds=10**400)),
+        "field timing.wall_seconds is 10000000000",
+    ),
+    "timestamp past 9999 in UTC": (
+        _timestamp("9999-12-31T23:59:59-23:59"),
+        "field build.timestamp is '9999-12-31T23:59:59-23:59', outside the years 1970 to 9999",
+    ),
+    "timestamp in year 1": (
+        _timestamp("0001-01-01T00:00:00+00:00"),
+        "field build.timestamp is '0001-01-01T00:00:00+00:00', outside the years 1970 to 9999",
+    ),
 }
 
 
@@ -193,3 +235,33 @@ def test_a_binary_manifest_in_the_wiki_is_named(
         f"base-notebook (x86_64, default) not compared: {page} is not UTF-8 text (byte 42): the "
         "page is damaged; restore it from the wiki's history, or compare with a run folder\n"
     )
+
+
+def test_a_wiki_manifest_of_an_impossible_size_is_named(
+    tmp_path: Path, checkout: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wiki, new = _wiki_runs(tmp_path, checkout)
+    (page,) = wiki.glob("manifests/*/*/*-base-notebook-*.md")
+    text = page.read_text()
+    size_line = next(line for line in text.splitlines() if line.startswith("- Docker image size:"))
+    page.write_text(text.replace(size_line, f"- Docker image size: {'9' * 400}MB"))
+    capsys.readouterr()
+    status, out, err = _diff(capsys, wiki, new, "--summary")
+    assert status == 0, err
+    assert out == "minimal-notebook (x86_64, default): packages not compared\n"
+    (line,) = err.splitlines()
+    assert line.startswith(
+        f"base-notebook (x86_64, default) not compared: {page}: image size '99999"
+    )
+    assert line.endswith("… is more than an image can hold (9223372036854775807 bytes)")
+
+
+def test_a_new_run_with_a_wall_time_of_400_digits_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = _runs(tmp_path)
+    edit_record(new, _base_notebook(lambda entry: entry["timing"].update(wall_seconds=10**400)))
+    status, out, err = _diff(capsys, old, new)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"{PREFIX}{new / RECORD_FILE}, entry 1 (base-notebook): field ")
+    assert "timing.wall_seconds is 1000000" in err and err.count("\n") == 1

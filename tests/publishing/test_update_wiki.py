@@ -6,6 +6,7 @@ their wiki tool does; the runs are written by the plugin's own renderer.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -345,10 +346,23 @@ def _back_a_retimed_manifest(run: Path) -> None:
     rewrite_backed(run, relative, text.replace("T00:00:05Z", "T00:00:06Z"))
 
 
+def _record_a_wall_time_of_400_digits(run: Path) -> None:
+    edit_record(run, lambda entry: entry["timing"].update(wall_seconds=10**400))
+
+
+def _record_each_image_twice(run: Path) -> None:
+    path = run / RECORD_FILE
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["images"] *= 2
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("damage", "problem"),
     [
         (_change_a_history_line, "does not match the checksum in inspections.json"),
+        (_record_a_wall_time_of_400_digits, "field timing.wall_seconds is 10000000000"),
+        (_record_each_image_twice, "repeats the image and variant of entry 1"),
         (_drop_a_manifest, "cannot be read (No such file or directory)"),
         (_drop_the_record, "inspections.json not found: the folder holds no complete run"),
         (_link_a_history_line_to_a_secret, "is a symbolic link"),

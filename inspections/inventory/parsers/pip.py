@@ -1,29 +1,33 @@
-"""Python distributions: pip's two listings, and the library's JSON list of distributions.
+"""Python distributions: pip's table, which the manifests quote, and the library's JSON
+list of distributions, which inventories and the taggers of Python packages read.
 
 - `python -m pip list --disable-pip-version-check`, which the manifests quote: a table whose
   dashed rule gives each column's width, so a row is cut into cells at those widths, never
-  at the spaces a name or version might hold.
-- `python -m pip list --format=json`, what an inventory reads: pip writes each name as its
-  metadata has it and each version as PEP 440 normalizes it (the version as written when it
-  is no PEP 440 version). Versions read from the table are normalized the same way, so both
-  listings give the same packages.
+  at the spaces a name or version might hold. pip shows each version as the distribution's
+  metadata has it.
+- The distributions listing (`DISTRIBUTIONS_COMMAND`): every distribution `importlib.metadata`
+  finds, in `sys.path` order, by the name and version of its metadata. pip's own JSON
+  listing is not read: it takes each version from the name of the dist-info folder, which a
+  hand-made folder (`foo-1.0.dist-info` holding `Version: 2.0`) can make disagree with what
+  is installed. An inventory normalizes versions as PEP 440 does (the version as written
+  when it is no PEP 440 version), from either listing, so both give the same packages.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
+from inspections.bounded_json import parse_json
 from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import Inventory, Package
 from inspections.inventory.parsers.lines import in_listing, listing_lines, unreadable
-from inspections.inventory.purls import pypi_package
-from inspections.text import lines_of
+from inspections.inventory.purls import normalize_pypi_name, pypi_package
 
 PIP_LIST_COMMAND = "python -m pip list --disable-pip-version-check"
-PIP_JSON_COMMAND = "python -m pip list --format=json --disable-pip-version-check"
 # Every installed distribution as JSON: the taggers of Python packages read it too.
 DISTRIBUTIONS_COMMAND = (
     "python -c 'import importlib.metadata as m, json; "
@@ -33,11 +37,12 @@ DISTRIBUTIONS_COMMAND = (
 _RULE = re.compile(r"-+(?: -+)+")
 # pip's own messages, on stderr, which a manifest quotes above the table.
 _MESSAGE_PREFIXES = ("WARNING: ", "DEPRECATION: ")
-_EXPECTED_JSON = '[{"name": ..., "version": ...}, ...]'
+_LISTING = "the Python distributions listing"
+_EXPECTED_PAIRS = f"expected [[name, version], ...] from `{DISTRIBUTIONS_COMMAND}`"
 
 
 def pip_version(version: str) -> str:
-    """`version` as `pip list --format=json` writes it: PEP 440 normalized when it is one."""
+    """`version` as an inventory holds it: PEP 440 normalized when it is one, as pip writes it."""
     try:
         return str(Version(version))
     except InvalidVersion:
@@ -81,57 +86,58 @@ def parse_pip_list(output: str) -> Inventory:
     return Inventory.of(packages)
 
 
-def parse_pip_json(output: str) -> Inventory:
-    """The pypi packages of `pip list --format=json`: a JSON list of name and version objects."""
-    try:
-        listing = json.loads(output)
-    except json.JSONDecodeError as error:
-        raise InventoryError(
-            f"`{PIP_JSON_COMMAND}` printed no JSON ({error.msg}); expected {_EXPECTED_JSON}"
-        ) from None
-    if not isinstance(listing, list):
-        raise InventoryError(
-            f"`{PIP_JSON_COMMAND}` printed a JSON {type(listing).__name__}; "
-            f"expected {_EXPECTED_JSON}"
-        )
-    packages: list[Package] = []
-    for index, item in enumerate(listing):
-        fields = [item.get(key) for key in ("name", "version")] if isinstance(item, dict) else []
-        if not fields or not all(isinstance(field, str) for field in fields):
-            raise InventoryError(
-                f"`{PIP_JSON_COMMAND}` has item {index} {shown(json.dumps(item))}; expected an "
-                "object with a string name and version"
-            )
-        packages.append(in_listing(PIP_JSON_COMMAND, f"item {index}", pypi_package, *fields))
-    return Inventory.of(packages)
+@dataclass(frozen=True)
+class Distribution:
+    """An installed Python distribution: the name and version of its metadata, and the item
+    of the distributions listing that lists it."""
+
+    name: str
+    version: str
+    item: int
 
 
-def parse_distributions(output: str) -> Inventory:
-    """The pypi packages of the distributions listing (a JSON list of `[name, version]`).
+def parse_distributions(output: str) -> dict[str, Distribution]:
+    """Normalized name (PEP 503) -> the distribution Python imports by that name, from the
+    distributions listing (a JSON list of `[name, version]`, in `sys.path` order).
 
-    Entries without a name or version (broken metadata) identify no package and are left out.
+    When two distributions share a name the first wins, as it is the one Python imports and
+    pip lists. Entries without a name or version (broken metadata) are left out. Lines
+    printed before the listing (a `sitecustomize` that talks) are skipped.
     """
-    listing = next((line for line in reversed(lines_of(output)) if line.startswith("[")), "")
+    lines = listing_lines(output, DISTRIBUTIONS_COMMAND)
+    listing = next((line for line in reversed(lines) if line.startswith("[")), None)
     try:
-        pairs = json.loads(listing) if listing else None
-    except json.JSONDecodeError as error:
+        pairs = parse_json(listing.encode()) if listing is not None else None
+    except ValueError as error:  # JSONDecodeError, JsonTooDeepError
+        problem = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
         raise InventoryError(
-            f"the Python distributions listing is not valid JSON ({error.msg}); "
-            "expected [[name, version], ...]"
+            f"{_LISTING} is not valid JSON ({problem}); {_EXPECTED_PAIRS}"
         ) from None
     if not isinstance(pairs, list):
-        raise InventoryError(
-            "the Python distributions listing printed no JSON list; expected [[name, version], ...]"
-        )
-    packages = []
-    for index, pair in enumerate(pairs):
+        raise InventoryError(f"{_LISTING} printed no JSON list; {_EXPECTED_PAIRS}")
+    distributions: dict[str, Distribution] = {}
+    for item, pair in enumerate(pairs):
         if not isinstance(pair, list) or len(pair) != 2:
             raise InventoryError(
-                f"the Python distributions listing has item {index} {shown(str(pair))}; "
-                "expected a [name, version] pair"
+                f"{_LISTING} has item {item} {shown(json.dumps(pair))}; expected a "
+                "[name, version] pair"
             )
         name, version = pair
         if isinstance(name, str) and isinstance(version, str) and name and version:
-            where = f"item {index}"
-            packages.append(in_listing(DISTRIBUTIONS_COMMAND, where, pypi_package, name, version))
-    return Inventory.of(packages)
+            distributions.setdefault(normalize_pypi_name(name), Distribution(name, version, item))
+    return distributions
+
+
+def distributions_inventory(output: str) -> Inventory:
+    """The pypi packages of the distributions listing: each distribution Python imports, by
+    the name and version its metadata gives, the version normalized as pip writes it."""
+    return Inventory.of(
+        in_listing(
+            DISTRIBUTIONS_COMMAND,
+            f"item {found.item}",
+            pypi_package,
+            found.name,
+            pip_version(found.version),
+        )
+        for found in parse_distributions(output).values()
+    )

@@ -14,7 +14,7 @@ from inspections.inventory.parsers.julia import JULIA_PACKAGES_COMMAND, parse_ju
 from inspections.inventory.parsers.pip import (
     DISTRIBUTIONS_COMMAND,
     PIP_LIST_COMMAND,
-    parse_distributions,
+    distributions_inventory,
     parse_pip_list,
 )
 from inspections.inventory.parsers.r import R_PACKAGES_COMMAND, parse_r_packages
@@ -42,7 +42,9 @@ LISTING_PARSERS: dict[str, ListingParser] = {
             "pip_packages_manifest",
             "pip_inventory",
         ),
-        ListingParser(DISTRIBUTIONS_COMMAND, lambda output, _distro: parse_distributions(output)),
+        ListingParser(
+            DISTRIBUTIONS_COMMAND, lambda output, _distro: distributions_inventory(output)
+        ),
         ListingParser(
             MAMBA_LIST_COMMAND,
             lambda output, _distro: parse_mamba_list(output),

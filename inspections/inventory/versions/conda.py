@@ -53,8 +53,9 @@ def _split(text: str) -> list[str]:
     return text.replace("_", ".").split(".")
 
 
-def parse_conda_version(version: str) -> tuple[Components, Components] | None:
-    """(epoch and version components, local components), or None when conda rejects it."""
+def _order_components(version: str) -> tuple[Components, Components] | None:
+    """The components conda orders `version` by: (epoch and version components, local
+    components), or None when conda rejects it."""
     text = version.strip().lower()
     if not _ALLOWED.fullmatch(text) and "-" in text and "_" not in text:
         text = text.replace("-", "_")
@@ -97,7 +98,7 @@ def _compare_components(left: Components, right: Components) -> int:
 
 def compare_conda(a: str, b: str) -> int | None:
     """conda's order of two versions, e.g. `1.0a1` < `1.0`, `1.1dev` < `1.1`; None if invalid."""
-    left, right = parse_conda_version(a), parse_conda_version(b)
+    left, right = _order_components(a), _order_components(b)
     if left is None or right is None:
         return None
     return _compare_components(left[0], right[0]) or _compare_components(left[1], right[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 
 from inspections.outputs.record import (
     RecordError,
+    check_record_document,
+    entry_of,
     read_record,
     record_document,
     sha256_of,
@@ -109,8 +112,30 @@ def test_a_linked_file_does_not_verify(tmp_path: Path) -> None:
             ),
             "is outside the output folders",
         ),
+        (
+            json.dumps({"format": "stack-inspections run record", "version": True, "images": []}),
+            "a run record of version True",
+        ),
+        (
+            '{"format": "stack-inspections run record", "version": 1, "images": [], "images": []}',
+            "is not a valid run record (an object has the key 'images' twice)",
+        ),
+        (
+            record_document([sample_entry("base")]).replace('"parent": ""', '"size_bytes": 1'),
+            "is not a valid run record (an object has the key 'size_bytes' twice)",
+        ),
     ],
-    ids=["json", "format", "version", "deep", "not utf-8", "folder's own file"],
+    ids=[
+        "json",
+        "format",
+        "version",
+        "deep",
+        "not utf-8",
+        "folder's own file",
+        "version true",
+        "a key twice",
+        "an entry's key twice",
+    ],
 )
 def test_an_invalid_record_is_one_line_naming_it(
     tmp_path: Path, text: str | bytes, says: str
@@ -127,6 +152,7 @@ def test_an_invalid_record_is_one_line_naming_it(
     assert message.endswith(": run pytest --emit-manifests into it again")
 
 
+SIX = {"ecosystem": "pypi", "name": "six", "version": "1.17.0"}
 BAD_FIELDS = [
     ({"files": {"../../etc/passwd": "0" * 64}}, "field files['../../etc/passwd'] is outside"),
     ({"files": {TAGS: "not a digest"}}, f"field files['{TAGS}'] is 'not a digest', not a sha256"),
@@ -142,9 +168,21 @@ BAD_FIELDS = [
     ({"reasons": ["no"]}, "field outcome is passed, but the entry lists reasons"),
     ({"tags": ["x86_64 latest"]}, "field tags lists 'x86_64 latest', not a Docker tag"),
     ({"timing.wall_seconds": float("nan")}, "field timing.wall_seconds is nan, not a number"),
+    ({"timing.wall_seconds": 10**400}, "field timing.wall_seconds is 1000000"),
+    ({"timing.limit_seconds": 1e300}, "field timing.limit_seconds is 1e+300, not a number of"),
+    ({"size_bytes": 10**400}, "field size_bytes is 1000000"),
+    ({"tests.passed": 2**63}, "field tests.passed is 9223372036854775808, more than"),
+    ({"build.timestamp": "9999-12-31T23:59:59-23:59"}, "outside the years 1970 to 9999 in UTC"),
+    ({"build.timestamp": "0001-01-01T00:00:00+01:00"}, "is '0001-01-01T00:00:00+01:00', outside"),
+    ({"build.timestamp": "1970-01-01T00:30:00+01:00"}, "is '1970-01-01T00:30:00+01:00', outside"),
     ({"timing.commands": [{"command": "ls"}]}, "field timing.commands[0].seconds is missing"),
     ({"inventory": {"packages": [{"name": "x"}]}}, "field inventory is invalid: inventory pack"),
     ({"changes": {"image": "base"}}, "field changes is invalid: a change report without"),
+    (
+        {"inventory": {"packages": [{**SIX, "purl": "pkg:pypi/numpy@1.17.0"}]}},
+        "field inventory is invalid: inventory package 0: invalid package 'six': purl "
+        "'pkg:pypi/numpy@1.17.0' is of 'numpy' version '1.17.0', not 'six' version '1.17.0'",
+    ),
     ({"surprise": 1}, "field surprise is unknown to this version"),
     ({"tests.flaky": 2}, "field tests.flaky is unknown to this version"),
 ]
@@ -221,3 +259,34 @@ def test_a_folder_without_a_record_holds_no_complete_run(tmp_path: Path) -> None
 
     with pytest.raises(RecordError, match="holds no complete run"):
         read_record(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        read_record,
+        check_record_document,
+        lambda folder: entry_of(folder, ("base", "x86_64", "default")),
+    ],
+    ids=["read_record", "check_record_document", "entry_of"],
+)
+def test_an_image_recorded_twice_is_refused_by_every_reader(
+    tmp_path: Path, read: Callable[[Path], object]
+) -> None:
+    entries = [sample_entry("base"), sample_entry("other"), sample_entry("base", "failed")]
+    (tmp_path / "inspections.json").write_text(record_document(entries))
+
+    with pytest.raises(RecordError) as raised:
+        read(tmp_path)
+
+    assert str(raised.value) == (
+        f"{tmp_path / 'inspections.json'}, entry 3 (base): repeats the image and variant of "
+        "entry 1: run pytest --emit-manifests into it again"
+    )
+
+
+def test_the_same_image_in_two_variants_is_two_entries(tmp_path: Path) -> None:
+    entries = [sample_entry("base"), sample_entry("base", variant="cuda12")]
+    (tmp_path / "inspections.json").write_text(record_document(entries))
+
+    assert read_record(tmp_path).images == tuple(entries)

@@ -23,12 +23,13 @@ from inspections.formats.change_report import render_change_report
 from inspections.formats.inspected_image import InspectedImage
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import compare_builds
-from inspections.inventory.model import Inventory, Package
+from inspections.inventory.model import Inventory
 from inspections.outputs.outcome import OutputsOutcome
 from inspections.outputs.results import ImageResult
 from inspections.outputs.summary import step_summary
 from inspections.outputs.verdicts import ImageVerdict, Verdicts
 from inspections.stack import ImageSpec, Stack, StackSettings
+from tests.unit.inventory.support import npm_package
 
 HOSTILE = [
     "[x](https://evil.example/a)",
@@ -104,10 +105,7 @@ def hostile_report(platform: str = "x86_64") -> Any:
     tokens = [text for text in HOSTILE if text.isprintable() and " " not in text]
 
     def facts(version: str, commit: str, when: str, tags: tuple[str, ...]) -> BuildFacts:
-        packages = [
-            Package("npm", name, version + name, f"pkg:npm/p{index}@{index}")
-            for index, name in enumerate(tokens)
-        ]
+        packages = [npm_package(name, version + name) for name in tokens]
         inventory = Inventory.of(packages)
         return BuildFacts("probe", platform, "default", commit, when, tags, inventory=inventory)
 

@@ -10,9 +10,9 @@ import pytest
 from inspections.formats.change_report import package_counts, render_change_report
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import ChangeReport, compare_builds
-from inspections.inventory.model import Inventory, Package
+from inspections.inventory.model import Inventory
 from inspections.inventory.sizes import ImageSize, parse_human_size
-from tests.unit.inventory.support import minimal_notebook_build
+from tests.unit.inventory.support import minimal_notebook_build, npm_package
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
@@ -49,10 +49,7 @@ def _hostile_facts(version: str, commit: str, timestamp: str) -> BuildFacts:
         "#heading",
         "x|`|y",
     ]
-    packages = [
-        Package("npm", name, version, f"pkg:npm/{index}@{version}")
-        for index, name in enumerate(names)
-    ]
+    packages = [npm_package(name, version) for name in names]
     return BuildFacts(
         "hostile", "x86_64", "default", commit, timestamp, inventory=Inventory.of(packages)
     )

@@ -13,15 +13,15 @@ from inspections.formats.sbom import SPEC_VERSION, read_sbom, sbom_json
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.distro import parse_os_release
 from inspections.inventory.errors import InventoryError
-from inspections.inventory.model import Inventory, Package
+from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import parse_apt_list
 from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status
-from inspections.inventory.parsers.pip import parse_distributions
+from inspections.inventory.parsers.pip import distributions_inventory
 from inspections.inventory.parsers.r import parse_r_packages
 from inspections.inventory.sizes import ImageSize
 from tests.unit.formats.cyclonedx_reference import library_sbom, normalised
-from tests.unit.inventory.support import minimal_notebook_inventory, recorded
+from tests.unit.inventory.support import minimal_notebook_inventory, npm_package, recorded
 
 
 def schema_errors(text: str) -> object:
@@ -61,7 +61,7 @@ INVENTORIES = {
         parse_mamba_list(recorded("conda-list-23.11.txt")),
         parse_r_packages(recorded("R-library-packages-wrapped.txt")),
         parse_julia_status(recorded("julia-pkg-status-stdlib.txt")),
-        parse_distributions(recorded("python-distributions-pytorch-notebook.json")),
+        distributions_inventory(recorded("python-distributions-pytorch-notebook.json")),
     ),
     "empty": Inventory(),
 }
@@ -125,9 +125,7 @@ def test_the_same_facts_give_the_same_bytes() -> None:
 
 def test_hostile_names_still_give_a_valid_sbom() -> None:
     names = ['quote"name', "pipe|name", "tick`name", "<script>", "ünïcødé", "back\\slash"]
-    inventory = Inventory.of(
-        Package("npm", name, "1.0.0", f"pkg:npm/{index}@1.0.0") for index, name in enumerate(names)
-    )
+    inventory = Inventory.of(npm_package(name, "1.0.0") for name in names)
     text = sbom_json(_facts(inventory), version="0.1.0")
     assert schema_errors(text) is None
     assert sorted(c["name"] for c in json.loads(text)["components"]) == sorted(names)
@@ -159,9 +157,7 @@ def test_an_sbom_holds_every_fact_but_the_size() -> None:
 
 def test_hostile_names_read_back() -> None:
     names = ['quote"name', "pipe|name", "tick`name", "<script>", "ünïcødé", "back\\slash"]
-    inventory = Inventory.of(
-        Package("npm", name, "1.0.0", f"pkg:npm/{index}@1.0.0") for index, name in enumerate(names)
-    )
+    inventory = Inventory.of(npm_package(name, "1.0.0") for name in names)
     assert read_sbom(sbom_json(_facts(inventory))).inventory == inventory
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from packageurl import PackageURL
+
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.distro import Distro, parse_os_release
-from inspections.inventory.model import Inventory
+from inspections.inventory.model import Inventory, Package
 from inspections.inventory.parsers.apt import parse_apt_list
 from inspections.inventory.parsers.pip import parse_pip_list
 from inspections.inventory.sizes import ImageSize
@@ -17,6 +19,15 @@ RECORDED = Path(__file__).resolve().parent.parent / "recorded"
 def recorded(name: str) -> str:
     """The text of a recorded output in tests/unit/recorded/."""
     return (RECORDED / name).read_text(encoding="utf-8")
+
+
+def npm_package(name: str, version: str) -> Package:
+    """An npm package as an inventory of one's own makes it: `@types/node` has the namespace
+    `@types` and the name `node` in its package URL."""
+    scope, _, bare = name.rpartition("/")
+    return Package(
+        "npm", name, version, PackageURL("npm", scope or None, bare, version).to_string()
+    )
 
 
 def debian_12() -> Distro:

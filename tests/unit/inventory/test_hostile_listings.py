@@ -19,7 +19,7 @@ from inspections.inventory.model import Inventory
 from inspections.inventory.parsers.apt import parse_apt_list, parse_dpkg_query
 from inspections.inventory.parsers.conda import parse_mamba_list
 from inspections.inventory.parsers.julia import parse_julia_status
-from inspections.inventory.parsers.pip import parse_distributions, parse_pip_json, parse_pip_list
+from inspections.inventory.parsers.pip import distributions_inventory, parse_pip_list
 from inspections.inventory.parsers.r import parse_r_packages, parse_r_table
 from inspections.markdown import quoted_command_output
 from tests.unit.formats.manifests import manifest
@@ -53,12 +53,8 @@ PARSERS: dict[str, tuple[Parse, Callable[[str, str], str]]] = {
         lambda name, version: pip_table(("pip", "26.3"), (name, version)),
     ),
     "python distributions": (
-        parse_distributions,
+        distributions_inventory,
         lambda name, version: json.dumps([["pip", "26.3"], [name, version]]),
-    ),
-    "pip json": (
-        parse_pip_json,
-        lambda name, version: json.dumps([{"name": name, "version": version}]),
     ),
     "apt list": (
         lambda output: parse_apt_list(output, debian_12()),

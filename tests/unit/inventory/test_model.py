@@ -53,6 +53,17 @@ GOOD = {"ecosystem": "pypi", "name": "six", "version": "1.17.0", "purl": "pkg:py
         ({**GOOD, "purl": "six@1.17.0"}, "is not a package URL"),
         ({**GOOD, "purl": "pkg:npm/six@1.17.0"}, "is of type 'npm', not 'pypi'"),
         ({**GOOD, "name": "x" * 600}, "longer than 512"),
+        ({**GOOD, "purl": "pkg:pypi/numpy@1.17.0"}, "is of 'numpy' version '1.17.0', not 'six'"),
+        ({**GOOD, "purl": "pkg:pypi/six@9.9"}, "is of 'six' version '9.9', not 'six' version"),
+        ({**GOOD, "purl": "pkg:pypi/six"}, "is of 'six' version '', not 'six' version '1.17.0'"),
+        (
+            {**GOOD, "ecosystem": "deb", "purl": "pkg:deb/debian/six@1.17.0?arch=amd64"},
+            "is for the architecture 'amd64', not ''",
+        ),
+        (
+            {**GOOD, "ecosystem": "deb", "purl": "pkg:deb/debian/six@1.17.0", "arch": "all"},
+            "is for the architecture '', not 'all'",
+        ),
     ],
 )
 def test_hostile_package_documents_give_one_line(document: object, fragment: str) -> None:
@@ -68,6 +79,26 @@ def test_hostile_package_documents_give_one_line(document: object, fragment: str
 def test_an_inventory_must_be_an_object_with_a_package_list(document: object) -> None:
     with pytest.raises(InventoryError, match="inventory"):
         Inventory.from_json(document)
+
+
+def test_a_purl_names_its_package_as_its_type_normalizes_names() -> None:
+    package = Package.from_json(
+        {**GOOD, "name": "Jupyter_Server", "purl": "pkg:pypi/jupyter-server@1.17.0"}
+    )
+    assert package.name == "Jupyter_Server"
+    with pytest.raises(InventoryError, match=r"is of 'mass' version '1\.17\.0', not 'MASS'"):
+        Package.from_json(
+            {**GOOD, "ecosystem": "cran", "name": "MASS", "purl": "pkg:cran/mass@1.17.0"}
+        )
+
+
+def test_a_scoped_name_is_the_purls_namespace_and_name() -> None:
+    scoped = {"ecosystem": "npm", "name": "@types/node", "version": "22.1.0"}
+    purl = "pkg:npm/%40types/node@22.1.0"
+    assert Package.from_json({**scoped, "purl": purl}).name == "@types/node"
+    assert Package.from_json({**scoped, "name": "node", "purl": purl}).name == "node"
+    with pytest.raises(InventoryError, match=r"is of 'node' version '22\.1\.0', not '@evil/node'"):
+        Package.from_json({**scoped, "name": "@evil/node", "purl": purl})
 
 
 def test_names_with_markdown_characters_are_valid_data() -> None:

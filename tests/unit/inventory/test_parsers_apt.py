@@ -6,7 +6,7 @@ import pytest
 
 from inspections.inventory.distro import Distro, parse_os_release
 from inspections.inventory.errors import InventoryError
-from inspections.inventory.parsers.apt import guess_distro, parse_apt_list
+from inspections.inventory.parsers.apt import guess_distro, parse_apt_list, parse_dpkg_query
 
 from .support import data_lines, debian_12, recorded
 
@@ -89,3 +89,24 @@ def test_unreadable_output_names_the_command(output: str, fragment: str) -> None
 def test_os_release_without_id_is_refused() -> None:
     with pytest.raises(InventoryError, match="ID="):
         parse_os_release('NAME="Nothing"\n')
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (f'ID=debian\nVERSION_ID="{"1" * 3000}"\n', "VERSION_ID"),
+        (f"ID={'d' * 3000}\nVERSION_ID=12\n", "ID"),
+    ],
+)
+def test_an_overlong_os_release_value_is_blamed_on_os_release(text: str, field: str) -> None:
+    with pytest.raises(InventoryError) as raised:
+        parse_os_release(text)
+    message = str(raised.value)
+    assert message.startswith(f"`cat /etc/os-release` has {field}='")
+    assert "(3000 characters); expected at most 64" in message and len(message) < 300
+
+
+def test_the_longest_os_release_values_make_valid_purls() -> None:
+    distro = parse_os_release(f"ID={'d' * 64}\nVERSION_ID={'1' * 64}\n")
+    (package,) = parse_dpkg_query("installed\tadduser\t3.134\tall", distro).packages
+    assert package.purl.endswith(f"distro={'d' * 64}-{'1' * 64}")

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from inspections.inventory.errors import InventoryError
-from inspections.inventory.parsers.pip import parse_distributions, parse_pip_list
+from inspections.inventory.parsers.pip import (
+    distributions_inventory,
+    parse_distributions,
+    parse_pip_list,
+)
 
 from .support import recorded
 
@@ -32,12 +36,12 @@ def test_pypi_purls_are_normalized_as_the_purl_spec_says() -> None:
 def test_pip_list_and_the_distributions_listing_agree() -> None:
     """Both were recorded in the same demo base-notebook: the same packages either way."""
     from_pip = parse_pip_list(recorded("pip-list.txt"))
-    from_json = parse_distributions(recorded("python-distributions-base-notebook.json"))
+    from_json = distributions_inventory(recorded("python-distributions-base-notebook.json"))
     assert {p.purl for p in from_pip.packages} == {p.purl for p in from_json.packages}
 
 
 def test_local_versions_stay_in_the_purl() -> None:
-    inventory = parse_distributions(recorded("python-distributions-pytorch-notebook.json"))
+    inventory = distributions_inventory(recorded("python-distributions-pytorch-notebook.json"))
     assert "pkg:pypi/torch@2.13.0%2Bcpu" in {p.purl for p in inventory.packages}
 
 
@@ -58,7 +62,12 @@ def test_unreadable_pip_output_names_the_command(output: str, fragment: str) -> 
 
 @pytest.mark.parametrize(
     ("output", "fragment"),
-    [("Traceback (most recent call last):", "no JSON list"), ("[[1, 2], ", "not valid JSON")],
+    [
+        ("Traceback (most recent call last):", "no JSON list"),
+        ("[[1, 2], ", "not valid JSON"),
+        ("[" * 100_000, "not valid JSON \\(its arrays and objects nest deeper than 64 levels\\)"),
+        ("\n".join(['[["six", "1.17.0"]]', "x" * 50_000_001]), "printed 50000021 characters"),
+    ],
 )
 def test_unreadable_distributions_listing(output: str, fragment: str) -> None:
     with pytest.raises(InventoryError, match=fragment):

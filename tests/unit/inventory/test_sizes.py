@@ -48,3 +48,24 @@ def test_size_json_round_trip_and_validation() -> None:
 def test_a_negative_size_is_refused() -> None:
     with pytest.raises(InventoryError, match="cannot be negative, got -5 bytes"):
         ImageSize(-5)
+
+
+@pytest.mark.parametrize("text", ["9" * 400 + "MB", "9223372036854775808B", "9300PB"])
+def test_a_size_no_image_can_have_is_refused(text: str) -> None:
+    with pytest.raises(InventoryError, match=r"more than an image can hold \(9223372036854775807 "):
+        parse_human_size(text)
+
+
+def test_a_size_beyond_64_bits_is_refused() -> None:
+    with pytest.raises(InventoryError, match="cannot be more than 9223372036854775807 bytes"):
+        ImageSize(2**63)
+    with pytest.raises(InventoryError, match="image size must be"):
+        ImageSize.from_json({"bytes": 10**400, "shown": ""})
+
+
+@pytest.mark.parametrize(
+    ("size_bytes", "shown"),
+    [(2**63 - 1, "9223 PB"), (10**400, "1" + "0" * 385 + " PB"), (-(10**18), "-1000 PB")],
+)
+def test_sizes_past_petabytes_are_shown_in_whole_ones(size_bytes: int, shown: str) -> None:
+    assert human_size(size_bytes) == shown

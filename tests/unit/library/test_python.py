@@ -81,9 +81,9 @@ def test_a_missing_python_is_a_clear_error() -> None:
         python.python_version_tag(FakeHost({}))
 
 
-def test_the_inventory_reads_pips_json_listing() -> None:
-    command = python.PIP_JSON_COMMAND
-    host = FakeHost.printing({command: recorded("pip-list-json-scipy-notebook.txt")})
+def test_the_inventory_reads_the_distributions_listing() -> None:
+    command = python.DISTRIBUTIONS_COMMAND
+    host = FakeHost.printing({command: recorded("python-distributions-scipy-notebook.json")})
     inventory = python.pip_inventory(host)
     assert host.commands == [command]
     assert "pkg:pypi/numpy@" in " ".join(package.purl for package in inventory.packages)

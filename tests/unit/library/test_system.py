@@ -37,6 +37,16 @@ def test_parse_os_release_skips_comments_and_blank_lines_and_unescapes() -> None
     }
 
 
+def test_double_quotes_unescape_only_what_os_release_escapes() -> None:
+    """os-release(5): in a value, only a backslash, `$`, `"` and a backquote are escaped."""
+    text = r'PRETTY_NAME="a\nb \$HOME \\ \` \"x\" \q"' + "\n" + r"NAME='a\$b'" + "\n" + r"ID=c\$d\n"
+    assert os_release_fields(text) == {
+        "PRETTY_NAME": r'a\nb $HOME \ ` "x" \q',
+        "NAME": r"a\$b",
+        "ID": r"c$d\n",
+    }
+
+
 def test_a_missing_version_id_names_the_field_and_the_command() -> None:
     rolling = 'PRETTY_NAME="Debian GNU/Linux trixie/sid"\nNAME="Debian GNU/Linux"\nID=debian\n'
     with pytest.raises(InspectionError, match=r"`cat /etc/os-release` has no VERSION_ID="):
@@ -51,6 +61,14 @@ def test_garbage_has_no_id() -> None:
 def test_a_value_outside_the_tag_grammar_is_refused() -> None:
     with pytest.raises(InspectionError, match=r"VERSION_ID='24\.04 LTS'"):
         system.parse_os_tag('ID=ubuntu\nVERSION_ID="24.04 LTS"\n')
+
+
+def test_a_refused_value_is_quoted_short() -> None:
+    with pytest.raises(InspectionError) as raised:
+        system.parse_os_tag(f'ID=ubuntu\nVERSION_ID="{"9 " * 5000}"\n')
+    message = str(raised.value)
+    assert message.startswith("`cat /etc/os-release` has VERSION_ID='9 9 9 ")
+    assert len(message) < 300
 
 
 def test_os_tag_runs_cat_os_release() -> None:
