@@ -16,6 +16,7 @@ tagged `quay.io/<owner>/<image>:latest` for the duration of a test.
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import textwrap
@@ -25,6 +26,7 @@ import docker
 
 from throwaway_stacks import commit_all
 
+ROOT = Path(__file__).resolve().parents[2]  # the checkout whose plugin the tests run
 REGISTRY = "quay.io"  # one of the conftest's choices
 PARENTS = {
     "docker-stacks-foundation": "",
@@ -188,6 +190,14 @@ TESTS = {
 }
 
 
+def checkout_environment() -> dict[str, str]:
+    """The environment for a command run in the repository: this checkout's `inspections`
+    importable first (their `tests` package still comes from the repository, the current
+    folder), then whatever the suite's PYTHONPATH holds."""
+    inherited = [part for part in os.environ.get("PYTHONPATH", "").split(os.pathsep) if part]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *inherited])}
+
+
 def write_repository(root: Path) -> Path:
     """Write the repository under `root` as one git commit with a remote; return `root`."""
     files = {f"images/{path}": text for path, text in DOCKERFILES.items()} | TESTS
@@ -208,7 +218,12 @@ def adopt(root: Path) -> None:
     """What the migration guide says to add, committed: the declarations (stack-init) and a
     `pytest.ini` at the top that names the image tests' folder (their runner's sessions keep
     tests/pytest.ini, and the plugin stays off in them)."""
-    subprocess.run([STACK_INIT, str(root / "images")], check=True, capture_output=True)
+    subprocess.run(
+        [STACK_INIT, str(root / "images")],
+        check=True,
+        capture_output=True,
+        env=checkout_environment(),
+    )
     (root / "pytest.ini").write_text(
         "[pytest]\n"
         "inspections_image_tests = tests/by_image\n"

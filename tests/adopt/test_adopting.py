@@ -7,7 +7,6 @@ files. Real containers of the demo images, tagged under the repository's names.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from tests.adopt.repository import (
     CONTAINER_LABEL,
     REGISTRY,
     adopt,
+    checkout_environment,
     remove_tags,
     tag_images,
     write_repository,
@@ -49,11 +49,10 @@ def owner() -> Iterator[str]:
 
 def pytest_in(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     """`python -m pytest ...` in `root`, as their CI runs it (no cache, verbose)."""
-    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", *arguments],
         cwd=root,
-        env=environment,
+        env=checkout_environment(),
         capture_output=True,
         text=True,
         timeout=TIMEOUT_SECONDS,
@@ -94,10 +93,13 @@ def their_command(owner: str, image: str, folders: list[str]) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("adopted", [False, True], ids=["before adoption", "after adoption"])
 def test_their_test_command_runs_unchanged_with_the_plugin_installed(
-    tmp_path: Path, owner: str
+    tmp_path: Path, owner: str, adopted: bool
 ) -> None:
     root = write_repository(tmp_path / "repository")
+    if adopted:  # stack.toml and the top pytest.ini: their runner still reads tests/pytest.ini
+        adopt(root)
     command = their_command(owner, "base-notebook", ["docker-stacks-foundation", "base-notebook"])
 
     with_plugin = pytest_in(root, *command)
