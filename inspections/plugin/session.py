@@ -62,7 +62,13 @@ class StackSession:
         self.facts = facts
         self.controller = not hasattr(config, "workerinput")
         self.items = ItemIndex(
-            stack, plan, options.shared_tests, options.image_tests, config.rootpath, config.args
+            stack,
+            plan,
+            options.shared_tests,
+            options.image_tests,
+            config.rootpath,
+            config.args,
+            options.their_images,
         )
         sources = {
             name: ImageSource(options.reference(name), str(spec.folder))

@@ -2,7 +2,8 @@
 
 Their test command keeps running as it did; once declared, one session runs their image tests
 (with their own fixtures) and the inspections, and their failing test withholds the image's
-files. Real containers of the demo images, tagged under the repository's names.
+files; their tests vouch only for the image they ran on. Real containers of the demo images,
+tagged under the repository's names.
 """
 
 from __future__ import annotations
@@ -168,3 +169,38 @@ def test_one_session_runs_their_tests_and_the_inspections_and_their_failure_gate
     )
     assert not (root / "out-failed/tags/x86_64-default-base-notebook.txt").exists()
     assert record_of(root / "out-failed")["base-notebook"]["outcome"] == "failed"
+
+
+def their_session(owner: str) -> list[str]:
+    """A session at the top with their options for base-notebook, without the info tests."""
+    return ["-m", "not info", "--registry", REGISTRY, "--owner", owner, "--image", "base-notebook"]
+
+
+def test_their_tests_count_only_for_the_image_their_option_names(
+    tmp_path: Path, owner: str
+) -> None:
+    root = write_repository(tmp_path / "repository")
+    adopt(root)
+    wider = [*their_session(owner), "--stack-image", "minimal-notebook"]
+
+    refused = pytest_in(root, *wider, "--emit-manifests", "out")
+
+    assert refused.returncode == pytest.ExitCode.USAGE_ERROR, refused.stdout[-3000:]
+    assert [line for line in refused.stderr.splitlines() if line] == [
+        "ERROR: --stack-image minimal-notebook: the project's own tests run only on the image "
+        "--image names (base-notebook), so they cannot vouch for minimal-notebook: give it a "
+        "session of its own (--image minimal-notebook), or add --inspections-only to inspect "
+        "it without those tests"
+    ]
+    assert not (root / "out").exists()
+
+    # Without the gate both images are inspected; their tests ran on base-notebook only.
+    ungated = pytest_in(root, *wider, "-n", "2", "--no-test-gate", "--emit-manifests", "out")
+
+    assert ungated.returncode == 0, ungated.stdout[-4000:] + ungated.stderr[-2000:]
+    ran = outcomes(ungated.stdout)
+    assert not [nodeid for nodeid in ran if nodeid.startswith("tests/by_image/minimal-notebook/")]
+    records = record_of(root / "out")
+    assert records["base-notebook"]["tests"] == {"passed": 2, "failed": []}
+    assert records["minimal-notebook"]["tests"] == {"passed": 0, "failed": []}
+    assert records["minimal-notebook"]["outcome"] == "passed"
