@@ -72,6 +72,14 @@ class RunOptions:
         """The local reference the image under test is built as."""
         return f"{self.registry}/{self.owner}/{image}:{inspected_tag(self.variant)}"
 
+    def tests_reference(self, image: str) -> str | None:
+        """The reference the project's own tests start for `image`, where another plugin's
+        `--image` names it: `<registry>/<owner>/<image>`, so Docker's default tag `latest`
+        whatever the variant; None where nothing says which image they run on."""
+        if image not in self.their_images:
+            return None
+        return f"{self.registry}/{self.owner}/{image}:latest"
+
 
 def add_options(parser: pytest.Parser) -> None:
     """Register the options (`pytest --help` lists them under stack-inspections).

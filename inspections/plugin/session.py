@@ -71,7 +71,9 @@ class StackSession:
             options.their_images,
         )
         sources = {
-            name: ImageSource(options.reference(name), str(spec.folder))
+            name: ImageSource(
+                options.reference(name), str(spec.folder), options.tests_reference(name)
+            )
             for name, spec in stack.images.items()
         }
         self.resources = ImageResources(sources, facts.build, facts.run_id, facts.controller_pid)

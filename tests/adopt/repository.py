@@ -10,7 +10,8 @@
   descendants (their runner passes the folders of the image and of its ancestors).
 
 The Dockerfiles are only read (by stack-init): the images the tests run are the demo stack's,
-tagged `quay.io/<owner>/<image>:latest` for the duration of a test.
+tagged `quay.io/<owner>/<image>:latest` (and base-notebook's variant `:cuda-latest`) for the
+duration of a test.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ PARENTS = {
     "base-notebook": "docker-stacks-foundation",
     "minimal-notebook": "base-notebook",
 }
+VARIANT = "cuda"  # base-notebook's variant: images/base-notebook/cuda/Dockerfile
 CONTAINER_LABEL = "org.example.adopt-test"
 STACK_INIT = str(Path(sys.executable).parent / "stack-init")  # the installed console script
 
@@ -241,8 +243,19 @@ def tag_images(client: docker.DockerClient, owner: str) -> None:
         )
 
 
+def tag_variant(client: docker.DockerClient, owner: str, demo_image: str) -> None:
+    """base-notebook's variant build, `quay.io/<owner>/base-notebook:cuda-latest`, as the demo
+    image `demo_image`."""
+    client.images.get(f"localhost/demo/{demo_image}:latest").tag(
+        f"{REGISTRY}/{owner}/base-notebook", f"{VARIANT}-latest"
+    )
+
+
 def remove_tags(client: docker.DockerClient, owner: str) -> None:
-    """Remove the tags `tag_images` made, never another tag of the same images."""
-    for name in PARENTS:
+    """Remove the tags `tag_images` and `tag_variant` made, never another tag of the same
+    images."""
+    references = [f"{REGISTRY}/{owner}/{name}:latest" for name in PARENTS]
+    references.append(f"{REGISTRY}/{owner}/base-notebook:{VARIANT}-latest")
+    for reference in references:
         with contextlib.suppress(docker.errors.ImageNotFound):
-            client.images.remove(f"{REGISTRY}/{owner}/{name}:latest", noprune=True)
+            client.images.remove(reference, noprune=True)

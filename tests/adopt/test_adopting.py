@@ -21,10 +21,12 @@ import pytest
 from tests.adopt.repository import (
     CONTAINER_LABEL,
     REGISTRY,
+    VARIANT,
     adopt,
     checkout_environment,
     remove_tags,
     tag_images,
+    tag_variant,
     write_repository,
 )
 from tests.plugin.stacks import record_of
@@ -204,3 +206,36 @@ def test_their_tests_count_only_for_the_image_their_option_names(
     assert records["base-notebook"]["tests"] == {"passed": 2, "failed": []}
     assert records["minimal-notebook"]["tests"] == {"passed": 0, "failed": []}
     assert records["minimal-notebook"]["outcome"] == "passed"
+
+
+def test_a_variant_counts_their_tests_only_when_they_ran_on_the_inspected_build(
+    tmp_path: Path, owner: str
+) -> None:
+    root = write_repository(tmp_path / "repository")
+    adopt(root)
+    client = docker.from_env()
+    session = [*their_session(owner), "-n", "2", "--variant", VARIANT]
+
+    tag_variant(client, owner, "base-notebook")  # one build, tagged :latest and :cuda-latest
+    same = pytest_in(root, *session, "--emit-manifests", "out")
+
+    assert same.returncode == 0, same.stdout[-4000:] + same.stderr[-2000:]
+    tags = (root / f"out/tags/x86_64-{VARIANT}-base-notebook.txt").read_text().splitlines()
+    assert tags[0] == f"{REGISTRY}/{owner}/base-notebook:x86_64-{VARIANT}-latest"
+    record = record_of(root / "out")["base-notebook"]
+    assert (record["outcome"], record["tests"]["passed"]) == ("passed", 2)
+
+    # :cuda-latest another build than the :latest their tests start: they vouch for neither.
+    tag_variant(client, owner, "minimal-notebook")
+    other = pytest_in(root, *session, "--emit-manifests", "out-other")
+
+    assert other.returncode == 1, other.stdout[-4000:]
+    ran = outcomes(other.stdout)
+    assert ran["tests/by_image/base-notebook/test_lab.py::test_jupyter_lab_answers"] == "PASSED"
+    verdicts = [nodeid for nodeid in ran if nodeid.endswith("::image_verdict[base-notebook]")]
+    assert [ran[nodeid] for nodeid in verdicts] == ["FAILED"]
+    assert (
+        f"the project's image tests ran on {REGISTRY}/{owner}/base-notebook:latest" in other.stdout
+    )
+    assert not (root / f"out-other/tags/x86_64-{VARIANT}-base-notebook.txt").exists()
+    assert record_of(root / "out-other")["base-notebook"]["outcome"] == "failed"
