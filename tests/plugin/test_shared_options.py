@@ -140,3 +140,16 @@ def test_our_variant_is_reachable_where_theirs_means_something_else(
         "ERROR: invalid --stack-variant 'Bad': use a lowercase name such as cuda12 or default"
         in result.stderr.lines
     )
+
+
+def test_a_missing_variant_names_the_option_that_picks_ours(pytester: pytest.Pytester) -> None:
+    two_images(pytester)
+    pytester.makeconftest(THEIR_CONFTEST)
+    result = pytester.runpytest_subprocess(
+        "--stack-dir", "stack", *THEIR_ARGUMENTS, "--stack-variant", "cuda", "--collect-only"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.stderr.lines if line] == [
+        f"ERROR: image 'child' has no variant 'cuda': add it to variants in "
+        f"{pytester.path / 'stack/child'}/image.toml or pick another --stack-variant"
+    ]
