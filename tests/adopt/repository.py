@@ -8,6 +8,8 @@
   function-scoped `container` that the tests start themselves and that is removed after them.
 - `tests/by_image/<image>/test_*.py`: each image's own tests, run for the image and its
   descendants (their runner passes the folders of the image and of its ancestors).
+- `wiki/`: the code of their wiki tool and the wiki's intro, `Home.md` (the wiki itself is
+  another repository, `<repository>.wiki`).
 
 The Dockerfiles are only read (by stack-init): the images the tests run are the demo stack's,
 tagged `quay.io/<owner>/<image>:latest` (and base-notebook's variant `:cuda-latest`) for the
@@ -192,6 +194,21 @@ TESTS = {
 }
 
 
+WIKI_TOOL = {
+    "wiki/__init__.py": "",
+    "wiki/update_wiki.py": '''\
+        """Their tool that adds the builds' history lines and manifests to the wiki."""
+    ''',
+    "wiki/Home.md": """\
+        # Build history
+
+        The images built from {REPOSITORY}, newest first.
+
+        <!-- YEAR_MONTHLY_TABLES -->
+    """,
+}
+
+
 def checkout_environment() -> dict[str, str]:
     """The environment for a command run in the repository: this checkout's `inspections`
     importable first (their `tests` package still comes from the repository, the current
@@ -202,7 +219,7 @@ def checkout_environment() -> dict[str, str]:
 
 def write_repository(root: Path) -> Path:
     """Write the repository under `root` as one git commit with a remote; return `root`."""
-    files = {f"images/{path}": text for path, text in DOCKERFILES.items()} | TESTS
+    files = {f"images/{path}": text for path, text in DOCKERFILES.items()} | TESTS | WIKI_TOOL
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

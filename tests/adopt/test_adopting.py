@@ -2,12 +2,14 @@
 
 Their test command keeps running as it did; once declared, one session runs their image tests
 (with their own fixtures) and the inspections, and their failing test withholds the image's
-files; their tests vouch only for the image they ran on. Real containers of the demo images,
-tagged under the repository's names.
+files; their tests vouch only for the image they ran on. The migration guide's CI command runs
+as the README writes it. Real containers of the demo images, tagged under the repository's
+names.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -17,10 +19,12 @@ from pathlib import Path
 
 import docker
 import pytest
+from ruamel.yaml import YAML
 
 from tests.adopt.repository import (
     CONTAINER_LABEL,
     REGISTRY,
+    ROOT,
     VARIANT,
     adopt,
     checkout_environment,
@@ -239,3 +243,60 @@ def test_a_variant_counts_their_tests_only_when_they_ran_on_the_inspected_build(
     )
     assert not (root / f"out-other/tags/x86_64-{VARIANT}-base-notebook.txt").exists()
     assert record_of(root / "out-other")["base-notebook"]["outcome"] == "failed"
+
+
+GUIDE = "## Adopting it in a repository like the Jupyter Docker Stacks"
+
+
+def guide_blocks(language: str) -> list[str]:
+    """The fenced code blocks of the README's migration guide in `language`."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split(GUIDE, 1)[1].split("\n## ", 1)[0]
+    fenced = re.findall(r"^```(\w*)\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
+    return [body for found, body in fenced if found == language]
+
+
+def wiki_checkouts() -> list[str]:
+    """The folders the guide's workflow steps check the build history wiki out into."""
+    steps = [step for block in guide_blocks("yaml") for step in YAML(typ="safe").load(block)]
+    return [
+        step["with"]["path"]
+        for step in steps
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+        and str(step["with"]["repository"]).endswith(".wiki")
+    ]
+
+
+def test_the_guides_ci_command_runs_in_their_layout(tmp_path: Path, owner: str) -> None:
+    root = write_repository(tmp_path / "repository")  # with their wiki tool's folder, wiki/
+    adopt(root)
+    for checkout in wiki_checkouts():  # an empty wiki: no earlier build to compare with
+        (root / checkout / "monthly-files").mkdir(parents=True)
+    (command,) = [block for block in guide_blocks("sh") if "python3 -m pytest" in block]
+    jupyter = tmp_path / "jupyter"
+    environment = checkout_environment() | {
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+        "REGISTRY": REGISTRY,
+        "OWNER": owner,
+        "IMAGE": "base-notebook",
+        "GITHUB_REPOSITORY": "someone/adopted-stacks-fork",  # a fork's CI: not stack.toml's
+    }
+
+    result = subprocess.run(
+        ["bash", "-euc", command.replace("/tmp/jupyter/", f"{jupyter}/")],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert record_of(jupyter / "out")["base-notebook"]["outcome"] == "passed"
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    (manifest,) = (jupyter / "out/manifests").glob("*-base-notebook-*.md")
+    link = f"(https://github.com/someone/adopted-stacks-fork/commit/{commit})"
+    assert link in manifest.read_text(encoding="utf-8")
