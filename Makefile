@@ -3,6 +3,7 @@
 #   make check   the fast loop, after every change: lint, and every test that needs neither a
 #                Docker engine nor a browser (no root, no engine)
 #   make test    the whole test suite, as CI runs it: before pushing
+#   make check-floor  check's tests on the oldest pytest pyproject.toml allows
 # demo and test are for a fresh Debian machine, run as root: they install and start what they need.
 PYTHON ?= python3
 OUT ?= out
@@ -10,8 +11,12 @@ WORKERS ?= 2
 BENCH_ARGS ?=
 # Plugins this machine may have that our suite does not use: their start-up, in every worker.
 NOT_OURS = -p no:hypothesispytest -p no:benchmark
+# The oldest pytest pyproject.toml allows ("pytest>=X,<Y"), installed alone into FLOOR_DIR.
+PYTEST_FLOOR := $(shell sed -n 's/^ *"pytest>=\([0-9.]*\),.*/\1/p' pyproject.toml)
+FLOOR_DIR ?= build/pytest-$(PYTEST_FLOOR)
+FLOOR_PATH = $(abspath $(FLOOR_DIR))$${PYTHONPATH:+:$$PYTHONPATH}
 
-.PHONY: setup demo-images demo check test lint bench browser pictures
+.PHONY: setup demo-images demo check check-floor test lint bench browser pictures
 
 setup:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
@@ -41,6 +46,18 @@ browser:
 check: lint
 	$(PYTHON) -m pytest tests -m "not docker and not browser" -n $(WORKERS) --dist worksteal \
 		-p no:cacheprovider $(NOT_OURS) -q
+
+# The plugin reads pytest's parser and configuration internals: the same tests on the lowest
+# pytest it declares, first on PYTHONPATH (its dependencies are the installed ones).
+check-floor: $(FLOOR_DIR)/pytest/__init__.py
+	PYTHONPATH="$(FLOOR_PATH)" $(PYTHON) -c 'import pytest; from packaging.version import Version; \
+		assert Version(pytest.__version__) == Version("$(PYTEST_FLOOR)"), pytest.__version__'
+	PYTHONPATH="$(FLOOR_PATH)" $(PYTHON) -m pytest tests -m "not docker and not browser" \
+		-n $(WORKERS) --dist worksteal -p no:cacheprovider $(NOT_OURS) -q
+
+$(FLOOR_DIR)/pytest/__init__.py:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --target $(FLOOR_DIR) \
+		"pytest==$(PYTEST_FLOOR)"
 
 test: browser
 	$(PYTHON) -m pytest tests -n $(WORKERS) -p no:cacheprovider $(NOT_OURS)

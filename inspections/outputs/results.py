@@ -21,6 +21,8 @@ INSPECTION_ATTRIBUTE = "stack_inspection"  # {"key": ..., "value": ... or None}
 TIMING_ATTRIBUTE = "stack_timing"  # ImageResources.timing() of the image on that process
 ERROR_ATTRIBUTE = "stack_error"  # the one-line message of a StackInspectionError
 GATES_ATTRIBUTE = "stack_gates"  # images a test counts for without taking `image`
+# image -> {"reference": ..., "id": ...}: the image such a test ran on, where known
+TESTED_ON_ATTRIBUTE = "stack_tested_on"
 
 
 class Planned(Protocol):
@@ -65,6 +67,8 @@ class ImageResult:
     test_errors: dict[str, str] = field(default_factory=dict)
     crashes: list[str] = field(default_factory=list)  # failures reported without image facts
     ids: set[str] = field(default_factory=set)  # image ids the items saw (more than one: rebuilt)
+    # (reference, id) of what the tests counting for it with fixtures of their own ran on
+    tests_ran_on: set[tuple[str, str]] = field(default_factory=set)
     timing: dict[str, Any] = field(default_factory=dict)
     first_start: float | None = None
     last_stop: float | None = None
@@ -131,6 +135,21 @@ class ImageResult:
             )
         return [*self.crashes, *failed]
 
+    def tests_on_another_image(self) -> list[str]:
+        """Where the tests with fixtures of their own ran on another image than the inspected
+        one (another id), one line per image they ran on: they vouch for that image only."""
+        inspected = str(self.facts.get("id", ""))
+        if not inspected:
+            return []
+        return [
+            f"the project's image tests ran on {reference} ({image_id[:19] or 'not found'}), "
+            f"another image than the inspected {self.facts.get('reference')} "
+            f"({inspected[:19]}): tag the inspected build {reference} too, then run the "
+            "session again"
+            for reference, image_id in sorted(self.tests_ran_on)
+            if image_id != inspected
+        ]
+
     def missing_inspections(self) -> list[str]:
         """Inspections that did not run (deselected, skipped, or the session stopped)."""
         return [
@@ -183,9 +202,14 @@ class ResultsCollector:
         """Take one setup/call/teardown report into account."""
         gated = getattr(report, GATES_ATTRIBUTE, None)
         if gated:
+            ran_on = getattr(report, TESTED_ON_ATTRIBUTE, None) or {}
             for name in gated:
                 if name in self.images:
                     self._add_test(self.images[name], report)
+                    if name in ran_on:
+                        tested = ran_on[name]
+                        pair = (str(tested["reference"]), str(tested["id"]))
+                        self.images[name].tests_ran_on.add(pair)
             return
         image_facts = getattr(report, IMAGE_ATTRIBUTE, None)
         if not image_facts:

@@ -83,6 +83,7 @@ def judge(
             f"image test {nodeid} failed: {result.test_errors.get(nodeid, '')}"
             for nodeid in result.failed_tests
         ]
+        failures += result.tests_on_another_image()
     if not result.reported:
         return ImageVerdict(result.name, failures, missing=["no inspection of this image ran"])
     verdict = ImageVerdict(result.name, failures, missing=result.missing_inspections())

@@ -70,7 +70,9 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         stack = load_stack(folder)
         options = read_options(config, stack.settings)
-        plan = build_plan(stack, select_images(stack, list(options.images), options.variant))
+        variant_option = shared_options.shown_name(config, "--variant")
+        selected = select_images(stack, list(options.images), options.variant, variant_option)
+        plan = build_plan(stack, selected)
         check_image_tests(options.image_tests, stack)
         if not hasattr(config, "workerinput"):
             for option, path in (

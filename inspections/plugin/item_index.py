@@ -4,6 +4,8 @@ item is; every other file, item or id belongs to none.
 A file in an image folder, or in an image's folder of image tests
 (`<inspections_image_tests>/<image>/`), applies to that image and its descendants; a file
 under one of the shared test folders applies to every image. Only the selected images count.
+A test that takes no `image` runs with fixtures of the project's own: where another plugin's
+`--image` names the images those run on, it counts for these only.
 """
 
 from __future__ import annotations
@@ -49,10 +51,13 @@ class ItemIndex:
         image_tests: Sequence[Path],
         rootpath: Path,
         arguments: Sequence[str],
+        their_images: Sequence[str] = (),
     ) -> None:
         """`arguments`: the session's path arguments, against which pytest writes the node ids
-        of files outside `rootpath`."""
+        of files outside `rootpath`; `their_images`: the images another plugin's `--image`
+        names (none: the project's own fixtures may run on any image)."""
         self.plan = plan
+        self._their_images = tuple(their_images)
         self._stack = stack
         self._shared_tests = shared_tests
         self._image_tests = image_tests
@@ -107,11 +112,18 @@ class ItemIndex:
 
     def images_of(self, item: pytest.Item) -> list[str]:
         """The selected images whose verdict `item` counts for: its image if it takes `image`;
-        else, for a test of the stack's files, every selected image its file applies to."""
+        else, for a test of the stack's files, the images its file applies to that its own
+        fixtures run on."""
         if "image" in getattr(item, "fixturenames", ()):
             image = self.image_of(item)
             return [image] if image else []
-        return self.images_for(item.path) or []
+        return self._run_on(self.images_for(item.path) or [])
+
+    def _run_on(self, images: list[str]) -> list[str]:
+        """Of `images`, those a test with the project's own fixtures runs on."""
+        if not self._their_images:
+            return images
+        return [name for name in images if name in self._their_images]
 
     def inspection_key_of(self, item: pytest.Item) -> str | None:
         """The plan key of an inspection item; None for anything else."""
@@ -131,7 +143,8 @@ class ItemIndex:
 
     def images_of_nodeid(self, nodeid: str) -> list[str]:
         """`images_of` from a node id alone (a crashed worker's item has nothing more)."""
-        return self._node_ids.images_of(nodeid)
+        images = self._node_ids.images_of(nodeid)
+        return images if self.image_of_nodeid(nodeid) else self._run_on(images)
 
     def location_of(self, image: str) -> str:
         """The image folder as a node id path: relative to the rootdir where possible."""

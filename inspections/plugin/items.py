@@ -13,6 +13,7 @@ from inspections.outputs.results import (
     GATES_ATTRIBUTE,
     IMAGE_ATTRIBUTE,
     INSPECTION_ATTRIBUTE,
+    TESTED_ON_ATTRIBUTE,
     TIMING_ATTRIBUTE,
 )
 from inspections.outputs.verdict_items import IMAGE_PROPERTY
@@ -118,6 +119,10 @@ def annotate(
         gated = index.images_of(item)
         if gated:  # a test with fixtures of its own: its outcome counts for these images
             setattr(report, GATES_ATTRIBUTE, gated)
+            if call.when == "call":  # and which image it ran on, where that is known
+                ran_on = {name: found for name in gated if (found := resources.tests_image(name))}
+                if ran_on:
+                    setattr(report, TESTED_ON_ATTRIBUTE, ran_on)
         return
     facts: dict[str, Any] = {"name": image}
     resolved = getattr(item, "funcargs", {}).get("image")

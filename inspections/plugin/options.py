@@ -65,10 +65,20 @@ class RunOptions:
     apply_tags: bool
     compare_to: Path | None = None
     image_tests: tuple[Path, ...] = ()
+    # The images another plugin's `--image` names: the project's own tests run on these.
+    their_images: tuple[str, ...] = ()
 
     def reference(self, image: str) -> str:
         """The local reference the image under test is built as."""
         return f"{self.registry}/{self.owner}/{image}:{inspected_tag(self.variant)}"
+
+    def tests_reference(self, image: str) -> str | None:
+        """The reference the project's own tests start for `image`, where another plugin's
+        `--image` names it: `<registry>/<owner>/<image>`, so Docker's default tag `latest`
+        whatever the variant; None where nothing says which image they run on."""
+        if image not in self.their_images:
+            return None
+        return f"{self.registry}/{self.owner}/{image}:latest"
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -197,14 +207,33 @@ def _timeout(value: str) -> float:
     return seconds
 
 
-def _images(config: pytest.Config) -> tuple[str, ...]:
-    """`--stack-image` values, then another plugin's `--image` value(s), each once."""
+def _their_images(config: pytest.Config) -> tuple[str, ...]:
+    """The image name(s) another plugin's `--image` gives, each once; none without one."""
     theirs = their_value(config, "--image")
     if isinstance(theirs, str):
         theirs = [theirs]
     if not isinstance(theirs, list) or not all(isinstance(name, str) for name in theirs):
-        theirs = []
-    return tuple(dict.fromkeys([*config.option.stack_images, *theirs]))
+        return ()
+    return tuple(dict.fromkeys(name for name in theirs if name))
+
+
+def _images(config: pytest.Config, theirs: tuple[str, ...]) -> tuple[str, ...]:
+    """`--stack-image` values, then another plugin's `--image` value(s), each once.
+
+    The project's own tests run on the images its `--image` names only: while they gate the
+    outputs, `--stack-image` may name no other image, which they would never have tested.
+    """
+    ours: list[str] = config.option.stack_images
+    untested = [name for name in ours if name not in theirs]
+    gated = not (config.option.no_test_gate or config.option.inspections_only)
+    if theirs and untested and gated:
+        raise StackError(
+            f"--stack-image {untested[0]}: the project's own tests run only on the image "
+            f"--image names ({', '.join(theirs)}), so they cannot vouch for {untested[0]}: give "
+            f"it a session of its own (--image {untested[0]}), or add --inspections-only to "
+            "inspect it without those tests"
+        )
+    return tuple(dict.fromkeys([*ours, *theirs]))
 
 
 def _reference_part(config: pytest.Config, short: str, own: str | None) -> str | None:
@@ -237,8 +266,9 @@ def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
         )
     registry = _reference_part(config, "--registry", config.option.stack_registry)
     owner = _reference_part(config, "--owner", config.option.stack_owner)
+    theirs = _their_images(config)
     return RunOptions(
-        images=_images(config),
+        images=_images(config, theirs),
         registry=checked_reference_part(
             shown_name(config, "--registry"),
             registry or defaults.registry,
@@ -262,6 +292,7 @@ def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
         inspections_only=config.option.inspections_only,
         apply_tags=config.option.apply_tags,
         compare_to=_optional_path(config.option.compare_to),
+        their_images=theirs,
     )
 
 

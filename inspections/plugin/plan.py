@@ -63,8 +63,12 @@ class InspectionPlan:
     inspections: dict[str, tuple[PlannedInspection, ...]]
 
 
-def select_images(stack: Stack, requested: list[str], variant: str) -> tuple[str, ...]:
-    """The images to inspect: the requested ones (or all), in stack order, built in `variant`."""
+def select_images(
+    stack: Stack, requested: list[str], variant: str, variant_option: str = "--variant"
+) -> tuple[str, ...]:
+    """The images to inspect: the requested ones (or all), in stack order, built in `variant`.
+
+    `variant_option` is the name the variant option answers to in this session."""
     for name in requested:
         if name not in stack.images:
             raise StackError(
@@ -74,14 +78,14 @@ def select_images(stack: Stack, requested: list[str], variant: str) -> tuple[str
         if not stack.images[name].supports(variant):
             raise StackError(
                 f"image {name!r} has no variant {variant!r}: add it to variants in "
-                f"{stack.images[name].folder}/image.toml or pick another --variant"
+                f"{stack.images[name].folder}/image.toml or pick another {variant_option}"
             )
     candidates = [name for name in stack.images if not requested or name in requested]
     selected = tuple(name for name in candidates if stack.images[name].supports(variant))
     if not selected:
         raise StackError(
             f"no image of the stack at {stack.folder} is built in variant {variant!r}: "
-            f"pass --variant {DEFAULT_VARIANT} or declare the variant in an image.toml"
+            f"pass {variant_option} {DEFAULT_VARIANT} or declare the variant in an image.toml"
         )
     return selected
 

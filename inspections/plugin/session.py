@@ -62,10 +62,18 @@ class StackSession:
         self.facts = facts
         self.controller = not hasattr(config, "workerinput")
         self.items = ItemIndex(
-            stack, plan, options.shared_tests, options.image_tests, config.rootpath, config.args
+            stack,
+            plan,
+            options.shared_tests,
+            options.image_tests,
+            config.rootpath,
+            config.args,
+            options.their_images,
         )
         sources = {
-            name: ImageSource(options.reference(name), str(spec.folder))
+            name: ImageSource(
+                options.reference(name), str(spec.folder), options.tests_reference(name)
+            )
             for name, spec in stack.images.items()
         }
         self.resources = ImageResources(sources, facts.build, facts.run_id, facts.controller_pid)

@@ -33,6 +33,7 @@ class ImageSource:
 
     reference: str
     folder: str
+    tests_reference: str | None = None  # the image the project's own tests start, if known
 
 
 class ImageResources:
@@ -54,6 +55,7 @@ class ImageResources:
         self._lock = threading.Lock()
         self._hosts: dict[str, testinfra.host.Host] = {}
         self._resolved: dict[str, ResolvedImage | StackInspectionError] = {}
+        self._tests_image_ids: dict[str, str] = {}
         self._swept = False
         self._containers_left = False
 
@@ -71,6 +73,22 @@ class ImageResources:
         if isinstance(found, StackInspectionError):
             raise found
         return found
+
+    def tests_image(self, image: str) -> dict[str, str] | None:
+        """The image the project's own tests start for `image`: its reference and id (empty
+        when the engine has none), looked up once per process; None where it is not known."""
+        source = self._sources[image]
+        reference = source.tests_reference
+        if reference is None:
+            return None
+        if reference not in self._tests_image_ids:
+            try:
+                found = self._engine.resolve_image(image, reference, source.folder)
+            except StackInspectionError:
+                self._tests_image_ids[reference] = ""
+            else:
+                self._tests_image_ids[reference] = found.id
+        return {"reference": reference, "id": self._tests_image_ids[reference]}
 
     def failed_to_resolve(self, image: str) -> bool:
         """Whether looking up `image` failed already."""

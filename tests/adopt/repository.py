@@ -8,14 +8,18 @@
   function-scoped `container` that the tests start themselves and that is removed after them.
 - `tests/by_image/<image>/test_*.py`: each image's own tests, run for the image and its
   descendants (their runner passes the folders of the image and of its ancestors).
+- `wiki/`: the code of their wiki tool and the wiki's intro, `Home.md` (the wiki itself is
+  another repository, `<repository>.wiki`).
 
 The Dockerfiles are only read (by stack-init): the images the tests run are the demo stack's,
-tagged `quay.io/<owner>/<image>:latest` for the duration of a test.
+tagged `quay.io/<owner>/<image>:latest` (and base-notebook's variant `:cuda-latest`) for the
+duration of a test.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import textwrap
@@ -25,12 +29,14 @@ import docker
 
 from throwaway_stacks import commit_all
 
+ROOT = Path(__file__).resolve().parents[2]  # the checkout whose plugin the tests run
 REGISTRY = "quay.io"  # one of the conftest's choices
 PARENTS = {
     "docker-stacks-foundation": "",
     "base-notebook": "docker-stacks-foundation",
     "minimal-notebook": "base-notebook",
 }
+VARIANT = "cuda"  # base-notebook's variant: images/base-notebook/cuda/Dockerfile
 CONTAINER_LABEL = "org.example.adopt-test"
 STACK_INIT = str(Path(sys.executable).parent / "stack-init")  # the installed console script
 
@@ -188,9 +194,32 @@ TESTS = {
 }
 
 
+WIKI_TOOL = {
+    "wiki/__init__.py": "",
+    "wiki/update_wiki.py": '''\
+        """Their tool that adds the builds' history lines and manifests to the wiki."""
+    ''',
+    "wiki/Home.md": """\
+        # Build history
+
+        The images built from {REPOSITORY}, newest first.
+
+        <!-- YEAR_MONTHLY_TABLES -->
+    """,
+}
+
+
+def checkout_environment() -> dict[str, str]:
+    """The environment for a command run in the repository: this checkout's `inspections`
+    importable first (their `tests` package still comes from the repository, the current
+    folder), then whatever the suite's PYTHONPATH holds."""
+    inherited = [part for part in os.environ.get("PYTHONPATH", "").split(os.pathsep) if part]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *inherited])}
+
+
 def write_repository(root: Path) -> Path:
     """Write the repository under `root` as one git commit with a remote; return `root`."""
-    files = {f"images/{path}": text for path, text in DOCKERFILES.items()} | TESTS
+    files = {f"images/{path}": text for path, text in DOCKERFILES.items()} | TESTS | WIKI_TOOL
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -208,7 +237,12 @@ def adopt(root: Path) -> None:
     """What the migration guide says to add, committed: the declarations (stack-init) and a
     `pytest.ini` at the top that names the image tests' folder (their runner's sessions keep
     tests/pytest.ini, and the plugin stays off in them)."""
-    subprocess.run([STACK_INIT, str(root / "images")], check=True, capture_output=True)
+    subprocess.run(
+        [STACK_INIT, str(root / "images")],
+        check=True,
+        capture_output=True,
+        env=checkout_environment(),
+    )
     (root / "pytest.ini").write_text(
         "[pytest]\n"
         "inspections_image_tests = tests/by_image\n"
@@ -226,8 +260,19 @@ def tag_images(client: docker.DockerClient, owner: str) -> None:
         )
 
 
+def tag_variant(client: docker.DockerClient, owner: str, demo_image: str) -> None:
+    """base-notebook's variant build, `quay.io/<owner>/base-notebook:cuda-latest`, as the demo
+    image `demo_image`."""
+    client.images.get(f"localhost/demo/{demo_image}:latest").tag(
+        f"{REGISTRY}/{owner}/base-notebook", f"{VARIANT}-latest"
+    )
+
+
 def remove_tags(client: docker.DockerClient, owner: str) -> None:
-    """Remove the tags `tag_images` made, never another tag of the same images."""
-    for name in PARENTS:
+    """Remove the tags `tag_images` and `tag_variant` made, never another tag of the same
+    images."""
+    references = [f"{REGISTRY}/{owner}/{name}:latest" for name in PARENTS]
+    references.append(f"{REGISTRY}/{owner}/base-notebook:{VARIANT}-latest")
+    for reference in references:
         with contextlib.suppress(docker.errors.ImageNotFound):
-            client.images.remove(f"{REGISTRY}/{owner}/{name}:latest", noprune=True)
+            client.images.remove(reference, noprune=True)

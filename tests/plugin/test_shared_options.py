@@ -87,7 +87,9 @@ def test_their_image_option_selects_the_image_and_ours_stay_reachable(
     own = ["--stack-dir", "stack", "--collect-only", "-q"]
 
     theirs = pytester.runpytest_subprocess(*own, *THEIR_ARGUMENTS)
-    both = pytester.runpytest_subprocess(*own, *THEIR_ARGUMENTS, "--stack-image", "root")
+    both = pytester.runpytest_subprocess(
+        *own, *THEIR_ARGUMENTS, "--stack-image", "root", "--inspections-only"
+    )
 
     assert collected(theirs) == [
         "stack/root/inspect_root.py::os_tag[child]",
@@ -95,6 +97,22 @@ def test_their_image_option_selects_the_image_and_ours_stay_reachable(
     ]
     assert "stack/root/inspect_root.py::os_tag[root]" in collected(both)
     assert "stack/root/inspect_root.py::os_tag[child]" in collected(both)
+
+
+def test_ours_may_add_no_image_their_tests_would_gate_without_running_on_it(
+    pytester: pytest.Pytester,
+) -> None:
+    two_images(pytester)
+    pytester.makeconftest(THEIR_CONFTEST)
+    result = pytester.runpytest_subprocess(
+        "--stack-dir", "stack", *THEIR_ARGUMENTS, "--stack-image", "root", "--collect-only"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.stderr.lines if line] == [
+        "ERROR: --stack-image root: the project's own tests run only on the image --image names "
+        "(child), so they cannot vouch for root: give it a session of its own (--image root), "
+        "or add --inspections-only to inspect it without those tests"
+    ]
 
 
 def test_their_owner_is_read_and_must_agree_with_ours(pytester: pytest.Pytester) -> None:
@@ -122,3 +140,16 @@ def test_our_variant_is_reachable_where_theirs_means_something_else(
         "ERROR: invalid --stack-variant 'Bad': use a lowercase name such as cuda12 or default"
         in result.stderr.lines
     )
+
+
+def test_a_missing_variant_names_the_option_that_picks_ours(pytester: pytest.Pytester) -> None:
+    two_images(pytester)
+    pytester.makeconftest(THEIR_CONFTEST)
+    result = pytester.runpytest_subprocess(
+        "--stack-dir", "stack", *THEIR_ARGUMENTS, "--stack-variant", "cuda", "--collect-only"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.stderr.lines if line] == [
+        f"ERROR: image 'child' has no variant 'cuda': add it to variants in "
+        f"{pytester.path / 'stack/child'}/image.toml or pick another --stack-variant"
+    ]

@@ -29,12 +29,18 @@ def stack(make_stack: StackWriter) -> Stack:
     )
 
 
-def index_of(stack: Stack, selected: tuple[str, ...], **folders: tuple[Path, ...]) -> ItemIndex:
+def index_of(
+    stack: Stack,
+    selected: tuple[str, ...],
+    their_images: tuple[str, ...] = (),
+    **folders: tuple[Path, ...],
+) -> ItemIndex:
     """The index of a session run from the folder above the stack, without path arguments."""
     rootpath = stack.folder.parent
     shared, own = folders.get("shared", ()), folders.get("image_tests", ())
     arguments = [str(path) for path in default_paths(stack, selected, shared, own)]
-    return ItemIndex(stack, build_plan(stack, selected), shared, own, rootpath, arguments)
+    plan = build_plan(stack, selected)
+    return ItemIndex(stack, plan, shared, own, rootpath, arguments, their_images)
 
 
 def test_a_file_of_an_image_folder_applies_to_its_selected_descendants(stack: Stack) -> None:
@@ -61,6 +67,24 @@ def test_a_node_id_names_its_image_only_in_a_stack_file(stack: Stack) -> None:
     assert index.images_of_nodeid("stack/left/test_left.py::test_it[left]") == ["left"]
     assert index.image_of_nodeid("stack/left/test_missing.py::test_it[left]") is None
     assert index.images_of_nodeid("tests/test_other.py::test_it[left]") == []
+
+
+def test_a_test_with_fixtures_of_its_own_counts_for_the_images_their_option_names(
+    stack: Stack, tmp_path: Path
+) -> None:
+    own = tmp_path / "image-tests"
+    for name in ("root", "right"):
+        (own / name).mkdir(parents=True)
+        (own / name / f"test_{name}.py").write_text("def test_it(container):\n    pass\n")
+    selected = ("root", "left", "right")
+
+    theirs = index_of(stack, selected, ("left",), image_tests=(own,))
+    anyone = index_of(stack, selected, image_tests=(own,))
+
+    assert theirs.images_of_nodeid("image-tests/root/test_root.py::test_it") == ["left"]
+    assert theirs.images_of_nodeid("image-tests/right/test_right.py::test_it") == []
+    assert theirs.images_of_nodeid("stack/left/test_left.py::test_it[left]") == ["left"]
+    assert anyone.images_of_nodeid("image-tests/root/test_root.py::test_it") == list(selected)
 
 
 def test_default_paths_hold_the_image_tests_of_the_lineage_only(

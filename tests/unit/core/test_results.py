@@ -11,6 +11,7 @@ from inspections.outputs.results import (
     GATES_ATTRIBUTE,
     IMAGE_ATTRIBUTE,
     INSPECTION_ATTRIBUTE,
+    TESTED_ON_ATTRIBUTE,
     InspectionResult,
     ResultsCollector,
     failure_message,
@@ -302,6 +303,27 @@ def test_a_test_gating_images_counts_for_each_without_binding_one() -> None:
         result = collector.images[name]
         assert result.failed_tests == ["tests/by_image/root/test_a.py::test_a"]
         assert (result.tested, result.reported, result.facts) == (True, False, {})
+
+
+def test_the_image_a_gating_test_ran_on_is_kept_for_its_image() -> None:
+    collector = ResultsCollector(TWO_IMAGES.inspections, lambda nodeid: [])
+    ran_on = {"reference": "quay.io/jupyter/child:latest", "id": "sha256:1a1a"}
+    report = make_report("tests/by_image/root/test_a.py::test_a", "call")
+    setattr(report, GATES_ATTRIBUTE, ["child"])
+    setattr(report, TESTED_ON_ATTRIBUTE, {"child": ran_on})
+    collector.add(pytest.TestReport._from_json(report._to_json()))
+
+    child = collector.images["child"]
+    child.facts = {"id": "sha256:2b2b", "reference": "quay.io/jupyter/child:cuda-latest"}
+    assert child.tests_ran_on == {("quay.io/jupyter/child:latest", "sha256:1a1a")}
+    assert child.tests_on_another_image() == [
+        "the project's image tests ran on quay.io/jupyter/child:latest (sha256:1a1a), another "
+        "image than the inspected quay.io/jupyter/child:cuda-latest (sha256:2b2b): tag the "
+        "inspected build quay.io/jupyter/child:latest too, then run the session again"
+    ]
+    child.facts["id"] = "sha256:1a1a"
+    assert child.tests_on_another_image() == []
+    assert collector.images["root"].tests_ran_on == set()
 
 
 def test_a_crashed_test_gating_images_fails_each_of_them() -> None:

@@ -256,6 +256,19 @@ def test_a_failed_test_gates_an_image_none_of_whose_inspections_ran() -> None:
     assert verdict.missing == ["no inspection of this image ran"]
 
 
+def test_tests_that_ran_on_another_image_gate_it_like_a_failed_test() -> None:
+    result = passing_base()
+    result.tests_ran_on.add(("quay.io/jupyter/base:latest", "sha256:ffff"))
+
+    gated = judge(result, SETTINGS, BUILD, DOCKERFILE)
+    ungated = judge(result, NO_GATE, BUILD, DOCKERFILE)
+
+    assert gated.status == "failed"
+    assert gated.failures == result.tests_on_another_image()
+    assert "ran on quay.io/jupyter/base:latest (sha256:ffff)" in gated.failures[0]
+    assert ungated.status == "passed"
+
+
 @pytest.mark.parametrize(
     ("result", "strict", "expected"),
     [
