@@ -5,6 +5,7 @@ Mermaid comes from npm at the version `mermaid/package-lock.json` pins, installe
 `chromium`. A page loads `mermaid.min.js`, renders every diagram with `mermaid.render`, puts
 the SVGs into the page and writes what it found (parse errors, boxes, edges, texts, element
 names, where each box and each edge is drawn) into the page, which `--dump-dom` hands back.
+A diagram Mermaid does not draw (a parse error, too many edges, too much text) is not `ok`.
 
 `STACK_INSPECTIONS_NO_BROWSER=1` skips the tests that need this; otherwise a missing
 Chromium or npm fails them, with the command that installs it.
@@ -32,6 +33,8 @@ SKIP_VARIABLE = "STACK_INSPECTIONS_NO_BROWSER"
 FOLDER_VARIABLE = "STACK_INSPECTIONS_MERMAID_DIR"
 SYSTEM_CACHE = Path("/var/cache/stack-inspections/mermaid")
 PAGE_WIDTH = 900  # GitHub's width for Markdown content, about
+# What Mermaid draws, in a box of its own, for a diagram over its maxTextSize: not a drawing.
+TOO_BIG = "Maximum text size in diagram exceeded"
 BORDER = 1.0  # pixels of a box's border an edge may touch: where it starts or ends, beside it
 _RESULTS = re.compile(r'<pre id="stack-inspections-results"[^>]*>(.*?)</pre>', re.DOTALL)
 
@@ -267,7 +270,14 @@ def render(diagrams: Sequence[str], folder: Path, width: int = PAGE_WIDTH) -> Re
     if found is None:
         raise RuntimeError(f"the page did not finish rendering: {dom[-2000:]}")
     data: dict[str, Any] = json.loads(html.unescape(found.group(1)))
-    return Rendering([Rendered(**result) for result in data["results"]], data["pwned"])
+    return Rendering([_refused_if_too_big(Rendered(**r)) for r in data["results"]], data["pwned"])
+
+
+def _refused_if_too_big(drawn: Rendered) -> Rendered:
+    """A diagram over Mermaid's maxTextSize is drawn as one box that says so: a refusal."""
+    if drawn.ok and drawn.labels == [TOO_BIG]:
+        return Rendered(ok=False, error=f"{TOO_BIG}: Mermaid drew that sentence instead")
+    return drawn
 
 
 def screenshot(diagram: str, png: Path, folder: Path, width: int = PAGE_WIDTH) -> Rendered:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from inspections.formats.history_charts import BuildPoint, history_page, line_chart
-from inspections.formats.mermaid import MAX_TEXT_LENGTH
+from inspections.formats.mermaid import MAX_TEXT_LENGTH, MAX_TEXT_SIZE
 from inspections.formats.stack_diagram import (
     DiagramBuild,
     StackImage,
@@ -84,6 +84,16 @@ def test_the_renderer_reports_a_parse_error(tmp_path: Path) -> None:
     rendering = render(["flowchart TD\n  a[unclosed --> b"], tmp_path)
     (drawn,) = rendering.diagrams
     assert not drawn.ok and "Parse error" in drawn.error
+
+
+def test_the_renderer_reports_a_diagram_too_big_for_mermaid(tmp_path: Path) -> None:
+    """Mermaid draws a box saying so rather than fail: without this, it would pass."""
+    boxes = [f'  n{number}["{"x" * 50}"]' for number in range(MAX_TEXT_SIZE // 50)]
+    diagram = "\n".join(["flowchart TD", *boxes])
+
+    (drawn,) = render([diagram], tmp_path).diagrams
+
+    assert not drawn.ok and "Maximum text size in diagram exceeded" in drawn.error
 
 
 def test_the_renderer_sees_an_edge_drawn_through_a_box(tmp_path: Path) -> None:
