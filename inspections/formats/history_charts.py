@@ -74,7 +74,8 @@ def _axis_range(values: Sequence[float], floor_zero: bool = False) -> tuple[floa
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    """`value` as a plain decimal, `2500000` or `12.5`: Mermaid's xychart reads no exponent."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def line_chart(

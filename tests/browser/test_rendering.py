@@ -164,6 +164,15 @@ def test_hostile_text_is_drawn_as_text_in_a_chart(tmp_path: Path) -> None:
         assert text in drawn.text
 
 
+def test_a_chart_of_big_values_is_drawn(tmp_path: Path) -> None:
+    chart = line_chart("size", ["11-01", "11-02"], "MB", {"size": [2_500_000.0, 12_345_678.5]})
+
+    (drawn,) = render([chart], tmp_path).diagrams
+
+    assert drawn.ok, drawn.error
+    assert drawn.plots == 1
+
+
 def test_the_jupyter_stack_is_drawn_readable_at_githubs_width(tmp_path: Path) -> None:
     stack = jupyter_stack()
     builds = jupyter_builds(stack)

@@ -58,6 +58,16 @@ def test_a_line_chart_sets_its_colours_and_a_range_around_its_values() -> None:
     assert statements['line "size"'] == "[500, 600]"
 
 
+def test_big_values_are_written_as_plain_decimals() -> None:
+    """Mermaid's xychart reads no exponent (`2.5e+06`)."""
+    chart = line_chart("size", ["11-01", "11-02"], "MB", {"size": [2_500_000.0, 12_345_678.5]})
+    statements = chart_lines(chart)
+    assert statements['line "size"'] == "[2500000, 12345678.5]"
+    _, bottom, _, top = statements["y-axis"].split()
+    assert re.fullmatch(r"\d+(\.\d)?", bottom) and re.fullmatch(r"\d+(\.\d)?", top)
+    assert float(bottom) < 2_500_000 and float(top) > 12_345_678.5
+
+
 def test_the_charts_of_a_series_size_packages_and_changes() -> None:
     points = [
         point(1, packages=300),
