@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from inspections.formats.inspected_image import TIMESTAMP_FORMAT, InspectedImage
+from inspections.formats.inspected_image import TIMESTAMP, TIMESTAMP_FORMAT, InspectedImage
 from inspections.formats.run_folder import is_stem_of
 from inspections.inventory.errors import shown
 from inspections.markdown import inline_code
@@ -28,7 +28,7 @@ from inspections.references import split_tag
 LINE_BREAK = "<br />"
 CHANGES_PAGE_SUFFIX = "-changes"  # a change report's page: `<manifest stem>-changes`
 _ROW = re.compile(r"^\| (?P<date>[^|]+) \| (?P<images>[^|]*) \| (?P<links>.+) \|$")
-_ISO = re.compile(r"`?(?P<value>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)`?")
+_ISO = re.compile(rf"`?(?P<value>{TIMESTAMP.pattern})`?")
 _SPACED = re.compile(r"(?P<value>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) \(UTC\)")
 _SPACED_FORMAT = "%Y-%m-%d %H:%M:%S"
 _REFERENCE = re.compile(r"^`(?P<reference>[^`\s]+)`$")

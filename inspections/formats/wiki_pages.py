@@ -12,6 +12,7 @@ import re
 from pathlib import PurePosixPath
 
 from inspections.formats.history_line import CHANGES_PAGE_SUFFIX
+from inspections.formats.manifest import build_timestamp
 
 HOME = PurePosixPath("Home.md")
 MONTHLY_FOLDER = PurePosixPath("monthly-files")
@@ -20,8 +21,6 @@ CHANGES_FOLDER = PurePosixPath("changes")
 
 YEAR = re.compile(r"\d{4}")
 MONTH = re.compile(r"(?P<year>\d{4})-(?:0[1-9]|1[0-2])")
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-_TIMESTAMP_LABEL = "Build timestamp: "
 
 
 class WikiFormatError(ValueError):
@@ -68,9 +67,8 @@ def with_row(page: str | None, month: str, row: str) -> str:
 
 
 def manifest_timestamp(text: str) -> str:
-    """The build timestamp of a manifest: the one after its first `Build timestamp: `."""
-    start = text.find(_TIMESTAMP_LABEL)
-    timestamp = text[start + len(_TIMESTAMP_LABEL) :][:20] if start >= 0 else ""
-    if not TIMESTAMP.fullmatch(timestamp):
+    """The build timestamp a manifest is filed by, as `manifest.build_timestamp` reads it."""
+    timestamp = build_timestamp(text)
+    if timestamp is None:
         raise WikiFormatError("has no line '- Build timestamp: YYYY-MM-DDTHH:MM:SSZ'")
     return timestamp
