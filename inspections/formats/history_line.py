@@ -34,7 +34,8 @@ _SPACED_FORMAT = "%Y-%m-%d %H:%M:%S"
 _REFERENCE = re.compile(r"^`(?P<reference>[^`\s]+)`$")
 _COMMIT_LINK = re.compile(r"\[Git diff\]\((?P<repository>[^)\s]*)/commit/(?P<sha>[0-9a-f]{7,64})\)")
 _DOCKERFILE_LINK = re.compile(r"\[Dockerfile\]\((?P<target>[^\s()]+)\)")
-_MANIFEST_LINK = re.compile(r"\[Build manifest\]\(\./(?P<stem>[^\s()/]+)\)")
+_MANIFEST_LINK_START = "[Build manifest](./"  # then the manifest's page name and `)`
+_MANIFEST_LINK = re.compile(rf"{re.escape(_MANIFEST_LINK_START)}(?P<stem>[^\s()/]+)\)")
 _CHANGES_LINK = re.compile(r"\[Changes\]\(\./(?P<page>[^\s()/]+)\)")
 
 
@@ -88,7 +89,7 @@ def render_history_line(line: HistoryLine) -> str:
     links = [
         f"[Git diff]({line.repository}/commit/{line.commit})",
         f"[Dockerfile]({line.dockerfile})",
-        f"[Build manifest](./{line.manifest_stem})",
+        f"{_MANIFEST_LINK_START}{line.manifest_stem})",
     ]
     if line.changes:
         links.append(f"[Changes](./{line.changes_page})")
@@ -103,6 +104,12 @@ def history_line(image: InspectedImage, with_changes: bool = False) -> str:
     the commit, the Dockerfile and the manifest; `with_changes`, also to the change report.
     """
     return render_history_line(line_of(image, with_changes))
+
+
+def links_manifest(line: str, stem_prefix: str) -> bool:
+    """Whether `line` links a manifest whose name starts with `stem_prefix`: a quick look for
+    the rows worth reading."""
+    return f"{_MANIFEST_LINK_START}{stem_prefix}" in line
 
 
 def _timestamp(cell: str) -> str:

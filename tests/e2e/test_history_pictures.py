@@ -16,9 +16,9 @@ from pathlib import Path
 import docker
 import pytest
 
+from inspections.formats.wiki_pages import history_page_path
 from inspections.inventory.changes import MINUS
 from inspections.publishing.update_wiki_command import update_wiki_main
-from inspections.publishing.wiki_pictures import history_page_path
 from tests.browser.renderer import render, screenshot
 from tests.diagrams import boxes_by_name, mermaid_blocks
 from tests.e2e.demo import FIXED_EPOCH, run_pytest, write_probe_stack
