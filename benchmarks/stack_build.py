@@ -57,7 +57,7 @@ OVER_CRITICAL_PATH_BOUND = 1.15
 SERIAL_TOLERANCE = 0.15
 NOTHING_CHANGED_BOUND_SECONDS = 2.0
 OVERHEAD_SAMPLES = 3
-STACK_BUILD = "import sys; from inspections.building.build import main; sys.exit(main())"
+STACK_BUILD = "import sys; from inspections.building.build_command import main; sys.exit(main())"
 
 
 def _write_stack(folder: Path, owner: str) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _BACKTICK_RUNS = re.compile(r"`+")
+_MARKUP = re.compile(r"[\\`*_\[\]()<>!|#&~]")  # what can start a link, code, emphasis, HTML…
 
 
 def _longest_backtick_run(text: str, at_least: int) -> int:
@@ -45,6 +46,12 @@ def tidy_output(output: str) -> str:
 def quoted_command_output(command: str, output: str) -> str:
     """The Markdown for one command: the command line, a colon, then its tidied output fenced."""
     return f"{inline_code(command)}:\n\n{fenced(tidy_output(output))}"
+
+
+def escaped(text: str) -> str:
+    """`text` as Markdown that shows it as it is: each character that could start a link,
+    code, emphasis, HTML, an entity or a table cell backslash-escaped."""
+    return _MARKUP.sub(lambda found: "\\" + found.group(), text)
 
 
 def cell(text: str) -> str:

@@ -111,7 +111,7 @@ class Stack:
         return [(spec.name, spec.folder.resolve()) for spec in self.images.values()]
 
 
-def read_text(path: Path) -> str:
+def read_stack_file(path: Path) -> str:
     """A file of the stack folder as text; StackError when it cannot be read."""
     try:
         return path.read_text(encoding="utf-8")
@@ -124,7 +124,7 @@ def read_text(path: Path) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    text = read_text(path)
+    text = read_stack_file(path)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from inspections.building import build as stack_build
+from inspections.building import build_command as stack_build
 from inspections.building.build_plan import Selection, plan_builds
 from inspections.building.docker_client import Docker
 from inspections.building.errors import BuildError, BuildUsageError

@@ -10,7 +10,7 @@ stack-init reads the hierarchy back from the Dockerfiles:
 - `starters`: library inspections picked for what each Dockerfile installs.
 - `init`: the `stack-init` command, which writes the declarations or checks them for drift.
 
-stack-build (`build`) builds the declared stack, one module per job:
+stack-build (`build_command`) builds the declared stack, one module per job:
 
 - `build_plan`: which images, variants, parents, contexts and build arguments a run builds
 - `image_inputs`, `dockerignore`: the hash of an image's inputs, from what

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from inspections.errors import StackError
-from inspections.stack import BUILD_ARG_NAME, read_text
+from inspections.stack import BUILD_ARG_NAME, read_stack_file
 
 INSTRUCTION = re.compile(r"\s*(?P<keyword>[A-Za-z]+)\s*(?P<arguments>.*)", re.DOTALL)
 DIRECTIVE = re.compile(r"#\s*(?P<name>[A-Za-z]+)\s*=\s*(?P<value>\S+)\s*")
@@ -147,7 +147,7 @@ def parse_dockerfile(path: Path, text: str) -> Dockerfile:
 
 def read_dockerfile(path: Path) -> Dockerfile:
     """`parse_dockerfile` of the file at `path`; StackError when it cannot be read."""
-    return parse_dockerfile(path, read_text(path))
+    return parse_dockerfile(path, read_stack_file(path))
 
 
 def declared_defaults(dockerfile: Dockerfile) -> dict[str, str | None]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from inspections.formats.mermaid import init_directive, mermaid_block, quoted
 from inspections.formats.run_folder import SHA_LENGTH
 from inspections.inventory.changes import MINUS
 from inspections.inventory.sizes import human_size
-from inspections.markdown import inline_code
+from inspections.markdown import cell, escaped
 from inspections.stack import DEFAULT_VARIANT
 
 CHANGE_KINDS = ("added", "removed", "upgraded")
@@ -74,7 +75,8 @@ def _axis_range(values: Sequence[float], floor_zero: bool = False) -> tuple[floa
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    """`value` as a plain decimal, `2500000` or `12.5`: Mermaid's xychart reads no exponent."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def line_chart(
@@ -136,10 +138,13 @@ def _changes_cell(point: BuildPoint) -> str:
         f"{symbol}{point.changes.get(kind, 0)}"
         for symbol, kind in zip(("+", MINUS, "↑"), CHANGE_KINDS, strict=True)
     )
-    return f"[{shown}](./{point.changes_page})" if point.changes_page else shown
+    if not point.changes_page:
+        return shown
+    return f"[{shown}](./{quote(point.changes_page, safe='')})"
 
 
 def _table(points: Sequence[BuildPoint]) -> str:
+    """The builds, newest first; what the pages they are read from say is shown as text."""
     rows = [
         f"| # | build | commit | size | packages | changes (+ {MINUS} ↑: {_KINDS}) |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -147,8 +152,9 @@ def _table(points: Sequence[BuildPoint]) -> str:
     for number, point in reversed(list(enumerate(points, start=1))):
         size = human_size(point.size_bytes) if point.size_bytes is not None else ""
         packages = "" if point.packages is None else str(point.packages)
-        build = f"[{point.timestamp}](./{point.manifest})"
-        commit = inline_code(point.commit[:SHA_LENGTH])
+        page = quote(point.manifest, safe="")
+        build = f"[{escaped(point.timestamp)}](./{page})"
+        commit = cell(point.commit[:SHA_LENGTH])
         cells = [str(number), build, commit, size, packages, _changes_cell(point)]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)

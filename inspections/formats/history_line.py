@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from inspections.formats.inspected_image import TIMESTAMP_FORMAT, InspectedImage
+from inspections.formats.inspected_image import TIMESTAMP, TIMESTAMP_FORMAT, InspectedImage
 from inspections.formats.run_folder import is_stem_of
 from inspections.inventory.errors import shown
 from inspections.markdown import inline_code
@@ -28,13 +28,14 @@ from inspections.references import split_tag
 LINE_BREAK = "<br />"
 CHANGES_PAGE_SUFFIX = "-changes"  # a change report's page: `<manifest stem>-changes`
 _ROW = re.compile(r"^\| (?P<date>[^|]+) \| (?P<images>[^|]*) \| (?P<links>.+) \|$")
-_ISO = re.compile(r"`?(?P<value>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)`?")
+_ISO = re.compile(rf"`?(?P<value>{TIMESTAMP.pattern})`?")
 _SPACED = re.compile(r"(?P<value>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) \(UTC\)")
 _SPACED_FORMAT = "%Y-%m-%d %H:%M:%S"
 _REFERENCE = re.compile(r"^`(?P<reference>[^`\s]+)`$")
 _COMMIT_LINK = re.compile(r"\[Git diff\]\((?P<repository>[^)\s]*)/commit/(?P<sha>[0-9a-f]{7,64})\)")
 _DOCKERFILE_LINK = re.compile(r"\[Dockerfile\]\((?P<target>[^\s()]+)\)")
-_MANIFEST_LINK = re.compile(r"\[Build manifest\]\(\./(?P<stem>[^\s()/]+)\)")
+_MANIFEST_LINK_START = "[Build manifest](./"  # then the manifest's page name and `)`
+_MANIFEST_LINK = re.compile(rf"{re.escape(_MANIFEST_LINK_START)}(?P<stem>[^\s()/]+)\)")
 _CHANGES_LINK = re.compile(r"\[Changes\]\(\./(?P<page>[^\s()/]+)\)")
 
 
@@ -88,7 +89,7 @@ def render_history_line(line: HistoryLine) -> str:
     links = [
         f"[Git diff]({line.repository}/commit/{line.commit})",
         f"[Dockerfile]({line.dockerfile})",
-        f"[Build manifest](./{line.manifest_stem})",
+        f"{_MANIFEST_LINK_START}{line.manifest_stem})",
     ]
     if line.changes:
         links.append(f"[Changes](./{line.changes_page})")
@@ -103,6 +104,12 @@ def history_line(image: InspectedImage, with_changes: bool = False) -> str:
     the commit, the Dockerfile and the manifest; `with_changes`, also to the change report.
     """
     return render_history_line(line_of(image, with_changes))
+
+
+def links_manifest(line: str, stem_prefix: str) -> bool:
+    """Whether `line` links a manifest whose name starts with `stem_prefix`: a quick look for
+    the rows worth reading."""
+    return f"{_MANIFEST_LINK_START}{stem_prefix}" in line
 
 
 def _timestamp(cell: str) -> str:

@@ -3,10 +3,10 @@
 The verdict's row carries, as an HTML extra, the image's outcome, its tags, the reasons it
 got no files, and the diagram of its lineage (root to image) as Mermaid source in a
 `<pre class="stack-inspections-diagram">`. A script in the report's summary loads Mermaid
-(`MERMAID_URL`) and draws every such block once it is shown (pytest-html builds its rows in
-the browser and folds passed ones: a row's diagram is drawn when it is unfolded); where
-Mermaid cannot be loaded (offline), the block shows the diagram's source. Without
-pytest-html, or without `--html`, nothing of this happens.
+(`MERMAID_URL`, the version the tests draw with) and draws every such block once it is
+shown (pytest-html builds its rows in the browser and folds passed ones: a row's diagram is
+drawn when it is unfolded); where Mermaid cannot be loaded (offline), the block shows the
+diagram's source. Without pytest-html, or without `--html`, nothing of this happens.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-MERMAID_URL = "https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.esm.min.mjs"
+# The exact version the browser tests draw with (tests/browser/mermaid/package-lock.json).
+MERMAID_URL = "https://cdn.jsdelivr.net/npm/mermaid@11.17.2/dist/mermaid.esm.min.mjs"
 DIAGRAM_CLASS = "stack-inspections-diagram"
 RENDER_SCRIPT = f"""<script type="module">
 import mermaid from "{MERMAID_URL}";

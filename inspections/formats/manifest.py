@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inspections.formats.inspected_image import InspectedImage
+from inspections.formats.inspected_image import TIMESTAMP, InspectedImage
 from inspections.inventory.distro import Distro
 from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import Inventory
@@ -93,7 +93,7 @@ def manifest_markdown(image: InspectedImage) -> str:
 _PIECE = re.compile(r"^## (?P<title>.+)$")
 _COMMAND = re.compile(r"^(?P<ticks>`+) ?(?:\$ )?(?P<command>.+?) ?(?P=ticks):?$")
 _FENCE_OPEN = re.compile(r"^(?P<ticks>`{3,})[A-Za-z]*$")
-_TIMESTAMP = re.compile(r"^- Build timestamp: (?P<value>\S+)$")
+_TIMESTAMP_LINE = re.compile(r"^- Build timestamp: (?P<value>[^\n]*)", re.MULTILINE)
 _IMAGE = re.compile(r"^- Docker image: `(?P<value>[^`]+)`$")
 _SIZE = re.compile(r"^- Docker image size: (?P<value>.+)$")
 _COMMIT = re.compile(
@@ -162,6 +162,15 @@ def _fenced_block(lines: list[str], start: int) -> tuple[str, int]:
     )
 
 
+def build_timestamp(text: str) -> str | None:
+    """The build timestamp of a manifest: its first line `- Build timestamp: <timestamp>`, the
+    timestamp as written (`2026-11-27T14:50:46Z`); None when it has no such line, or that line
+    holds anything else."""
+    line = _TIMESTAMP_LINE.search(text)
+    value = line["value"].removesuffix("\r") if line else ""
+    return value if TIMESTAMP.fullmatch(value) else None
+
+
 def manifest_image(text: str) -> str | None:
     """The image a build manifest's title names, or None when it has no such title."""
     title = _TITLE.match(text.partition("\n")[0])
@@ -179,7 +188,8 @@ def read_build_manifest(text: str) -> BuildManifest:
         raise InventoryError(
             f"build manifest starts with {shown(first)}; expected '{TITLE}<image>:<sha12>'"
         )
-    info: dict[str, str] = {}
+    timestamp = build_timestamp(text)
+    info: dict[str, str] = {} if timestamp is None else {"timestamp": timestamp}
     outputs: list[QuotedOutput] = []
     piece = ""
     index = 1
@@ -197,7 +207,7 @@ def read_build_manifest(text: str) -> BuildManifest:
                 outputs.append(QuotedOutput(piece, command["command"], output))
                 continue
         else:
-            for key, pattern in (("timestamp", _TIMESTAMP), ("reference", _IMAGE), ("size", _SIZE)):
+            for key, pattern in (("reference", _IMAGE), ("size", _SIZE)):
                 match = pattern.match(line)
                 if match and key not in info:
                     info[key] = match["value"]

@@ -72,9 +72,14 @@ def tags_file_name(platform: str, variant: str, image: str) -> str:
     return f"{TAGS_FOLDER}/{build_stem(platform, variant, image)}.txt"
 
 
+def manifest_name(stem: str) -> str:
+    """`<stem>.md`: a manifest's file name, here and in the build history wiki."""
+    return f"{stem}.md"
+
+
 def manifest_file(stem: str) -> str:
     """`manifests/<stem>.md`."""
-    return f"{MANIFESTS_FOLDER}/{stem}.md"
+    return f"{MANIFESTS_FOLDER}/{manifest_name(stem)}"
 
 
 def history_file(stem: str) -> str:

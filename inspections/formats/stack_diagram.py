@@ -3,6 +3,7 @@
 A box shows the image's name, its outcome on each platform (`x86_64 · passed · 548 MB`) and
 its key tags; its colour and border repeat the outcome (green passed, red and thick failed,
 yellow and dashed incomplete, grey and dotted not selected), so the words alone tell it too.
+Arrows are drawn at right angles through the gaps between the rows, never across a box.
 
 Key tags are an image's version tags (`<tool>-<version>`: not `latest`, the git sha or the
 build date), without the platform and variant prefix, the most precise of each tool
@@ -34,7 +35,10 @@ _VERSION_TAG = re.compile(
 )
 _DATE_TAG = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Boxes close together, so that the Jupyter stack stays readable at GitHub's page width.
-_LAYOUT = {"flowchart": {"nodeSpacing": 20, "rankSpacing": 40}}
+# Arrows at right angles (`stepBefore`): down from the parent, across in the gap between two
+# rows, down into the child. A straight or curved arrow to a child far to the side leaves its
+# parent sideways, through the boxes beside it.
+_LAYOUT = {"flowchart": {"nodeSpacing": 20, "rankSpacing": 40, "curve": "stepBefore"}}
 SEPARATOR = " · "
 EXPLANATION = (
     "Each box is an image: its outcome on each platform, its size and the version tags it adds "

@@ -1,9 +1,14 @@
-"""The build history wiki's layout and monthly pages, as the Jupyter Docker Stacks keep them.
+"""The build history wiki's layout and monthly pages, as the Jupyter Docker Stacks keep them,
+and the pages only this plugin adds (`images/`).
 
-Home.md                                     the index: an intro, then one table per year
-monthly-files/<year>/<year>-<month>.md      a header, then one row per build, newest first
-manifests/<year>/<year>-<month>/<stem>.md   the manifests, filed by their build timestamp
-changes/<year>/<year>-<month>/<stem>-changes.md   their change reports, when runs had them
+Every page is a Markdown file `<name>.md` that links reach by its name alone (`./<name>`),
+whatever its folder, as GitHub's wikis resolve them:
+
+Home.md                                          the index: an intro, then one table per year
+monthly-files/<year>/<year>-<month>.md           a header, then one row per build, newest first
+manifests/<year>/<year>-<month>/<stem>.md        the manifests, filed by their build timestamp
+changes/<year>/<year>-<month>/<stem>-changes.md  their change reports, when runs had them
+images/<image>-history.md                        an image's last builds in charts and a table
 """
 
 from __future__ import annotations
@@ -12,25 +17,47 @@ import re
 from pathlib import PurePosixPath
 
 from inspections.formats.history_line import CHANGES_PAGE_SUFFIX
+from inspections.formats.manifest import build_timestamp
 
-HOME = PurePosixPath("Home.md")
+PAGE_SUFFIX = ".md"
+HOME = PurePosixPath(f"Home{PAGE_SUFFIX}")
 MONTHLY_FOLDER = PurePosixPath("monthly-files")
 MANIFESTS_FOLDER = PurePosixPath("manifests")
 CHANGES_FOLDER = PurePosixPath("changes")
+IMAGES_FOLDER = PurePosixPath("images")
+HISTORY_SUFFIX = "-history"  # an image's history page: `<image>-history`
 
 YEAR = re.compile(r"\d{4}")
 MONTH = re.compile(r"(?P<year>\d{4})-(?:0[1-9]|1[0-2])")
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-_TIMESTAMP_LABEL = "Build timestamp: "
 
 
 class WikiFormatError(ValueError):
     """A wiki page is not in the expected format; the message says what is missing."""
 
 
+def is_page(path: PurePosixPath) -> bool:
+    """Whether a file of the wiki is a page: `<name>.md`."""
+    return path.suffix == PAGE_SUFFIX
+
+
 def month_page_path(month: str) -> PurePosixPath:
     """`monthly-files/<year>/<year>-<month>.md` for a month `YYYY-MM`."""
-    return MONTHLY_FOLDER / month[:4] / f"{month}.md"
+    return MONTHLY_FOLDER / month[:4] / f"{month}{PAGE_SUFFIX}"
+
+
+def history_page_path(image: str) -> PurePosixPath:
+    """`images/<image>-history.md`."""
+    return IMAGES_FOLDER / f"{image}{HISTORY_SUFFIX}{PAGE_SUFFIX}"
+
+
+def is_history_page(path: PurePosixPath) -> bool:
+    """Whether `path` is an image's history page."""
+    return path.parent == IMAGES_FOLDER and path.name.endswith(f"{HISTORY_SUFFIX}{PAGE_SUFFIX}")
+
+
+def history_page_image(path: PurePosixPath) -> str:
+    """The image whose history page `path` is."""
+    return path.stem.removesuffix(HISTORY_SUFFIX)
 
 
 def manifest_path(timestamp: str, name: str) -> PurePosixPath:
@@ -45,7 +72,7 @@ def changes_path(manifest: PurePosixPath) -> PurePosixPath:
     name with `-changes`, the name its history line links to.
     """
     relative = manifest.relative_to(MANIFESTS_FOLDER)
-    return CHANGES_FOLDER / relative.parent / f"{relative.stem}{CHANGES_PAGE_SUFFIX}.md"
+    return CHANGES_FOLDER / relative.parent / f"{relative.stem}{CHANGES_PAGE_SUFFIX}{PAGE_SUFFIX}"
 
 
 def month_page_header(month: str) -> str:
@@ -68,9 +95,8 @@ def with_row(page: str | None, month: str, row: str) -> str:
 
 
 def manifest_timestamp(text: str) -> str:
-    """The build timestamp of a manifest: the one after its first `Build timestamp: `."""
-    start = text.find(_TIMESTAMP_LABEL)
-    timestamp = text[start + len(_TIMESTAMP_LABEL) :][:20] if start >= 0 else ""
-    if not TIMESTAMP.fullmatch(timestamp):
+    """The build timestamp a manifest is filed by, as `manifest.build_timestamp` reads it."""
+    timestamp = build_timestamp(text)
+    if timestamp is None:
         raise WikiFormatError("has no line '- Build timestamp: YYYY-MM-DDTHH:MM:SSZ'")
     return timestamp

@@ -13,10 +13,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inspections.formats.history_line import HistoryLine, HistoryLineError, read_history_line
+from inspections.formats.history_line import (
+    HistoryLine,
+    HistoryLineError,
+    links_manifest,
+    read_history_line,
+)
 from inspections.formats.manifest import read_build_manifest
-from inspections.formats.run_folder import HISTORY_FOLDER, MANIFESTS_FOLDER, RECORD_FILE
-from inspections.formats.wiki_pages import MONTHLY_FOLDER
+from inspections.formats.run_folder import (
+    MANIFESTS_FOLDER,
+    RECORD_FILE,
+    history_file,
+    manifest_name,
+)
+from inspections.formats.wiki_pages import MONTHLY_FOLDER, PAGE_SUFFIX
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.distro import distro_from_tags
 from inspections.inventory.errors import InventoryError
@@ -69,13 +79,12 @@ def _page(path: Path) -> str:
 
 def _rows_for(folder: Path, stem_prefix: str) -> list[HistoryLine]:
     """Every history row of `folder` (wiki or run folder) whose manifest starts with the prefix."""
-    needle = f"[Build manifest](./{stem_prefix}"
-    files = sorted(folder.glob(f"{MONTHLY_FOLDER}/**/*.md"))
-    files += sorted(folder.glob(f"{HISTORY_FOLDER}/*.txt"))
+    files = sorted(folder.glob(f"{MONTHLY_FOLDER}/**/*{PAGE_SUFFIX}"))
+    files += sorted(folder.glob(history_file("*")))
     rows = []
     for path in files:
         for line in lines_of(_page(path)):
-            if needle in line:
+            if links_manifest(line, stem_prefix):
                 try:
                     rows.append(read_history_line(line))
                 except HistoryLineError as error:
@@ -100,10 +109,11 @@ def previous_build_in_wiki(
         return None
     row = max(rows, key=lambda found: found.timestamp)
     # A run folder's manifests/<stem>.md, a wiki's manifests/<year>/<year>-<month>/<stem>.md
-    paths = sorted(folder.glob(f"{MANIFESTS_FOLDER}/**/{row.manifest_stem}.md"))
+    name = manifest_name(row.manifest_stem)
+    paths = sorted(folder.glob(f"{MANIFESTS_FOLDER}/**/{name}"))
     if not paths:
         raise InventoryError(
-            f"{folder}: no {MANIFESTS_FOLDER}/…/{row.manifest_stem}.md for the build of "
+            f"{folder}: no {MANIFESTS_FOLDER}/…/{name} for the build of "
             f"{row.timestamp}; the wiki keeps only the newest manifests: compare with a newer "
             "build or a run folder"
         )

@@ -2,7 +2,7 @@
 
 When active, one `StackSession` (see `session`) holds the hooks and the parts they hand their
 work to; the fixtures (`fixtures`) and, under pytest-xdist, the scheduling hooks
-(`scheduling`) are registered with it. Elsewhere the plugin does nothing at all.
+(`xdist_scheduler`) are registered with it. Elsewhere the plugin does nothing at all.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from inspections.plugin.item_index import default_paths
     from inspections.plugin.plan import build_plan, select_images
     from inspections.plugin.run_facts import run_facts
-    from inspections.plugin.scheduling import XdistHooks
     from inspections.plugin.session import INSPECTION_MARKER, SESSION, StackSession
+    from inspections.plugin.xdist_scheduler import XdistHooks
     from inspections.stack import load_stack
 
     config.addinivalue_line(

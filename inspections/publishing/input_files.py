@@ -7,7 +7,7 @@ from pathlib import Path
 from inspections.publishing.errors import PublishUsageError
 
 
-def read_text(path: Path, fix: str) -> str:
+def read_input_file(path: Path, fix: str) -> str:
     """The text of `path`, or PublishUsageError: `cannot read <path> (<reason>): <fix>`."""
     try:
         return path.read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from inspections.formats.run_folder import MANIFESTS_FOLDER, RECORD_FILE, TAGS_F
 from inspections.outputs.record import RecordError, RunRecord, read_record, verified_file
 from inspections.outputs.record_entry import RecordEntry
 from inspections.publishing.errors import PublishUsageError
-from inspections.publishing.tags_files import RERUN, TagsFile, parse_tags_file, tags_file_name
+from inspections.publishing.tags_files import RERUN, TagsFile, parse_tags_file, recorded_tags_file
 
 Notify = Callable[[str], None]
 
@@ -35,9 +35,9 @@ def read_run(folder: Path) -> RunRecord:
 
 def _check_passed(record: RunRecord, number: int, image: RecordEntry) -> None:
     where = f"{record.folder / RECORD_FILE}, entry {number}"
-    if tags_file_name(image) not in image.files:
+    if recorded_tags_file(image) not in image.files:
         raise PublishUsageError(
-            f"{where} ({image.label}): lists no {tags_file_name(image)}: {RERUN}"
+            f"{where} ({image.label}): lists no {recorded_tags_file(image)}: {RERUN}"
         )
 
 
@@ -85,7 +85,7 @@ def manifest_text(record: RunRecord, image: RecordEntry) -> str:
 
 def run_tags_file(record: RunRecord, image: RecordEntry) -> TagsFile:
     """The verified tags file of a passed entry."""
-    relative = tags_file_name(image)
+    relative = recorded_tags_file(image)
     return parse_tags_file(record.folder / relative, verified_text(record, image, relative), image)
 
 
@@ -110,7 +110,7 @@ def tags_file_arguments(paths: Iterable[Path]) -> list[TagsFile]:
 def _listed_tags_file(record: RunRecord, path: Path) -> TagsFile:
     """The tags file `path` of the run `record`, which must list it for a passed image."""
     relative = f"{TAGS_FOLDER}/{path.name}"
-    image = next((image for image in record.images if tags_file_name(image) == relative), None)
+    image = next((image for image in record.images if recorded_tags_file(image) == relative), None)
     if image is None:
         raise PublishUsageError(
             f"{path} is not listed in {record.folder / RECORD_FILE}: it is not from the run "

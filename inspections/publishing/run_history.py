@@ -20,6 +20,7 @@ from inspections.formats.run_folder import (
     HISTORY_FOLDER,
     RECORD_FILE,
     change_report_file,
+    history_file,
     in_folder,
     manifest_file,
     stem_of,
@@ -59,7 +60,7 @@ class BuildRecord:
 def _history_file(record: RunRecord, image: RecordEntry) -> str:
     """The one history line the record lists for `image`, whose manifest it lists too."""
     listed = [name for name in image.files if in_folder(name, HISTORY_FOLDER)]
-    if len(listed) != 1 or not listed[0].endswith(".txt"):
+    if len(listed) != 1 or listed[0] != history_file(stem_of(listed[0])):
         raise PublishUsageError(
             f"{record.folder / RECORD_FILE} lists no single {HISTORY_FOLDER}/*.txt for "
             f"{image.label}: {RERUN}"
@@ -94,10 +95,10 @@ def _written_line(path: Path, line: str) -> HistoryLine:
     return read
 
 
-def _build(record: RunRecord, image: RecordEntry, history_file: str) -> BuildRecord:
-    stem = stem_of(history_file)
-    history, manifest = record.folder / history_file, record.folder / manifest_file(stem)
-    line = verified_text(record, image, history_file).removesuffix("\n")
+def _build(record: RunRecord, image: RecordEntry, history_name: str) -> BuildRecord:
+    stem = stem_of(history_name)
+    history, manifest = record.folder / history_name, record.folder / manifest_file(stem)
+    line = verified_text(record, image, history_name).removesuffix("\n")
     written = _written_line(history, line)
     text = verified_text(record, image, manifest_file(stem))
     if not text.startswith(f"{TITLE}{image.image}:"):

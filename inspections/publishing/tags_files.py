@@ -53,7 +53,7 @@ class TagsFile:
         return reference.with_tag(reference.tag.removeprefix(f"{self.platform}-"))
 
 
-def tags_file_name(recorded: RecordEntry) -> str:
+def recorded_tags_file(recorded: RecordEntry) -> str:
     """Where a recorded image's tags file is: `tags/<platform>-<variant>-<image>.txt`."""
     return run_folder.tags_file_name(recorded.platform, recorded.variant, recorded.image)
 

@@ -11,7 +11,7 @@ from inspections.publishing.command_line import run_command, runs_arguments
 from inspections.publishing.console import say, warn
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.git_commits import CommitCounter
-from inspections.publishing.input_files import read_text
+from inspections.publishing.input_files import read_input_file
 from inspections.publishing.run_history import read_run_history
 from inspections.publishing.wiki import WikiSettings, update_wiki
 from inspections.references import IMAGE_NAME
@@ -36,7 +36,9 @@ def _wiki_settings(arguments: argparse.Namespace) -> WikiSettings:
         commits_in_month=CommitCounter(arguments.checkout).in_month,
         repository=arguments.repository or "",
         branch=arguments.branch,
-        home_template=read_text(template, "pass a readable Markdown file") if template else None,
+        home_template=read_input_file(template, "pass a readable Markdown file")
+        if template
+        else None,
         builds_image=arguments.builds_image,
     )
 

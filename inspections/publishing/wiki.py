@@ -31,12 +31,15 @@ from inspections.formats.wiki_home import (
 from inspections.formats.wiki_pages import (
     CHANGES_FOLDER,
     HOME,
+    IMAGES_FOLDER,
     MANIFESTS_FOLDER,
     MONTH,
     MONTHLY_FOLDER,
+    PAGE_SUFFIX,
     YEAR,
     WikiFormatError,
     changes_path,
+    is_page,
     manifest_path,
     manifest_timestamp,
     month_page_path,
@@ -46,7 +49,6 @@ from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.run_history import BuildRecord
 from inspections.publishing.staged_update import apply_changes, recover
 from inspections.publishing.wiki_pictures import (
-    IMAGES_FOLDER,
     FiledBuild,
     history_pages,
     home_pictures,
@@ -102,20 +104,21 @@ def _read_pages(folder: SafeFolder, wiki: _Wiki) -> None:
             )
         wiki.years.add(year)
         for name, _ in folder.entries(MONTHLY_FOLDER / year):
-            if not name.endswith(".md"):
+            path = MONTHLY_FOLDER / year / name
+            if not is_page(path):
                 continue
-            month = MONTH.fullmatch(name.removesuffix(".md"))
+            month = MONTH.fullmatch(path.stem)
             if month is None or month["year"] != year:
                 raise PublishUsageError(
-                    f"{folder.shown(MONTHLY_FOLDER / year / name)} is not a page of {year} "
-                    f"({year}-MM.md): move it away"
+                    f"{folder.shown(path)} is not a page of {year} "
+                    f"({year}-MM{PAGE_SUFFIX}): move it away"
                 )
-            wiki.pages[month.group()] = folder.read_text(MONTHLY_FOLDER / year / name) or ""
+            wiki.pages[month.group()] = folder.read_text(path) or ""
 
 
 def _read_manifests(folder: SafeFolder, wiki: _Wiki) -> None:
     for path in folder.files_below(MANIFESTS_FOLDER):
-        if path.suffix == ".md":
+        if is_page(path):
             text = folder.read_text(path) or ""
             try:
                 wiki.manifests[path] = manifest_timestamp(text)

@@ -9,8 +9,8 @@ Jupyter Docker Stacks' own tool gets them too:
   wiki has one, else from its manifest and the one of the build before it;
 - the stack is drawn from the runs of the update, failed images included.
 
-An image's page is `images/<image>-history.md` (page name `<image>-history`), with the last
-`MAX_BUILDS` builds of each platform and variant.
+An image's page (`wiki_pages.history_page_path`) shows the last `MAX_BUILDS` builds of each
+platform and variant.
 """
 
 from __future__ import annotations
@@ -26,7 +26,12 @@ from inspections.formats.history_charts import BuildPoint, history_page
 from inspections.formats.manifest import BuildManifest, read_build_manifest
 from inspections.formats.run_folder import series_of_stem
 from inspections.formats.stack_diagram import DiagramBuild, images_of_builds, stack_section
-from inspections.formats.wiki_pages import changes_path
+from inspections.formats.wiki_pages import (
+    changes_path,
+    history_page_image,
+    history_page_path,
+    is_history_page,
+)
 from inspections.inventory.changes import package_changes
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory
@@ -34,8 +39,6 @@ from inspections.inventory.parsers.registry import LISTING_PARSERS
 from inspections.inventory.sizes import parse_human_size
 from inspections.references import IMAGE_NAME
 
-IMAGES_FOLDER = PurePosixPath("images")
-HISTORY_SUFFIX = "-history"
 MAX_BUILDS = 30
 _PAGE_NAME = re.compile(r"[A-Za-z0-9._-]+")  # what a wiki link may name
 
@@ -49,15 +52,6 @@ class FiledBuild:
     path: PurePosixPath
     image: str
     timestamp: str
-
-
-def history_page_path(image: str) -> PurePosixPath:
-    """`images/<image>-history.md`."""
-    return IMAGES_FOLDER / f"{image}{HISTORY_SUFFIX}.md"
-
-
-def is_history_page(path: PurePosixPath) -> bool:
-    return path.parent == IMAGES_FOLDER and path.name.endswith(f"{HISTORY_SUFFIX}.md")
 
 
 def _series(build: FiledBuild) -> tuple[str, str] | None:
@@ -144,7 +138,7 @@ def home_pictures(builds: Sequence[DiagramBuild], pages: Iterable[PurePosixPath]
     if builds:
         drawn = stack_section(images_of_builds(builds), builds)
         parts.append(f"## The stack\n\nAs last built, in the runs of the latest update. {drawn}")
-    links = [f"[{path.stem.removesuffix(HISTORY_SUFFIX)}](./{path.stem})" for path in pages]
+    links = [f"[{history_page_image(path)}](./{path.stem})" for path in pages]
     if links:
         parts.append("## Build history of each image\n\n" + " · ".join(links))
     return "".join(f"\n\n{part}" for part in parts)

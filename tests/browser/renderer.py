@@ -4,7 +4,8 @@ Mermaid comes from npm at the version `mermaid/package-lock.json` pins, installe
 `npm ci` into a cache folder outside the repository (`mermaid_folder`); Chromium is Debian's
 `chromium`. A page loads `mermaid.min.js`, renders every diagram with `mermaid.render`, puts
 the SVGs into the page and writes what it found (parse errors, boxes, edges, texts, element
-names) into the page, which `--dump-dom` hands back.
+names, where each box and each edge is drawn) into the page, which `--dump-dom` hands back.
+A diagram Mermaid does not draw (a parse error, too many edges, too much text) is not `ok`.
 
 `STACK_INSPECTIONS_NO_BROWSER=1` skips the tests that need this; otherwise a missing
 Chromium or npm fails them, with the command that installs it.
@@ -23,6 +24,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,9 @@ SKIP_VARIABLE = "STACK_INSPECTIONS_NO_BROWSER"
 FOLDER_VARIABLE = "STACK_INSPECTIONS_MERMAID_DIR"
 SYSTEM_CACHE = Path("/var/cache/stack-inspections/mermaid")
 PAGE_WIDTH = 900  # GitHub's width for Markdown content, about
+# What Mermaid draws, in a box of its own, for a diagram over its maxTextSize: not a drawing.
+TOO_BIG = "Maximum text size in diagram exceeded"
+BORDER = 1.0  # pixels of a box's border an edge may touch: where it starts or ends, beside it
 _RESULTS = re.compile(r'<pre id="stack-inspections-results"[^>]*>(.*?)</pre>', re.DOTALL)
 
 PAGE = """<!doctype html>
@@ -40,6 +45,16 @@ PAGE = """<!doctype html>
 <script src="{mermaid}"></script>
 <script type="application/json" id="diagrams">{diagrams}</script>
 <script>
+// A path as points in the page, one per pixel of its length, or closer.
+const points = (path) => {{
+  const matrix = path.getScreenCTM();
+  const length = path.getTotalLength();
+  const steps = Math.max(1, Math.ceil(length));
+  return [...Array(steps + 1).keys()].map((step) => {{
+    const {{ x, y }} = path.getPointAtLength((length * step) / steps).matrixTransform(matrix);
+    return [x, y];
+  }});
+}};
 (async () => {{
   const diagrams = JSON.parse(document.getElementById("diagrams").textContent);
   mermaid.initialize({{ startOnLoad: false }});
@@ -65,6 +80,12 @@ PAGE = """<!doctype html>
         height: box.height,
         width: box.width,
         natural_width: element.viewBox.baseVal.width,
+        boxes: Object.fromEntries([...element.querySelectorAll("g.node")].map((node) => {{
+          const {{ x, y, width, height }} = node.getBoundingClientRect();
+          return [node.id.replace(/^.*?flowchart-(.*)-[0-9]+$/, "$1"), [x, y, width, height]];
+        }})),
+        paths: Object.fromEntries([...element.querySelectorAll("path.flowchart-link")].map(
+          (path) => [path.dataset.id, points(path)])),
       }});
     }} catch (error) {{
       results.push({{ ok: false, error: String((error && error.message) || error) }});
@@ -186,6 +207,44 @@ class Rendered:
     width: float = 0.0
     height: float = 0.0
     natural_width: float = 0.0
+    boxes: dict[str, list[float]] = field(default_factory=dict)  # node -> x, y, width, height
+    paths: dict[str, list[list[float]]] = field(default_factory=dict)  # edge -> its points
+
+    def crossings(self) -> list[str]:
+        """`<edge> through <node>` for each flowchart edge drawn through a box other than the
+        two it joins (its id, `L_<from>_<to>_<number>`, names them)."""
+        found = []
+        for edge, points in self.paths.items():
+            ends = {
+                node
+                for start in self.boxes
+                for end in self.boxes
+                if edge.startswith(f"L_{start}_{end}_")
+                for node in (start, end)
+            }
+            found += [
+                f"{edge} through {node}"
+                for node, box in self.boxes.items()
+                if node not in ends and any(_enters(a, b, box) for a, b in pairwise(points))
+            ]
+        return found
+
+
+def _enters(start: list[float], end: list[float], box: list[float]) -> bool:
+    """Whether the segment from `start` to `end` enters the box (x, y, width, height) further
+    in than its border (clipped as Liang and Barsky do)."""
+    x, y, width, height = box
+    inside = ((x + BORDER, x + width - BORDER), (y + BORDER, y + height - BORDER))
+    enter, leave = 0.0, 1.0
+    for axis, (low, high) in enumerate(inside):
+        delta = end[axis] - start[axis]
+        if delta == 0:
+            if not low < start[axis] < high:
+                return False
+            continue
+        near, far = sorted(((low - start[axis]) / delta, (high - start[axis]) / delta))
+        enter, leave = max(enter, near), min(leave, far)
+    return enter < leave
 
 
 @dataclass(frozen=True)
@@ -211,7 +270,14 @@ def render(diagrams: Sequence[str], folder: Path, width: int = PAGE_WIDTH) -> Re
     if found is None:
         raise RuntimeError(f"the page did not finish rendering: {dom[-2000:]}")
     data: dict[str, Any] = json.loads(html.unescape(found.group(1)))
-    return Rendering([Rendered(**result) for result in data["results"]], data["pwned"])
+    return Rendering([_refused_if_too_big(Rendered(**r)) for r in data["results"]], data["pwned"])
+
+
+def _refused_if_too_big(drawn: Rendered) -> Rendered:
+    """A diagram over Mermaid's maxTextSize is drawn as one box that says so: a refusal."""
+    if drawn.ok and drawn.labels == [TOO_BIG]:
+        return Rendered(ok=False, error=f"{TOO_BIG}: Mermaid drew that sentence instead")
+    return drawn
 
 
 def screenshot(diagram: str, png: Path, folder: Path, width: int = PAGE_WIDTH) -> Rendered:

@@ -2,17 +2,18 @@
 
 Hostile text (quotes, brackets, arrows, comments, directives, HTML with a script) is drawn
 as that text: the boxes, edges and lines are the ones built, no element is injected and no
-injected script runs.
+injected script runs. No arrow of the stack is drawn across a box it does not join.
 """
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from inspections.formats.history_charts import BuildPoint, history_page, line_chart
-from inspections.formats.mermaid import MAX_TEXT_LENGTH
+from inspections.formats.mermaid import MAX_TEXT_LENGTH, MAX_TEXT_SIZE
 from inspections.formats.stack_diagram import (
     DiagramBuild,
     StackImage,
@@ -60,11 +61,70 @@ def assert_nothing_injected(drawn: Rendered) -> None:
     assert set(drawn.elements) <= ALLOWED_ELEMENTS, set(drawn.elements) - ALLOWED_ELEMENTS
 
 
+def generated_stack(seed: int) -> tuple[list[StackImage], list[DiagramBuild]]:
+    """A stack of 3 to 14 images, each under a random earlier one, some with variants, with
+    names of many lengths and 0 to 4 key tags: boxes of many widths and heights."""
+    chosen = random.Random(seed)
+    images: list[StackImage] = []
+    builds = []
+    for number in range(chosen.randint(3, 14)):
+        parent = images[chosen.randrange(number)].name if number else ""
+        name = f"image-{'x' * chosen.randint(0, 12)}{number}"
+        variants = tuple(f"v{count}" for count in range(chosen.choice([0, 0, 0, 1, 2])))
+        images.append(StackImage(name, parent, variants))
+        tags = tuple(f"x86_64-tool{tool}-{number}.{tool}" for tool in range(chosen.randint(0, 4)))
+        outcome = chosen.choice(["passed", "failed"])
+        size = chosen.randint(1, 10**10)
+        builds.append(DiagramBuild(name, "default", "x86_64", outcome, tags, size, parent))
+    return images, builds
+
+
 def test_the_renderer_reports_a_parse_error(tmp_path: Path) -> None:
     """Without this, a diagram Mermaid refused could pass unseen."""
     rendering = render(["flowchart TD\n  a[unclosed --> b"], tmp_path)
     (drawn,) = rendering.diagrams
     assert not drawn.ok and "Parse error" in drawn.error
+
+
+def test_the_renderer_reports_a_diagram_too_big_for_mermaid(tmp_path: Path) -> None:
+    """Mermaid draws a box saying so rather than fail: without this, it would pass."""
+    boxes = [f'  n{number}["{"x" * 50}"]' for number in range(MAX_TEXT_SIZE // 50)]
+    diagram = "\n".join(["flowchart TD", *boxes])
+
+    (drawn,) = render([diagram], tmp_path).diagrams
+
+    assert not drawn.ok and "Maximum text size in diagram exceeded" in drawn.error
+
+
+def test_the_renderer_sees_an_edge_drawn_through_a_box(tmp_path: Path) -> None:
+    """Mermaid's default curve takes the arrow to a far child through the box beside its
+    parent: without this, a layout that does so could pass unseen."""
+    wide = "a box as wide as an image's"
+    diagram = "\n".join(
+        [
+            "flowchart TD",
+            f'  a["{wide}"] --> b["{wide}<br>and<br>taller"]',
+            f'  a --> c["{wide}"]',
+            *(f'  c --> {child}["{wide}"]' for child in "def"),
+        ]
+    )
+    (drawn,) = render([diagram], tmp_path).diagrams
+    assert drawn.ok, drawn.error
+    assert drawn.crossings() == ["L_c_d_0 through b"]
+
+
+def test_no_arrow_of_a_stack_is_drawn_across_a_box(tmp_path: Path) -> None:
+    stack = jupyter_stack()
+    diagrams = [stack_flowchart(images_of_stack(stack), jupyter_builds(stack))]
+    diagrams += [stack_flowchart(*generated_stack(seed)) for seed in range(40)]
+
+    drawn = render([diagram for diagram in diagrams if diagram], tmp_path).diagrams
+
+    assert [chart.error for chart in drawn] == [""] * len(diagrams)
+    assert [chart.edges for chart in drawn] == [len(chart.paths) for chart in drawn]
+    assert {number: chart.crossings() for number, chart in enumerate(drawn)} == {
+        number: [] for number in range(len(diagrams))
+    }
 
 
 def test_hostile_names_are_drawn_as_text_in_the_stack(tmp_path: Path) -> None:
@@ -81,6 +141,7 @@ def test_hostile_names_are_drawn_as_text_in_the_stack(tmp_path: Path) -> None:
     assert not rendering.pwned
     assert drawn.nodes == len(HOSTILE) + 2  # each image, and root's variant
     assert drawn.edges == len(HOSTILE) + 1
+    assert drawn.crossings() == []
     labels = drawn.labels
     assert [label for label in labels if label.endswith("x86_64")] == [
         f"{shown(name)}failedx86_64" for name in HOSTILE
@@ -103,6 +164,15 @@ def test_hostile_text_is_drawn_as_text_in_a_chart(tmp_path: Path) -> None:
         assert text in drawn.text
 
 
+def test_a_chart_of_big_values_is_drawn(tmp_path: Path) -> None:
+    chart = line_chart("size", ["11-01", "11-02"], "MB", {"size": [2_500_000.0, 12_345_678.5]})
+
+    (drawn,) = render([chart], tmp_path).diagrams
+
+    assert drawn.ok, drawn.error
+    assert drawn.plots == 1
+
+
 def test_the_jupyter_stack_is_drawn_readable_at_githubs_width(tmp_path: Path) -> None:
     stack = jupyter_stack()
     builds = jupyter_builds(stack)
@@ -120,6 +190,7 @@ def test_the_jupyter_stack_is_drawn_readable_at_githubs_width(tmp_path: Path) ->
 
     assert_nothing_injected(drawn)
     assert (drawn.nodes, drawn.edges) == (14, 13)  # 11 images, 3 variants
+    assert drawn.crossings() == []
     # Top-down and compact: at GitHub's width its text is shrunk by a fifth at most.
     assert drawn.natural_width <= PAGE_WIDTH * 1.25
     assert drawn.width <= PAGE_WIDTH

@@ -24,7 +24,7 @@ from throwaway_stacks import BASE_IMAGE, StackImage, write_image, write_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_SECONDS = 300
-STACK_BUILD = "import sys; from inspections.building.build import main; sys.exit(main())"
+STACK_BUILD = "import sys; from inspections.building.build_command import main; sys.exit(main())"
 # Files the plugin keeps in an image folder, left out of every build context.
 PLUGIN_FILES_LEFT_OUT = "inspect_*.py\ntest_*.py\nimage.toml\n"
 

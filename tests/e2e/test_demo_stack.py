@@ -288,5 +288,6 @@ def test_every_diagram_of_the_demo_stack_is_drawn_by_mermaid(
     assert (drawn[0].nodes, drawn[0].edges) == (len(IMAGES), len(IMAGES) - 1)
     assert all("passed" in label for label in drawn[0].labels)
     assert sorted(drawn[1].labels) == sorted(drawn[0].labels)  # Home draws the run's stack
+    assert [d.crossings() for d in drawn[:2]] == [[], []]  # no arrow across another box
     if pictures is not None:
         screenshot(stack, pictures / "stack.png", tmp_path)

@@ -9,6 +9,7 @@ its packages and what each build changed, and Mermaid draws every chart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +17,12 @@ from pathlib import Path
 import docker
 import pytest
 
+from inspections.formats.wiki_pages import history_page_path
 from inspections.inventory.changes import MINUS
 from inspections.publishing.update_wiki_command import update_wiki_main
-from inspections.publishing.wiki_pictures import history_page_path
 from tests.browser.renderer import render, screenshot
 from tests.diagrams import boxes_by_name, mermaid_blocks
-from tests.e2e.demo import FIXED_EPOCH, run_pytest, write_probe_stack
+from tests.e2e.demo import FIXED_EPOCH, REPOSITORY, run_pytest, write_probe_stack
 from tests.plugin.stacks import remove_tags_of
 from tests.publishing.test_wiki_pictures import table_rows
 from throwaway_stacks import commit_all
@@ -29,6 +30,7 @@ from throwaway_stacks import commit_all
 pytestmark = [pytest.mark.docker, pytest.mark.browser, pytest.mark.usefixtures("browser")]
 
 BUILDS = 5
+README = REPOSITORY / "README.md"
 DOCKERFILE = r"""
 FROM localhost/demo/minimal-notebook:latest
 ARG STAGE=1
@@ -117,6 +119,10 @@ def test_the_page_tells_each_builds_size_packages_and_changes(history: History) 
 def test_mermaid_draws_every_chart_and_the_stack(history: History, pictures: Path | None) -> None:
     page = (history.wiki / history_page_path("probe")).read_text()
     charts = mermaid_blocks(page)
+    # The README's picture of the changes: a point for each build but the first.
+    (days,) = re.findall(r"^  x-axis \[(.*)\]$", charts[2], re.MULTILINE)
+    assert len(days.split(", ")) == BUILDS - 1 == 4
+    assert "by each of four builds of an image, since the build before it" in README.read_text()
     (stack,) = mermaid_blocks((history.wiki / "Home.md").read_text())
     drawn = render([*charts, stack], history.root).diagrams
     assert [(chart.ok, chart.error) for chart in drawn] == [(True, "")] * 4

@@ -209,6 +209,37 @@ FAILING_CHILD = """
         return output_of(host, "no-such-tool --version")
 """
 _DIAGRAM = re.compile(r'<pre class="stack-inspections-diagram"[^>]*>(.*?)</pre>', re.DOTALL)
+# Added to the report: once each shown diagram block holds its drawing (or after 10 s), what
+# every block holds, and Mermaid's error drawings ("Syntax error in text") anywhere. While
+# Mermaid draws, a block holds an empty SVG in a <div>; once drawn, the SVG is all it holds.
+_WATCHER = """<script>
+(() => {
+  const started = Date.now();
+  const blocks = () => [...document.querySelectorAll("pre.stack-inspections-diagram")];
+  const drawn = (block) => block.querySelector(":scope > svg") !== null;
+  const watch = setInterval(() => {
+    const waiting = blocks().filter((block) => block.offsetParent && !drawn(block));
+    if (waiting.length && Date.now() - started < 10000) return;
+    clearInterval(watch);
+    const errors = [...document.querySelectorAll("svg")].filter((svg) =>
+      svg.getAttribute("aria-roledescription") === "error" || /Syntax error/.test(svg.textContent));
+    const out = document.createElement("pre");
+    out.id = "stack-inspections-blocks";
+    out.hidden = true;
+    out.textContent = JSON.stringify({
+      blocks: blocks().map((block) => ({
+        shown: block.offsetParent !== null,
+        drawn: drawn(block),
+        boxes: [...block.querySelectorAll("g.node")].map((node) => node.textContent),
+        edges: block.querySelectorAll("path.flowchart-link").length,
+      })),
+      errors: errors.length,
+    });
+    document.body.appendChild(out);
+  }, 50);
+})();
+</script>"""
+_BLOCKS = re.compile(r'<pre id="stack-inspections-blocks"[^>]*>(.*?)</pre>', re.DOTALL)
 
 
 def _verdict_extras(report: Path) -> dict[str, str]:
@@ -226,6 +257,25 @@ def _verdict_extras(report: Path) -> dict[str, str]:
 def _drawn_diagrams(page: Path) -> list[str]:
     """The diagram blocks of the report as Chromium leaves them: SVG once drawn, else source."""
     return [html.unescape(block) for block in _DIAGRAM.findall(chromium_run(page, "--dump-dom"))]
+
+
+def _drawn_blocks(report: str, page: Path) -> dict[str, Any]:
+    """What each diagram block of `report` holds once the shown ones are drawn (see _WATCHER);
+    `page` is written, beside a module that stands for the CDN's.
+
+    That module hands on the Mermaid of the pinned npm package, loaded by the page before
+    anything else: the CDN's module would fetch its diagrams' code while drawing, and
+    Chromium's virtual time runs on while files load.
+    """
+    module = page.with_name("mermaid-module.mjs")
+    module.write_text("export default window.mermaid;\n")
+    mermaid = f'<head><script src="{ensure_mermaid().as_uri()}"></script>'
+    local = report.replace(MERMAID_URL, module.as_uri()).replace("<head>", mermaid, 1)
+    page.write_text(local.replace("</body>", f"{_WATCHER}</body>"))
+    found = _BLOCKS.search(chromium_run(page, "--dump-dom"))
+    assert found is not None, "the report's page did not finish"
+    blocks: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    return blocks
 
 
 @pytest.mark.docker
@@ -268,11 +318,18 @@ def test_pytest_html_rows_carry_each_images_tags_reasons_and_lineage(
     report = pytester.path / "report.html"
     offline = _drawn_diagrams(report)
     assert len(offline) == 2 and all(block.startswith("%%{init") for block in offline)
-    local = pytester.path / "local-mermaid.html"
-    module = (ensure_mermaid().parent / "mermaid.esm.min.mjs").as_uri()
-    local.write_text(report.read_text().replace(MERMAID_URL, module))
-    drawn = {"<svg" in block for block in _drawn_diagrams(local)}
-    assert drawn == {True, False}
+    assert MERMAID_URL in report.read_text()
+    drawn = _drawn_blocks(report.read_text(), pytester.path / "local-mermaid.html")
+    assert drawn["errors"] == 0
+    shown, folded = sorted(drawn["blocks"], key=lambda block: not block["shown"])
+    assert (shown["shown"], shown["drawn"], folded["shown"], folded["drawn"]) == (
+        True,
+        True,
+        False,
+        False,
+    )
+    assert sorted(box.split("x86_64")[0] for box in shown["boxes"]) == ["childfailed", "rootpassed"]
+    assert shown["edges"] == 1
 
 
 @pytest.mark.docker

@@ -439,6 +439,13 @@ def _manifest_without_timestamp(wiki: Path) -> None:
     (wiki / "manifests/2025/2025-12/other.md").write_text("# Build manifest for image: x\n")
 
 
+def _manifest_with_a_link_for_timestamp(wiki: Path) -> None:
+    (wiki / "manifests/2025/2025-12/other.md").write_text(
+        "# Build manifest for image: x\n\n## Build Info\n\n"
+        "- Build timestamp: 2025-12-01T00:00:00Z](https://evil.example)[x\n"
+    )
+
+
 def _home_without_marker(wiki: Path) -> None:
     (wiki / "Home.md").write_text("# Our wiki\n")
 
@@ -454,6 +461,7 @@ def _page_not_utf8(wiki: Path) -> None:
         (_stray_file_in_monthly_files, "monthly-files/notes.md is not a year's folder (YYYY)"),
         (_page_in_the_wrong_year, "2024-12.md is not a page of 2025 (2025-MM.md)"),
         (_manifest_without_timestamp, "other.md has no line '- Build timestamp: "),
+        (_manifest_with_a_link_for_timestamp, "other.md has no line '- Build timestamp: "),
         (_home_without_marker, "Home.md has no <!-- YEAR_MONTHLY_TABLES --> line"),
         (_page_not_utf8, "2025-11.md is not UTF-8 text"),
     ],

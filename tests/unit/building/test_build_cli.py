@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from inspections.building.build import default_stack_folder, main
+from inspections.building.build_command import default_stack_folder, main
 
 PROG = "stack-build: error: "
 

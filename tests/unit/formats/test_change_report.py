@@ -6,11 +6,12 @@ import dataclasses
 import re
 
 import pytest
+from packageurl import PackageURL
 
 from inspections.formats.change_report import package_counts, render_change_report
 from inspections.inventory.builds import BuildFacts
 from inspections.inventory.changes import ChangeReport, compare_builds
-from inspections.inventory.model import Inventory
+from inspections.inventory.model import Inventory, Package
 from inspections.inventory.sizes import ImageSize, parse_human_size
 from tests.unit.inventory.support import minimal_notebook_build, npm_package
 
@@ -153,6 +154,42 @@ def _reports() -> dict[str, ChangeReport]:
 def test_the_counts_are_read_back_from_the_report(name: str) -> None:
     report = _reports()[name]
     assert package_counts(render_change_report(report)) == report.counts()
+
+
+def _facts(commit: str, packages: list[tuple[str, str, str]]) -> BuildFacts:
+    """A build whose packages are (ecosystem, name, version)."""
+    inventory = Inventory.of(
+        Package(ecosystem, name, version, PackageURL(ecosystem, None, name, version).to_string())
+        for ecosystem, name, version in packages
+    )
+    when = "2026-11-27T10:00:00Z"
+    return BuildFacts("probe", "x86_64", "default", commit, when, inventory=inventory)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"added": 1, "removed": 0, "upgraded": 0, "downgraded": 0, "changed": 0},
+        {"added": 0, "removed": 12, "upgraded": 0, "downgraded": 3, "changed": 0},
+        {"added": 10, "removed": 1, "upgraded": 123, "downgraded": 0, "changed": 11},
+        {"added": 0, "removed": 0, "upgraded": 0, "downgraded": 0, "changed": 2},
+    ],
+    ids=str,
+)
+def test_any_counts_are_read_back_from_the_report(counts: dict[str, int]) -> None:
+    """Writer, then reader: the counts the report was written with, many digits or none."""
+    before: list[tuple[str, str, str]] = [
+        ("pypi", f"gone{n}", "1.0") for n in range(counts["removed"])
+    ]
+    after: list[tuple[str, str, str]] = [("pypi", f"new{n}", "1.0") for n in range(counts["added"])]
+    for kind, old, new in (("upgraded", "1.0", "2.0"), ("downgraded", "2.0", "1.0")):
+        before += [("pypi", f"{kind}{n}", old) for n in range(counts[kind])]
+        after += [("pypi", f"{kind}{n}", new) for n in range(counts[kind])]
+    before += [("npm", f"odd{n}", "1.0.0|x") for n in range(counts["changed"])]
+    after += [("npm", f"odd{n}", "2.0.0`y") for n in range(counts["changed"])]
+    report = compare_builds(_facts("a" * 40, before), _facts("b" * 40, after))
+    assert report.counts() == counts
+    assert package_counts(render_change_report(report)) == counts
 
 
 def test_a_report_that_compared_no_packages_has_no_counts() -> None:

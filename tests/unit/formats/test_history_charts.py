@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import cmarkgfm
+from cmarkgfm.cmark import Options
+
 from inspections.formats.history_charts import (
     DATED_BUILDS,
     BuildPoint,
@@ -56,6 +59,47 @@ def test_a_line_chart_sets_its_colours_and_a_range_around_its_values() -> None:
     assert (axis, arrow) == ('"MB"', "-->")
     assert 450 < float(bottom) < 500 and 600 < float(top) < 650
     assert statements['line "size"'] == "[500, 600]"
+
+
+def test_big_values_are_written_as_plain_decimals() -> None:
+    """Mermaid's xychart reads no exponent (`2.5e+06`)."""
+    chart = line_chart("size", ["11-01", "11-02"], "MB", {"size": [2_500_000.0, 12_345_678.5]})
+    statements = chart_lines(chart)
+    assert statements['line "size"'] == "[2500000, 12345678.5]"
+    _, bottom, _, top = statements["y-axis"].split()
+    assert re.fullmatch(r"\d+(\.\d)?", bottom) and re.fullmatch(r"\d+(\.\d)?", top)
+    assert float(bottom) < 2_500_000 and float(top) > 12_345_678.5
+
+
+def test_the_table_shows_what_the_wiki_says_as_text() -> None:
+    """A timestamp, commit or page name is shown as it is: no link, code or HTML of its own."""
+    hostile = BuildPoint(
+        timestamp="2025-11-24T12:00:00Z](https://evil.example)[x <b>|</b>",
+        commit="`|<i>",
+        manifest="a b)(c",
+        changes={"added": 1},
+        changes_page="x)[y](https://evil.example",
+    )
+    page = history_page("base-notebook", {("x86_64", "default"): [hostile]})
+    table = page[page.index("| # |") :]
+    rendered = cmarkgfm.github_flavored_markdown_to_html(table, options=Options.CMARK_OPT_UNSAFE)
+    assert re.findall(r"<(\w+)", rendered).count("a") == 2
+    assert re.findall(r'href="([^"]*)"', rendered) == [
+        "./a%20b%29%28c",
+        "./x%29%5By%5D%28https%3A%2F%2Fevil.example",
+    ]
+    assert set(re.findall(r"<(\w+)", rendered)) == {
+        "table",
+        "thead",
+        "tr",
+        "th",
+        "tbody",
+        "td",
+        "a",
+        "code",
+    }
+    assert "2025-11-24T12:00:00Z](https://evil.example)[x &lt;b&gt;|&lt;/b&gt;" in rendered
+    assert "<code>`|&lt;i&gt;</code>" in rendered
 
 
 def test_the_charts_of_a_series_size_packages_and_changes() -> None:

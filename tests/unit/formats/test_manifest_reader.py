@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from inspections.formats.manifest import read_build_manifest
+from inspections.formats.manifest import build_timestamp, read_build_manifest
+from inspections.formats.wiki_pages import WikiFormatError, manifest_timestamp
 from inspections.inventory.distro import Distro
 from inspections.inventory.errors import InventoryError
 from inspections.inventory.model import Inventory
@@ -161,6 +162,40 @@ def test_broken_manifests_give_one_line(text: str, fragment: str) -> None:
         read_build_manifest(text)
     assert fragment in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+STAMP = "2026-11-27T11:38:14Z"
+TIMESTAMP_LINES = {
+    "as written": (f"- Build timestamp: {STAMP}", STAMP),
+    "a link after it": (f"- Build timestamp: {STAMP}](https://evil.example)[x", None),
+    "text after it": (f"- Build timestamp: {STAMP} or later", None),
+    "a space before it": (f"- Build timestamp:  {STAMP}", None),
+    "no Z": (f"- Build timestamp: {STAMP[:-1]}", None),
+    "a carriage return after it": (f"- Build timestamp: {STAMP}\r", STAMP),
+}
+
+
+@pytest.mark.parametrize(("line", "expected"), TIMESTAMP_LINES.values(), ids=TIMESTAMP_LINES)
+def test_the_build_timestamp_is_read_alike_by_every_reader(line: str, expected: str | None) -> None:
+    """The manifest, the wiki filing it and its history page read one timestamp, or refuse."""
+    written = minimal_notebook_manifest(False, COMMIT, STAMP, 649_000_000)
+    text = written.replace(f"- Build timestamp: {STAMP}", line, 1)
+    assert text != written or expected == STAMP
+    assert build_timestamp(text) == expected
+    if expected is None:
+        with pytest.raises(InventoryError, match="has no timestamp in its Build Info"):
+            read_build_manifest(text)
+        with pytest.raises(WikiFormatError, match="has no line '- Build timestamp: "):
+            manifest_timestamp(text)
+    else:
+        assert read_build_manifest(text).timestamp == manifest_timestamp(text) == expected
+
+
+def test_only_the_first_build_timestamp_line_counts() -> None:
+    text = minimal_notebook_manifest(False, COMMIT, STAMP, 649_000_000).replace(
+        f"- Build timestamp: {STAMP}", f"- Build timestamp: {STAMP}x\n- Build timestamp: {STAMP}"
+    )
+    assert build_timestamp(text) is None
 
 
 def test_our_dollar_command_form_is_read_too() -> None:

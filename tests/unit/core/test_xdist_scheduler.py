@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from inspections.plugin.nodeids import image_in_parameters
-from inspections.plugin.scheduling import ImageScheduling
+from inspections.plugin.xdist_scheduler import ImageScheduling
 
 IMAGES = ("root", "child", "leaf")
 
