@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -10,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from inspections.errors import InspectionError, StackInspectionError
+
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # the build timestamp, `2024-01-02T03:04:05Z`
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")  # what TIMESTAMP_FORMAT writes
 
 
 @dataclass(frozen=True)

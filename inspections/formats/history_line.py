@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from inspections.formats.inspected_image import TIMESTAMP, TIMESTAMP_FORMAT, InspectedImage
+from inspections.build_info import TIMESTAMP, TIMESTAMP_FORMAT
+from inspections.formats.inspected_image import InspectedImage
 from inspections.formats.run_folder import is_stem_of
 from inspections.inventory.errors import shown
 from inspections.markdown import inline_code

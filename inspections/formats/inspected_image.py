@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from inspections.build_info import BuildInfo
+from inspections.build_info import TIMESTAMP_FORMAT, BuildInfo
 from inspections.formats.run_folder import SHA_LENGTH, manifest_stem
 from inspections.stack import DEFAULT_VARIANT, build_stem, tag_prefix
 from inspections.values import check_tag
-
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # the build timestamp, `2024-01-02T03:04:05Z`
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")  # what TIMESTAMP_FORMAT writes
 
 
 @dataclass(frozen=True)

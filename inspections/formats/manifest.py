@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inspections.formats.inspected_image import TIMESTAMP, InspectedImage
+from inspections.build_info import TIMESTAMP
+from inspections.formats.inspected_image import InspectedImage
 from inspections.inventory.distro import Distro
 from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import Inventory

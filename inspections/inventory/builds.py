@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from inspections.build_info import TIMESTAMP
 from inspections.inventory.errors import InventoryError, shown
 from inspections.inventory.model import MAX_FIELD, Inventory, is_printable_token
 from inspections.inventory.sizes import ImageSize
 from inspections.references import IMAGE_NAME, TAG
 
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _COMMIT = re.compile(r"[0-9a-f]{7,64}")
 _TEXT_KEYS = ("image", "platform", "variant", "commit", "timestamp", "reference", "image_id")
 
@@ -94,7 +94,7 @@ def _facts_problem(facts: BuildFacts) -> str:
             return f"{name} {shown(value)} must be lowercase letters, digits, '.', '_' or '-'"
     if not _COMMIT.fullmatch(facts.commit):
         return f"commit {shown(facts.commit)} is not a git sha"
-    if not _TIMESTAMP.fullmatch(facts.timestamp):
+    if not TIMESTAMP.fullmatch(facts.timestamp):
         return f"timestamp {shown(facts.timestamp)} is not like 2026-11-27T14:50:46Z"
     for tag in facts.tags:
         if not TAG.fullmatch(tag):

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
+from inspections.build_info import TIMESTAMP_FORMAT
 from inspections.errors import StackInspectionError
 from inspections.files import is_safe_relative
-from inspections.formats.inspected_image import TIMESTAMP_FORMAT
 from inspections.formats.run_folder import MANAGED_FOLDERS
 from inspections.formats.stack_diagram import DiagramBuild
 from inspections.references import DIGEST, IMAGE_NAME, PLATFORM, TAG, split_tag

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from inspections.build_info import BuildInfo
+from inspections.build_info import TIMESTAMP_FORMAT, BuildInfo
 from inspections.formats.history_line import history_line
-from inspections.formats.inspected_image import TIMESTAMP_FORMAT, InspectedImage
+from inspections.formats.inspected_image import InspectedImage
 from inspections.formats.manifest import manifest_markdown
 from inspections.markdown import quoted_command_output
 from tests.unit.inventory.support import recorded
