@@ -71,7 +71,13 @@ def pytest_configure(config: pytest.Config) -> None:
         stack = load_stack(folder)
         options = read_options(config, stack.settings)
         variant_option = shared_options.shown_name(config, "--variant")
-        selected = select_images(stack, list(options.images), options.variant, variant_option)
+        ours = shared_options.shown_name(config, "--image")
+        image_options = {
+            name: "--image" if name in options.their_images else ours for name in options.images
+        }
+        selected = select_images(
+            stack, list(options.images), options.variant, variant_option, image_options
+        )
         plan = build_plan(stack, selected)
         check_image_tests(options.image_tests, stack)
         if not hasattr(config, "workerinput"):

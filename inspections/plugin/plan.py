@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -64,15 +65,21 @@ class InspectionPlan:
 
 
 def select_images(
-    stack: Stack, requested: list[str], variant: str, variant_option: str = "--variant"
+    stack: Stack,
+    requested: list[str],
+    variant: str,
+    variant_option: str = "--variant",
+    image_options: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     """The images to inspect: the requested ones (or all), in stack order, built in `variant`.
 
-    `variant_option` is the name the variant option answers to in this session."""
+    `variant_option` is the name the variant option answers to in this session, and
+    `image_options` the option that named each requested image (`--image` when not given)."""
     for name in requested:
         if name not in stack.images:
+            option = (image_options or {}).get(name, "--image")
             raise StackError(
-                f"unknown image {name!r} in --image: the stack at {stack.folder} has "
+                f"unknown image {name!r} in {option}: the stack at {stack.folder} has "
                 f"{', '.join(stack.images)}"
             )
         if not stack.images[name].supports(variant):

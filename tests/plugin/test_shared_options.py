@@ -115,6 +115,27 @@ def test_ours_may_add_no_image_their_tests_would_gate_without_running_on_it(
     ]
 
 
+@pytest.mark.parametrize(
+    ("arguments", "option"),
+    [
+        (["--stack-image", "nope", "--inspections-only"], "--stack-image"),
+        (["--image", "nope"], "--image"),
+    ],
+    ids=["ours", "theirs"],
+)
+def test_an_unknown_image_is_blamed_on_the_option_that_named_it(
+    pytester: pytest.Pytester, arguments: list[str], option: str
+) -> None:
+    two_images(pytester)
+    pytester.makeconftest(THEIR_CONFTEST)
+    their_arguments = THEIR_ARGUMENTS if option != "--image" else THEIR_ARGUMENTS[:4]
+    result = pytester.runpytest_subprocess(
+        "--stack-dir", "stack", *their_arguments, *arguments, "--collect-only"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: unknown image 'nope' in {option}: the stack at " in result.stderr.str()
+
+
 def test_their_owner_is_read_and_must_agree_with_ours(pytester: pytest.Pytester) -> None:
     two_images(pytester)
     pytester.makeconftest(THEIR_CONFTEST)

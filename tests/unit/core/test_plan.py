@@ -101,6 +101,12 @@ def test_select_unknown_image(jupyter_like: Stack) -> None:
     assert "foundation, base, gpu, scipy" in message
 
 
+def test_an_unknown_image_is_blamed_on_the_option_that_named_it(jupyter_like: Stack) -> None:
+    named_by = {"base": "--image", "tensorflow": "--stack-image"}
+    with pytest.raises(StackError, match=r"unknown image 'tensorflow' in --stack-image: "):
+        select_images(jupyter_like, ["base", "tensorflow"], "default", "--variant", named_by)
+
+
 def test_select_requested_image_without_the_variant(jupyter_like: Stack) -> None:
     with pytest.raises(StackError) as raised:
         select_images(jupyter_like, ["gpu", "scipy"], "cuda12")
