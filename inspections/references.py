@@ -129,3 +129,11 @@ class ImageReference:
             registry = parts.pop(0)
         owner = "/".join(parts[:-1]) or "library"
         return cls(registry, owner, parts[-1])
+
+
+def engine_form(reference: str) -> str:
+    """A reference as the engine lists it (`docker images`, a `docker save` archive's tags):
+    Docker Hub's implicit `docker.io/` and `library/` dropped, `:latest` added."""
+    name = reference.removeprefix("docker.io/").removeprefix("library/")
+    last = name.rsplit("/", 1)[-1]
+    return name if ":" in last or "@" in last else f"{name}:latest"

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from inspections.building.docker_client import Docker
 from inspections.building.errors import BuildError, BuildUsageError
+from inspections.references import engine_form
 from inspections.runtime.engine import platform_of
 from inspections.stack import build_stem
 from inspections.text import printable
@@ -88,14 +89,16 @@ def _member(archive: tarfile.TarFile, name: str) -> bytes | None:
 
 def check_archive(archived: ArchivedImage, reference: str, platform: str) -> None:
     """Refuse an archive that holds another image than its name says, or that is tagged with
-    any other reference too (`docker load` would move those tags)."""
-    if reference not in archived.references:
+    any other reference too (`docker load` would move those tags). References are compared
+    as the engine writes them: `docker.io/jupyter/x:latest` is saved as `jupyter/x:latest`."""
+    tags = {engine_form(tag) for tag in archived.references}
+    if engine_form(reference) not in tags:
         held = ", ".join(archived.references) or "an untagged image"
         raise BuildUsageError(
             f"{archived.path} holds {held}, not {reference}: remove it, or save the right image "
             f"under this name (stack-build --save)"
         )
-    others = sorted(set(archived.references) - {reference})
+    others = sorted(tags - {engine_form(reference)})
     if others:
         raise BuildUsageError(
             f"{archived.path} is tagged {', '.join(others)} besides {reference}, and loading it "

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from inspections.building.errors import BuildError, BuildUsageError
+from inspections.references import engine_form
 from inspections.runtime.engine import platform_of
 from inspections.text import one_line
 
@@ -156,9 +157,9 @@ class Docker:
         found: dict[str, ImageFacts] = {}
         for entry in json.loads(completed.stdout or "[]"):
             facts = _facts(entry)
-            names = {_normalised(tag) for tag in entry.get("RepoTags") or []}
+            names = {engine_form(tag) for tag in entry.get("RepoTags") or []}
             for reference in wanted:
-                if _normalised(reference) in names or reference == facts.id:
+                if engine_form(reference) in names or reference == facts.id:
                     found[reference] = facts
         return found
 
@@ -191,10 +192,3 @@ def _facts(entry: dict[str, object]) -> ImageFacts:
         size_bytes=size if isinstance(size, int) else None,
         platform=platform_of(str(entry.get("Architecture", ""))),
     )
-
-
-def _normalised(reference: str) -> str:
-    """A reference as the engine lists it: Docker Hub's implicit parts dropped, `:latest` added."""
-    name = reference.removeprefix("docker.io/").removeprefix("library/")
-    last = name.rsplit("/", 1)[-1]
-    return name if ":" in last or "@" in last else f"{name}:latest"

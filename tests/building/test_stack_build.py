@@ -447,3 +447,22 @@ def test_stdout_on_a_full_disk_is_one_line_and_exit_1_and_the_builds_go_on(
         "incomplete; free space where it goes, or send it elsewhere\n",
     )
     assert statuses(report) == {"root": "built"}
+
+
+def test_archives_of_a_docker_hub_stack_load_back(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    """`docker save` writes `docker.io/<owner>/x:latest` as `<owner>/x:latest`: the same
+    reference, which `--load` takes for its own."""
+    archives = three.scratch / "archives"
+    hub = ("--registry", "docker.io")
+    try:
+        saved = three.build(*hub, "--image", "root", "--save", str(archives))
+        assert saved.returncode == 0, saved.stderr
+        loaded = three.build(*hub, "--image", "child", "--no-parents", "--load", str(archives))
+        assert loaded.returncode == 0, loaded.stderr
+        assert image_id(docker_client, f"{three.owner}/child:latest") is not None
+    finally:
+        for image in ("root", "child"):
+            if image_id(docker_client, f"{three.owner}/{image}:latest") is not None:
+                docker_client.images.remove(f"{three.owner}/{image}:latest")

@@ -117,3 +117,16 @@ def test_an_archive_of_another_image_or_platform_is_refused(tmp_path: Path) -> N
     arm, _ = saved_image(tmp_path / "arm.tar", [REFERENCE], "arm64")
     with pytest.raises(BuildUsageError, match="holds a aarch64 image, not x86_64"):
         check_archive(read_archive(arm), REFERENCE, "x86_64")
+
+
+def test_docker_hub_references_are_compared_as_the_engine_writes_them(tmp_path: Path) -> None:
+    hub = "docker.io/jupyter/base-notebook:latest"
+    path, _ = saved_image(
+        tmp_path / "x86_64-default-base-notebook.tar", ["jupyter/base-notebook:latest"]
+    )
+    check_archive(read_archive(path), hub, "x86_64")
+    both, _ = saved_image(tmp_path / "both.tar", ["jupyter/base-notebook:latest", "ubuntu:latest"])
+    with pytest.raises(
+        BuildUsageError, match=r"is tagged ubuntu:latest besides docker\.io/jupyter"
+    ):
+        check_archive(read_archive(both), hub, "x86_64")
