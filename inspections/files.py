@@ -21,6 +21,20 @@ def write_atomically(path: Path, content: str | bytes) -> None:
         os.replace(temporary, path)
 
 
+def write_named_output(path: Path, content: str) -> None:
+    """Write a file the user named on the command line (`--json FILE`, `--output FILE`).
+
+    A regular file, or a new one, is written whole or not at all, as `write_atomically` does.
+    A link, a device or a pipe (`/dev/stdout`, `/dev/null`) is written through, as the shell's
+    `>` writes it: never replaced by a regular file.
+    """
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        with path.open("w", encoding="utf-8") as stream:
+            stream.write(content)
+        return
+    write_atomically(path, content)
+
+
 def write_new_file(path: Path, content: str | bytes) -> bool:
     """Create `path` holding `content`, whole or not at all; False (and nothing written) when
     `path` exists already, even if it appears meanwhile."""

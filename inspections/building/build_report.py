@@ -22,7 +22,7 @@ from inspections.building.build_run import (
     ImageBuildResult,
 )
 from inspections.building.docker_build import log_tail
-from inspections.files import write_atomically
+from inspections.files import write_named_output
 from inspections.formats.manifest import docker_size
 from inspections.publishing.console import say, warn
 from inspections.text import printable
@@ -145,4 +145,4 @@ def document(
 
 def write_document(path: Path, content: dict[str, Any]) -> None:
     """Write the report all at once."""
-    write_atomically(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
+    write_named_output(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")

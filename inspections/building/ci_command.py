@@ -29,7 +29,7 @@ from inspections.building.ci_github import (
 )
 from inspections.building.yaml_text import yaml_document
 from inspections.errors import StackInspectionError
-from inspections.files import write_atomically
+from inspections.files import write_named_output
 from inspections.publishing.console import exit_status, say, warn, write
 from inspections.runtime.engine import PLATFORMS
 from inspections.stack import DEFAULT_STACK, Stack, load_stack
@@ -202,7 +202,7 @@ def _check(path: Path, text: str, stack_folder: str) -> int:
 
 def _write(path: Path, text: str) -> None:
     try:
-        write_atomically(path, text)
+        write_named_output(path, text)
     except OSError as error:
         raise CiUsageError(
             f"--output {path}: cannot be written ({error.strerror}): pass a writable file path"

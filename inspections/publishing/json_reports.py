@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inspections.files import write_atomically
+from inspections.files import write_named_output
 from inspections.publishing.errors import PublishError, PublishUsageError
 from inspections.publishing.merging import MergeOutcome
 from inspections.publishing.tags_files import TagsFile
@@ -37,7 +37,7 @@ def check_report_path(path: Path | None) -> None:
 def write_report(path: Path, document: dict[str, Any]) -> None:
     """Write `document` to `path` as JSON, all at once."""
     try:
-        write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        write_named_output(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     except OSError as error:
         raise PublishError(
             f"cannot write --json {path} ({error.strerror}): pass a writable file"

@@ -64,6 +64,19 @@ def test_output_writes_the_file_and_check_finds_it_current(
     assert target.read_text(encoding="utf-8") == run(capsys, "--stack", "stack")[1]
 
 
+def test_output_through_a_link_keeps_the_link(
+    stack: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--output` that is a link (as `/dev/stdout` is) is written through, not replaced."""
+    Path("kept.yml").write_text("")
+    Path("link.yml").symlink_to("kept.yml")
+
+    assert run(capsys, "--stack", "stack", "--output", "link.yml")[0] == 0
+
+    assert Path("link.yml").is_symlink()
+    assert Path("kept.yml").read_text(encoding="utf-8") == run(capsys, "--stack", "stack")[1]
+
+
 def test_check_names_the_jobs_a_changed_stack_adds_and_removes(
     stack: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

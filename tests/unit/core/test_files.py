@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from inspections.errors import StackInspectionError
-from inspections.files import check_writable_folder, contained, write_atomically
+from inspections.files import (
+    check_writable_folder,
+    contained,
+    write_atomically,
+    write_named_output,
+)
 
 
 def files_under(folder: Path) -> set[str]:
@@ -70,6 +76,43 @@ def test_write_atomically_gives_the_same_mode_as_a_plain_write(tmp_path: Path) -
 
 
 # --- check_writable_folder -------------------------------------------------------------------
+
+
+# --- write_named_output --------------------------------------------------------------------
+
+
+def test_a_named_output_that_is_a_link_is_written_through(tmp_path: Path) -> None:
+    target = tmp_path / "target.json"
+    target.write_text("old\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    write_named_output(link, "new\n")
+    assert link.is_symlink()
+    assert target.read_text() == "new\n"
+
+
+def test_a_named_output_that_is_a_pipe_stays_a_pipe(tmp_path: Path) -> None:
+    """As `--json /dev/stdout` into a pipe: the reader gets the text, the pipe is not replaced."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    write_named_output(pipe, "through\n")
+    reader.join(timeout=10)
+    assert received == ["through\n"]
+    assert not pipe.is_file()
+    assert pipe.is_fifo()
+
+
+def test_a_named_output_that_is_a_file_or_new_is_written_whole(tmp_path: Path) -> None:
+    existing = tmp_path / "report.json"
+    existing.write_text("old\n")
+    write_named_output(existing, "new\n")
+    write_named_output(tmp_path / "new.json", "fresh\n")
+    assert existing.read_text() == "new\n"
+    assert (tmp_path / "new.json").read_text() == "fresh\n"
+    assert files_under(tmp_path) == {"report.json", "new.json"}
 
 
 def test_check_writable_folder_creates_a_missing_folder(tmp_path: Path) -> None:
