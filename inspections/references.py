@@ -14,14 +14,18 @@ from dataclasses import dataclass
 
 from inspections.errors import StackInspectionError
 
-# A registry host, optionally with a port: `quay.io`, `localhost`, `127.0.0.1:5000`.
-REGISTRY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*(?::\d+)?")
+# A registry host, optionally with a port: `quay.io`, `localhost`, `127.0.0.1:5000`. Docker
+# reads the first part of a reference as a registry only when it holds a `.` or a `:port` or
+# is `localhost`; anything else (`myhost/jupyter/x`) would name a Docker Hub namespace.
+_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+REGISTRY = re.compile(rf"{_HOST}(?:\.{_HOST})+(?::\d+)?|{_HOST}:\d+|localhost")
+REGISTRY_FORMAT = "a registry host with a '.' or a ':port', or localhost, such as quay.io"
 # One path component: lowercase letters and digits, separated by `.`, `_`, `__` or dashes.
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 # The owner: the path components between the registry and the image name (`jupyter`).
 OWNER = re.compile(rf"{_COMPONENT}(?:/{_COMPONENT})*")
 # A repository: an optional registry, then path components (`quay.io/jupyter/base-notebook`).
-REPOSITORY = re.compile(rf"(?:{REGISTRY.pattern}/)?{OWNER.pattern}")
+REPOSITORY = re.compile(rf"(?:(?:{REGISTRY.pattern})/)?{OWNER.pattern}")
 # An image or variant name of a stack: a path component with single separators only, since
 # names also become file names and tag prefixes (`base-notebook`, `cuda12`).
 IMAGE_NAME = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")

@@ -39,7 +39,13 @@ from inspections.errors import StackError, StackInspectionError
 from inspections.publishing.console import exit_status, say, silence_closed_output, warn
 from inspections.publishing.errors import PublishUsageError
 from inspections.publishing.json_reports import check_report_path
-from inspections.references import IMAGE_NAME, OWNER, REGISTRY, checked_reference_part
+from inspections.references import (
+    IMAGE_NAME,
+    OWNER,
+    REGISTRY,
+    REGISTRY_FORMAT,
+    checked_reference_part,
+)
 from inspections.runtime.engine import platform_of
 from inspections.stack import BUILD_ARG_NAME, DEFAULT_STACK, DEFAULT_VARIANT, Stack, load_stack
 from inspections.text import one_line
@@ -233,7 +239,7 @@ def _plan(arguments: argparse.Namespace) -> tuple[Stack, list[BuildTarget]]:
         "--registry",
         arguments.registry or stack.settings.registry,
         REGISTRY,
-        "a host name such as quay.io",
+        REGISTRY_FORMAT,
     )
     owner = _checked(
         "--owner",

@@ -18,7 +18,13 @@ import pytest
 
 from inspections.errors import StackError, StackInspectionError
 from inspections.plugin.shared_options import shown_name, their_value
-from inspections.references import IMAGE_NAME, OWNER, REGISTRY, checked_reference_part
+from inspections.references import (
+    IMAGE_NAME,
+    OWNER,
+    REGISTRY,
+    REGISTRY_FORMAT,
+    checked_reference_part,
+)
 from inspections.stack import (
     DEFAULT_STACK,
     DEFAULT_VARIANT,
@@ -273,7 +279,7 @@ def read_options(config: pytest.Config, defaults: StackSettings) -> RunOptions:
             shown_name(config, "--registry"),
             registry or defaults.registry,
             REGISTRY,
-            "a host name such as quay.io",
+            REGISTRY_FORMAT,
         ),
         owner=checked_reference_part(
             shown_name(config, "--owner"),

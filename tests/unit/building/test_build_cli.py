@@ -89,6 +89,10 @@ def test_a_broken_stack_declaration(stack: Path, capsys: pytest.CaptureFixture[s
         (("--build-arg", "NOEQUALS"), "invalid --build-arg 'NOEQUALS': write NAME=VALUE"),
         (("--build-arg", "1X=y"), "invalid --build-arg '1X=y': write NAME=VALUE"),
         (("--registry", "Bad Host"), "invalid --registry 'Bad Host': image references need"),
+        (
+            ("--registry", "MyHost"),
+            "invalid --registry 'MyHost': image references need a registry host with a '.' or",
+        ),
         (("--owner", "UPPER"), "invalid --owner 'UPPER': image references need"),
         (("--variant", "Bad"), "invalid --variant 'Bad': use a lowercase name such as cuda12"),
         (("--platform", "arm64"), "invalid --platform 'arm64': write OS/ARCH, e.g. linux/arm64"),

@@ -61,13 +61,29 @@ def test_an_owner_the_options_accept_is_one_a_reference_may_hold(owner: str, val
 
 @pytest.mark.parametrize(
     ("registry", "valid"),
-    [("quay.io", True), ("localhost:5000", True), ("127.0.0.1:5000", True), ("-quay.io", False)],
+    [
+        ("quay.io", True),
+        ("Quay.io", True),
+        ("localhost", True),
+        ("localhost:5000", True),
+        ("registry:5000", True),
+        ("127.0.0.1:5000", True),
+        ("-quay.io", False),
+        ("quay-.io", False),
+        ("MyHost", False),
+    ],
 )
 def test_a_registry_the_options_accept_is_one_a_reference_may_start_with(
     registry: str, valid: bool
 ) -> None:
     assert bool(REGISTRY.fullmatch(registry)) is valid
     assert (reference_problem(f"{registry}/jupyter/base-notebook:latest") is None) is valid
+
+
+def test_a_host_docker_would_read_as_a_docker_hub_namespace_is_no_registry() -> None:
+    """`myhost/jupyter/x` is a valid reference, of Docker Hub's `myhost/jupyter/x`."""
+    assert not REGISTRY.fullmatch("myhost")
+    assert reference_problem("myhost/jupyter/base-notebook:latest") is None
 
 
 @pytest.mark.parametrize(
