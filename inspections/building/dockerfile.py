@@ -1,10 +1,11 @@
 """Reading a Dockerfile: its instructions and build stages, the `ARG` defaults its `FROM` lines
 see, the images its stages start from, and whether it needs BuildKit.
 
-Only the instructions are read: parser directives first (`# escape=`, `# syntax=`), then each
-instruction with its continuation lines joined, comment lines and heredoc bodies skipped;
-nothing is built or pulled. A `FROM` line sees only the `ARG`s declared before the first
-`FROM`, and their variables are `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME:+word}`.
+Only the instructions are read, as BuildKit splits them: parser directives first (`# escape=`,
+`# syntax=`), then each instruction with its continuation lines joined, comment lines and
+heredoc bodies skipped; nothing is built or pulled. A `FROM` line sees only the `ARG`s declared
+before the first `FROM`, and their variables are `$NAME`, `${NAME}`, `${NAME:-word}` and
+`${NAME:+word}`.
 
 The same file is read two ways. stack-build knows the build arguments it passes
 (`base_references`): a variable nothing sets is empty, as `docker build` makes it. stack-init
@@ -15,9 +16,10 @@ cannot be followed, and UnresolvedFrom says why.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shlex
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +28,10 @@ from inspections.stack import BUILD_ARG_NAME, read_stack_file
 
 INSTRUCTION = re.compile(r"\s*(?P<keyword>[A-Za-z]+)\s*(?P<arguments>.*)", re.DOTALL)
 DIRECTIVE = re.compile(r"#\s*(?P<name>[A-Za-z]+)\s*=\s*(?P<value>\S+)\s*")
-HEREDOC = re.compile(r"<<-?\s*[\"']?(?P<word>[A-Za-z_][A-Za-z0-9_]*)[\"']?")
+# A shell word as written, quotes and escapes kept: `<<"EOF"` stays one word, `'<<EOF'` too.
+RAW_WORD = re.compile(r"""(?:[^\s"'\\]|\\.?|"(?:\\.|[^"\\])*"?|'[^']*'?)+""")
+# A word that opens a heredoc: an optional file descriptor, `<<` or `<<-`, then its name.
+HEREDOC = re.compile(r"(?P<descriptor>\d*)<<(?P<chomp>-?)(?P<name>[^<]*)")
 HEREDOC_KEYWORDS = {"RUN", "COPY", "ADD"}
 VARIABLE = re.compile(
     rf"\$(?:\{{(?P<braced>{BUILD_ARG_NAME.pattern})(?::(?P<op>[-+])(?P<word>[^}}]*))?\}}"
@@ -67,6 +72,7 @@ class Dockerfile:
     directives: dict[str, str] = field(default_factory=dict)  # lower-case name -> value
     arguments: dict[str, str | None] = field(default_factory=dict)  # None: no default
     stages: tuple[Stage, ...] = ()
+    unterminated: Heredoc | None = None  # a heredoc whose body runs to the end of the file
 
 
 def _directives(lines: list[str]) -> dict[str, str]:
@@ -80,27 +86,83 @@ def _directives(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def _logical_lines(lines: list[str], escape: str) -> Iterator[str]:
-    """Instruction lines with continuations joined, comment lines and heredoc bodies dropped."""
-    pending = ""
+@dataclass(frozen=True)
+class Heredoc:
+    """A heredoc an instruction opens: its body ends at a line that is `name` (leading tabs
+    stripped first when `chomp`, for `<<-`)."""
+
+    name: str
+    chomp: bool
+
+    def ends_at(self, line: str) -> bool:
+        return (line.lstrip("\t") if self.chomp else line) == self.name
+
+
+def heredocs(line: str) -> list[Heredoc]:
+    """The heredocs an instruction line opens, in the order their bodies follow it: each
+    shell word `<<NAME` of a RUN, COPY or ADD (also after ONBUILD) not in the JSON form,
+    NAME one shell word with its quotes removed (`<<"EOF"`, `<<'EOF'`, `<<app.conf`)."""
+    instruction = INSTRUCTION.fullmatch(line)
+    if instruction is not None and instruction["keyword"].upper() == "ONBUILD":
+        instruction = INSTRUCTION.fullmatch(instruction["arguments"])
+    if (
+        instruction is None
+        or instruction["keyword"].upper() not in HEREDOC_KEYWORDS
+        or _is_json_form(instruction["arguments"])
+    ):
+        return []
+    opened = []
+    for word in RAW_WORD.findall(instruction["arguments"]):
+        match = HEREDOC.fullmatch(word)
+        if match is None:
+            continue
+        try:
+            name = shlex.split(match["name"])
+        except ValueError:
+            continue
+        if len(name) == 1:
+            opened.append(Heredoc(name[0], match["chomp"] == "-"))
+    return opened
+
+
+def _is_json_form(arguments: str) -> bool:
+    """`["sh", "-c", "..."]`: arguments that are a JSON list of strings."""
+    try:
+        parsed = json.loads(arguments)
+    except ValueError:
+        return False
+    return isinstance(parsed, list) and all(isinstance(item, str) for item in parsed)
+
+
+def _logical_lines(lines: list[str], escape: str) -> tuple[list[str], Heredoc | None]:
+    """Instruction lines with continuations joined, comment lines and heredoc bodies dropped,
+    and the heredoc whose body runs to the end of the file, if one does.
+
+    A line ending in the escape character continues on the next line that is not a comment;
+    the heredocs an instruction opens take the lines after it, one body after
+    the other.
+    """
+    continuation = re.compile(re.escape(escape) + r"[ \t]*$")
+    found: list[str] = []
+    pending: str | None = None
     remaining = iter(lines)
     for line in remaining:
         stripped = line.strip()
-        if stripped.startswith("#") or (not stripped and not pending):
+        if stripped.startswith("#") or (not stripped and pending is None):
             continue
-        if stripped.endswith(escape):
-            pending += stripped[: -len(escape)] + " "
+        text = line.lstrip() if pending is None else line
+        if continuation.search(text):
+            pending = (pending or "") + continuation.sub("", text)
             continue
-        whole = pending + stripped
-        pending = ""
-        yield whole
-        heredoc = HEREDOC.search(whole)
-        if heredoc and whole.split(None, 1)[0].upper() in HEREDOC_KEYWORDS:
-            for body in remaining:
-                if body.strip() == heredoc["word"]:
-                    break
-    if pending.strip():
-        yield pending.strip()
+        whole = ((pending or "") + text).strip()
+        pending = None
+        found.append(whole)
+        for heredoc in heredocs(whole):
+            if not any(heredoc.ends_at(body) for body in remaining):
+                return found, heredoc
+    if pending is not None and pending.strip():
+        found.append(pending.strip())
+    return found, None
 
 
 def _argument_defaults(arguments: str) -> dict[str, str | None]:
@@ -124,7 +186,8 @@ def parse_dockerfile(path: Path, text: str) -> Dockerfile:
     arguments: dict[str, str | None] = {}
     froms: list[tuple[str, str | None, str]] = []
     bodies: list[list[Instruction]] = []
-    for line in _logical_lines(lines, directives.get("escape", "\\")):
+    instructions, unterminated = _logical_lines(lines, directives.get("escape", "\\"))
+    for line in instructions:
         match = INSTRUCTION.fullmatch(line)
         if match is None:
             continue
@@ -142,7 +205,7 @@ def parse_dockerfile(path: Path, text: str) -> Dockerfile:
         Stage(source, name, line, tuple(body))
         for (source, name, line), body in zip(froms, bodies, strict=True)
     )
-    return Dockerfile(path, directives, arguments, stages)
+    return Dockerfile(path, directives, arguments, stages, unterminated)
 
 
 def read_dockerfile(path: Path) -> Dockerfile:
@@ -247,7 +310,7 @@ def buildkit_feature(text: str) -> str | None:
                 flag = word[2:].partition("=")[0]
                 if flag in BUILDKIT_FLAGS:
                     return f"{instruction.keyword} --{flag}"
-            if HEREDOC.search(instruction.arguments):
+            if heredocs(f"{instruction.keyword} {instruction.arguments}"):
                 return f"a {instruction.keyword} heredoc"
     return None
 
@@ -290,6 +353,12 @@ def _from_defaults(dockerfile: Dockerfile, stage: Stage) -> str:
 
 def resolve_base(dockerfile: Dockerfile) -> Base:
     """Follow the last `FROM` through ARG defaults and stage names to an image reference."""
+    if dockerfile.unterminated is not None:
+        name = dockerfile.unterminated.name
+        raise UnresolvedFrom(
+            f"{dockerfile.path}: the heredoc <<{name} has no end line: end its body with a "
+            f"line that is just {name}"
+        )
     if not dockerfile.stages:
         raise UnresolvedFrom(
             f"{dockerfile.path}: no FROM instruction: start the Dockerfile with FROM <image>"

@@ -68,6 +68,8 @@ def test_expand(text: str, scope: dict[str, str | None], expanded: str) -> None:
         ("FROM x\nCOPY --link a /a\n", "COPY --link"),
         ("FROM x\nCOPY --chown=1000 --chmod=755 a /a\n", "COPY --chmod"),
         ("FROM x\nRUN <<EOF\necho hi\nEOF\n", "a RUN heredoc"),
+        ("FROM x\nCOPY <<app.conf /etc/\nk = v\napp.conf\n", "a COPY heredoc"),
+        ("FROM x\nRUN echo '<<EOF' > /x\n", None),
         ("# syntax=docker/dockerfile:1\nFROM x\n", "a # syntax= directive"),
         ("FROM x\nCOPY --chown=1000 a /a\nRUN echo --mount\n", None),
         ("FROM x\nRUN apt-get install -y \\\n    --no-install-recommends git\n", None),
@@ -81,3 +83,8 @@ def test_the_escape_directive_joins_a_from_line_as_stack_init_reads_it() -> None
     """stack-build and stack-init read one Dockerfile alike: here, its own escape character."""
     text = "# escape=`\nARG BASE=quay.io/me/base\nFROM `\n    $BASE\n"
     assert base_references(text, {}) == ["quay.io/me/base"]
+
+
+def test_a_heredoc_named_like_a_file_ends_at_its_name_for_stack_build_too() -> None:
+    text = "FROM busybox AS config\nCOPY <<app.conf /etc/\nk = v\napp.conf\nFROM debian:12\n"
+    assert base_references(text, {}) == ["busybox", "debian:12"]

@@ -154,3 +154,54 @@ def test_a_from_that_cannot_be_followed_is_one_line_naming_file_and_from(
     with pytest.raises(UnresolvedFrom) as raised:
         base_of(text)
     assert str(raised.value) == f"images/child/Dockerfile: {message}"
+
+
+APP_CONF_STAGE = """\
+    # syntax=docker/dockerfile:1
+    ARG BASE_IMAGE=quay.io/jupyter/root
+    FROM busybox:1.36 AS config
+    {copy}
+    FROM $BASE_IMAGE
+    COPY --from=config /etc/app.conf /etc/
+    """
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "COPY <<app.conf /etc/app.conf\nkey = value\napp.conf",
+        'COPY <<"my file" /etc/app.conf\nkey = value\nmy file',
+        "COPY <<'END-OF-FILE' /etc/app.conf\nFROM nowhere\nEND-OF-FILE",
+        "COPY <<-EOF /etc/app.conf\n\tFROM nowhere\n\t\tEOF",
+        "COPY <<A <<B /etc/\nB\nA\nFROM nowhere\nB",
+        "RUN echo '<<EOF' > /etc/app.conf",
+        "COPY --chmod=644 <<EOF /etc/app.conf\n  EOF\nFROM nowhere\nEOF",
+        "ONBUILD RUN <<EOF\nFROM nowhere\nEOF",
+    ],
+    ids=[
+        "a dotted name",
+        "a quoted name with a space",
+        "single quotes",
+        "<<- strips tabs",
+        "two heredocs, one after the other",
+        "a quoted << is no heredoc",
+        "only the name alone ends the body",
+        "ONBUILD RUN",
+    ],
+)
+def test_heredoc_bodies_end_where_buildkit_ends_them(copy: str) -> None:
+    """Every shell word `<<NAME` opens a body ending at a line that is NAME (tabs stripped
+    first for `<<-`); the stages after the bodies are read."""
+    dockerfile = parse_dockerfile(PATH, dedent(APP_CONF_STAGE).format(copy=copy))
+
+    assert resolve_base(dockerfile).reference == "quay.io/jupyter/root"
+    assert [stage.name for stage in dockerfile.stages] == ["config", None]
+
+
+def test_an_unterminated_heredoc_is_one_line_naming_it() -> None:
+    with pytest.raises(UnresolvedFrom) as raised:
+        base_of("FROM busybox AS config\nCOPY <<app.conf /etc/\nkey = value\nFROM quay.io/me/x\n")
+    assert str(raised.value) == (
+        "images/child/Dockerfile: the heredoc <<app.conf has no end line: end its body with a "
+        "line that is just app.conf"
+    )
