@@ -2,10 +2,10 @@
 see, the images its stages start from, and whether it needs BuildKit.
 
 Only the instructions are read, as BuildKit splits them: parser directives first (`# escape=`,
-`# syntax=`), then each instruction with its continuation lines joined, comment lines and
-heredoc bodies skipped; nothing is built or pulled. A `FROM` line sees only the `ARG`s declared
-before the first `FROM`, and their variables are `$NAME`, `${NAME}`, `${NAME:-word}` and
-`${NAME:+word}`.
+`# syntax=`), then each instruction with its continuation lines joined (the empty and comment
+lines between them skipped), comment lines and heredoc bodies skipped; nothing is built or
+pulled. A `FROM` line sees only the `ARG`s declared before the first `FROM`, and their
+variables are `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME:+word}`.
 
 The same file is read two ways. stack-build knows the build arguments it passes
 (`base_references`): a variable nothing sets is empty, as `docker build` makes it. stack-init
@@ -138,8 +138,8 @@ def _logical_lines(lines: list[str], escape: str) -> tuple[list[str], Heredoc | 
     """Instruction lines with continuations joined, comment lines and heredoc bodies dropped,
     and the heredoc whose body runs to the end of the file, if one does.
 
-    A line ending in the escape character continues on the next line that is not a comment;
-    the heredocs an instruction opens take the lines after it, one body after
+    A line ending in the escape character continues on the next line that is neither empty
+    nor a comment; the heredocs an instruction opens take the lines after it, one body after
     the other.
     """
     continuation = re.compile(re.escape(escape) + r"[ \t]*$")
@@ -148,7 +148,7 @@ def _logical_lines(lines: list[str], escape: str) -> tuple[list[str], Heredoc | 
     remaining = iter(lines)
     for line in remaining:
         stripped = line.strip()
-        if stripped.startswith("#") or (not stripped and pending is None):
+        if not stripped or stripped.startswith("#"):
             continue
         text = line.lstrip() if pending is None else line
         if continuation.search(text):
@@ -180,8 +180,8 @@ def _argument_defaults(arguments: str) -> dict[str, str | None]:
 
 def parse_dockerfile(path: Path, text: str) -> Dockerfile:
     """The directives, the global `ARG` defaults (as written) and the build stages with their
-    instructions."""
-    lines = text.splitlines()
+    instructions. A byte order mark before the first line is dropped, as Docker drops it."""
+    lines = text.removeprefix("\ufeff").splitlines()
     directives = _directives(lines)
     arguments: dict[str, str | None] = {}
     froms: list[tuple[str, str | None, str]] = []

@@ -205,3 +205,20 @@ def test_an_unterminated_heredoc_is_one_line_naming_it() -> None:
         "images/child/Dockerfile: the heredoc <<app.conf has no end line: end its body with a "
         "line that is just app.conf"
     )
+
+
+def test_a_byte_order_mark_before_the_first_line_is_dropped() -> None:
+    text = "\ufeff# syntax=docker/dockerfile:1\nFROM quay.io/me/base\n"
+    dockerfile = parse_dockerfile(PATH, text)
+
+    assert dockerfile.directives == {"syntax": "docker/dockerfile:1"}
+    assert resolve_base(dockerfile).reference == "quay.io/me/base"
+
+
+def test_empty_lines_inside_a_continuation_do_not_end_the_instruction() -> None:
+    text = "FROM \\\n\n    quay.io/me/base \\\n  \n    # a comment\n    AS final\nUSER 1000\n"
+    dockerfile = parse_dockerfile(PATH, text)
+
+    assert resolve_base(dockerfile).reference == "quay.io/me/base"
+    assert [stage.name for stage in dockerfile.stages] == ["final"]
+    assert [i.keyword for i in dockerfile.stages[-1].instructions] == ["USER"]
