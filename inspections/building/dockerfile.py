@@ -339,6 +339,13 @@ def _from_defaults(dockerfile: Dockerfile, stage: Stage) -> str:
                 "write the image name, or $NAME with an ARG default"
             )
         name = match["braced"] or match["bare"]
+        if name not in arguments and name in dockerfile.arguments:
+            # `arguments` are the ARGs above the one whose default is being expanded
+            user = list(dockerfile.arguments)[len(arguments)]
+            raise UnresolvedFrom(
+                f"{prefix} ARG {user}'s default uses ${name}, which is declared after it "
+                f"(a default sees only the ARGs above it): move ARG {name} above ARG {user}"
+            )
         if name not in arguments:
             raise UnresolvedFrom(
                 f"{prefix} no ARG {name} before the first FROM declares it: add "

@@ -145,8 +145,20 @@ def test_args_after_the_first_from_are_not_seen_by_from_lines() -> None:
             "follow: write the image name, or $NAME with an ARG default",
         ),
         ("# only a comment\n", "no FROM instruction: start the Dockerfile with FROM <image>"),
+        (
+            "ARG BASE_IMAGE=$REGISTRY/jupyter/root\nARG REGISTRY=quay.io\nFROM $BASE_IMAGE\n",
+            "cannot follow `FROM $BASE_IMAGE`: ARG BASE_IMAGE's default uses $REGISTRY, which "
+            "is declared after it (a default sees only the ARGs above it): move ARG REGISTRY "
+            "above ARG BASE_IMAGE",
+        ),
     ],
-    ids=["no default", "a default needing one without", "other substitution", "no FROM"],
+    ids=[
+        "no default",
+        "a default needing one without",
+        "other substitution",
+        "no FROM",
+        "an ARG declared below the default using it",
+    ],
 )
 def test_a_from_that_cannot_be_followed_is_one_line_naming_file_and_from(
     text: str, message: str
