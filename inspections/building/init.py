@@ -34,6 +34,7 @@ from inspections.stack import (
     INSPECTION_FILE_GLOB,
     REPOSITORY_URL,
     STACK_DECLARATION,
+    ImageSpec,
     load_image,
     load_settings,
 )
@@ -178,12 +179,26 @@ def _image_drift(declaration: Path, image: DerivedImage) -> list[str]:
             f'{declaration}: parent = "{declared.parent}", but its {DOCKERFILE}\'s '
             f"`{image.base.line}` names {named} ({image.base.reference})"
         )
-    if sorted(declared.variants) != sorted(image.variants):
-        lines.append(
-            f"{declaration}: variants = {list(declared.variants)}, but its folder has "
-            f"{DOCKERFILE}s for {list(image.variants)}"
-        )
-    return lines
+    return lines + _variant_drift(declaration, declared, image)
+
+
+def _variant_drift(declaration: Path, declared: ImageSpec, image: DerivedImage) -> list[str]:
+    """A line when the declared variants' folders (`<variant>/`, or the one `[variant-folders]`
+    names) are not the folders with a Dockerfile."""
+    folders = [declared.build_folder(variant) for variant in declared.variants]
+    relative = [folder.relative_to(declaration.parent).as_posix() for folder in folders]
+    found = set(image.variants) | {
+        name
+        for name, folder in zip(relative, folders, strict=True)
+        if (folder / DOCKERFILE).is_file()
+    }
+    if sorted(relative) == sorted(found):
+        return []
+    shown = f" (in folders {relative})" if declared.variant_folders else ""
+    return [
+        f"{declaration}: variants = {list(declared.variants)}{shown}, but its folder has "
+        f"{DOCKERFILE}s for {sorted(found)}"
+    ]
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -124,3 +124,26 @@ def test_a_dockerfile_that_cannot_be_followed_writes_nothing(
         f"stack-init: {dockerfile}: cannot follow `FROM ${{BASE_IMAGE}}`: ARG OWNER has no "
         "default: give it one (ARG OWNER=<default>)"
     ]
+
+
+def test_check_maps_variants_through_their_variant_folders(
+    images: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack_init([str(images)])
+    (images / "base-notebook/cuda").rename(images / "base-notebook/gpu")
+    declaration = images / "base-notebook/image.toml"
+    declaration.write_text(
+        'parent = "docker-stacks-foundation"\nvariants = ["cuda12"]\n\n'
+        '[variant-folders]\ncuda12 = "gpu"\n'
+    )
+    capsys.readouterr()
+
+    assert stack_init(["--check", str(images)]) == 0
+    assert capsys.readouterr().out == f"{images}: in sync with its Dockerfiles (3 images)\n"
+
+    declaration.write_text(declaration.read_text().replace('"gpu"', '"gpu13"'))
+    assert stack_init(["--check", str(images)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{declaration}: variants = ['cuda12'] (in folders ['gpu13']), but its folder has "
+        "Dockerfiles for ['gpu']"
+    ]
