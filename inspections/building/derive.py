@@ -72,9 +72,15 @@ class DerivedStack:
 
 def dockerfile_paths(folder: Path) -> list[tuple[str, str, Path]]:
     """(image, variant, path) of every Dockerfile of the stack folder `folder`, by name;
-    NoDockerfiles when `folder` holds no `<image>/Dockerfile`."""
+    NoDockerfiles when `folder` holds no `<image>/Dockerfile`, or is an image folder itself."""
     if not folder.is_dir():
         raise NoDockerfiles(f"{folder} is not a folder: pass the folder of the image folders")
+    if (folder / DOCKERFILE).exists() or (folder / DOCKERFILE).is_symlink():
+        parent = folder.resolve().parent if folder.name in ("", "..") else folder.parent
+        raise NoDockerfiles(
+            f"{folder} is an image folder (it has a {DOCKERFILE}): pass the folder that holds "
+            f"the image folders, its parent ({parent})"
+        )
     found: list[tuple[str, str, Path]] = []
     for image in sorted(child for child in folder.iterdir() if child.is_dir()):
         if image.name.startswith(".") or not (image / DOCKERFILE).is_file():

@@ -147,3 +147,17 @@ def test_check_maps_variants_through_their_variant_folders(
         f"{declaration}: variants = ['cuda12'] (in folders ['gpu13']), but its folder has "
         "Dockerfiles for ['gpu']"
     ]
+
+
+def test_an_image_folder_is_refused_for_its_parent(
+    images: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sorted(images.rglob("*"))
+
+    assert stack_init([str(images / "base-notebook")]) == 2
+
+    assert sorted(images.rglob("*")) == before
+    assert capsys.readouterr().err.splitlines() == [
+        f"stack-init: error: {images}/base-notebook is an image folder (it has a Dockerfile): "
+        f"pass the folder that holds the image folders, its parent ({images})"
+    ]
