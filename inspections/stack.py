@@ -152,15 +152,20 @@ def load_settings(folder: Path) -> StackSettings:
     )
 
 
+def linked_image_folder(folder: Path) -> str:
+    """Why an image folder that is a link is refused, and the fix."""
+    return (
+        f"{folder}: an image folder must be a real folder, not a link: copy it, or give the "
+        "image its own folder"
+    )
+
+
 def load_image(declaration: Path) -> ImageSpec:
     """The image an `image.toml` declares; StackError naming the file and the fix."""
     folder = declaration.parent
     name = folder.name
     if folder.is_symlink():
-        raise StackError(
-            f"{folder}: an image folder must be a real folder, not a link: copy it, or give "
-            "the image its own folder"
-        )
+        raise StackError(linked_image_folder(folder))
     if not IMAGE_NAME.fullmatch(name):
         raise StackError(
             f"{folder}: invalid image name {name!r}: use lowercase letters, digits and "

@@ -19,6 +19,7 @@ from inspections.references import IMAGE_NAME, ImageReference
 from inspections.stack import (
     DEFAULT_VARIANT,
     ImageSpec,
+    linked_image_folder,
     stack_order,
 )
 
@@ -70,12 +71,13 @@ class DerivedStack:
     problems: list[str] = field(default_factory=list)
 
 
-def dockerfile_paths(folder: Path) -> list[tuple[str, str, Path]]:
-    """(image, variant, path) of every Dockerfile of the stack folder `folder`, by name;
-    NoDockerfiles when `folder` holds no `<image>/Dockerfile`, or is an image folder itself."""
+def dockerfile_paths(folder: Path, problems: list[str]) -> list[tuple[str, str, Path]]:
+    """(image, variant, path) of every Dockerfile of the stack folder `folder`, by name, and a
+    problem line for each linked image folder and each link to no Dockerfile; NoDockerfiles
+    when `folder` holds no `<image>/Dockerfile`, or is an image folder itself."""
     if not folder.is_dir():
         raise NoDockerfiles(f"{folder} is not a folder: pass the folder of the image folders")
-    if (folder / DOCKERFILE).exists() or (folder / DOCKERFILE).is_symlink():
+    if _has_dockerfile(folder):
         parent = folder.resolve().parent if folder.name in ("", "..") else folder.parent
         raise NoDockerfiles(
             f"{folder} is an image folder (it has a {DOCKERFILE}): pass the folder that holds "
@@ -83,13 +85,26 @@ def dockerfile_paths(folder: Path) -> list[tuple[str, str, Path]]:
         )
     found: list[tuple[str, str, Path]] = []
     for image in sorted(child for child in folder.iterdir() if child.is_dir()):
-        if image.name.startswith(".") or not (image / DOCKERFILE).is_file():
+        if image.name.startswith(".") or not _has_dockerfile(image):
             continue
-        found.append((image.name, DEFAULT_VARIANT, image / DOCKERFILE))
-        for variant in sorted(child for child in image.iterdir() if child.is_dir()):
-            if (variant / DOCKERFILE).is_file():
-                found.append((image.name, variant.name, variant / DOCKERFILE))
-    if not found:
+        if image.is_symlink():
+            problems.append(linked_image_folder(image))
+            continue
+        paths = [(DEFAULT_VARIANT, image / DOCKERFILE)] + [
+            (child.name, child / DOCKERFILE)
+            for child in sorted(image.iterdir())
+            if child.is_dir() and _has_dockerfile(child)
+        ]
+        for variant, path in paths:
+            if path.is_file():
+                found.append((image.name, variant, path))
+            else:
+                what = "is not a file" if path.exists() else "does not exist"
+                problems.append(
+                    f"{path}: a link to {path.readlink()}, which {what}: point it at the "
+                    f"{DOCKERFILE}, or put the {DOCKERFILE} there"
+                )
+    if not found and not problems:
         raise NoDockerfiles(
             f"no <image>/{DOCKERFILE} in {folder}: pass the folder that holds one folder per "
             "image, each with its Dockerfile"
@@ -97,10 +112,16 @@ def dockerfile_paths(folder: Path) -> list[tuple[str, str, Path]]:
     return found
 
 
+def _has_dockerfile(folder: Path) -> bool:
+    """Whether `folder` has a Dockerfile, or a link by that name (to a file or to nothing)."""
+    path = folder / DOCKERFILE
+    return path.is_file() or path.is_symlink()
+
+
 def _read_all(folder: Path, problems: list[str]) -> list[ReadDockerfile]:
     """Every Dockerfile followed to its base; a problem line for each that cannot be."""
     read: list[ReadDockerfile] = []
-    for image, variant, path in dockerfile_paths(folder):
+    for image, variant, path in dockerfile_paths(folder, problems):
         if not IMAGE_NAME.fullmatch(image):
             problems.append(
                 f"{path.parent}: invalid image name {image!r}: use lowercase letters, digits "

@@ -161,3 +161,47 @@ def test_an_image_folder_is_refused_for_its_parent(
         f"stack-init: error: {images}/base-notebook is an image folder (it has a Dockerfile): "
         f"pass the folder that holds the image folders, its parent ({images})"
     ]
+
+
+def test_a_linked_image_folder_is_one_line_and_nothing_is_written_through_it(
+    images: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = images.parent / "elsewhere"
+    (images / "minimal-notebook").rename(elsewhere)
+    (images / "minimal-notebook").symlink_to(elsewhere, target_is_directory=True)
+    before = sorted(images.parent.rglob("*"))
+
+    assert stack_init([str(images)]) == 1
+
+    assert sorted(images.parent.rglob("*")) == before
+    assert capsys.readouterr().err.splitlines() == [
+        f"stack-init: {images}/minimal-notebook: an image folder must be a real folder, not a "
+        "link: copy it, or give the image its own folder"
+    ]
+
+
+def test_a_dangling_dockerfile_link_is_one_line_naming_it(
+    images: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = images / "base-notebook/cuda/Dockerfile"
+    dockerfile.unlink()
+    dockerfile.symlink_to(images / "nowhere")
+    before = sorted(images.rglob("*"))
+
+    assert stack_init(["--check", str(images)]) == 1
+    assert stack_init([str(images)]) == 1
+
+    assert sorted(images.rglob("*")) == before
+    assert capsys.readouterr().err.splitlines() == 2 * [
+        f"stack-init: {dockerfile}: a link to {images}/nowhere, which does not exist: point it "
+        "at the Dockerfile, or put the Dockerfile there"
+    ]
+
+
+def test_a_dockerfile_linked_to_a_file_in_its_folder_is_read(images: Path) -> None:
+    folder = images / "minimal-notebook"
+    (folder / "Dockerfile").rename(folder / "Dockerfile.main")
+    (folder / "Dockerfile").symlink_to("Dockerfile.main")
+
+    assert stack_init([str(images)]) == 0
+    assert declared(images, "minimal-notebook")["parent"] == "base-notebook"
