@@ -346,6 +346,28 @@ def test_the_inputs_leave_out_what_the_builders_ignore_file_leaves_out(
     assert build() == "built"
 
 
+def test_a_class_with_a_leading_bang_is_no_negation_in_the_inputs(
+    tiny: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    """The engine reads `[!x]ocs` as `!ocs` or `xocs`: it sends `docs`, so `docs` is an input."""
+    tiny.add("root", "", "ARG BASE_IMAGE\nFROM $BASE_IMAGE\nCOPY . /context/\n")
+    folder = tiny.folder / "root"
+    with (folder / ".dockerignore").open("a") as ignore:
+        ignore.write("[!x]ocs\n")
+    (folder / "docs").mkdir()
+    (folder / "docs" / "x.md").write_text("first\n")
+    report = tiny.scratch / "report.json"
+    assert tiny.build("--json", str(report)).returncode == 0
+    listing = docker_client.containers.run(
+        tiny.reference("root"), "ls /context", remove=True, network_disabled=True
+    )
+    assert "docs" in listing.decode().split()  # the builder sent it
+    (folder / "docs" / "x.md").write_text("second\n")
+    rebuilt = tiny.build("--json", str(report))
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert statuses(report) == {"root": "built"}
+
+
 @pytest.mark.parametrize(
     "client", [DEBIAN_CLIENT, CLASSIC_ONLY_CLIENT], ids=["buildkit", "classic"]
 )
