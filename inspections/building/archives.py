@@ -112,14 +112,17 @@ def check_archive(archived: ArchivedImage, reference: str, platform: str) -> Non
         )
 
 
-def save_archive(docker: Docker, reference: str, image_id: str, path: Path) -> bool:
-    """Write `reference` (image `image_id`) to `path`; False when the archive already held it."""
+def save_archive(docker: Docker, reference: str, image_id: str, path: Path, platform: str) -> bool:
+    """Write `reference` (image `image_id`, of `platform`) to `path`; False when the archive
+    already held it as `load_archive` takes it back (tagged with `reference` alone)."""
     if path.is_file():
         try:
-            if read_archive(path).image_id == image_id:
+            archived = read_archive(path)
+            check_archive(archived, reference, platform)
+            if archived.image_id == image_id:
                 return False
         except BuildUsageError:
-            pass  # not an archive of it: written anew
+            pass  # not an archive --load takes for this image: written anew
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     try:

@@ -328,7 +328,13 @@ class StackBuild:
                 continue
             path = self.archive_path(folder, result.target)
             try:
-                save_archive(self.docker, result.target.reference, result.image_id, path)
+                save_archive(
+                    self.docker,
+                    result.target.reference,
+                    result.image_id,
+                    path,
+                    self.settings.platform,
+                )
             except (StackInspectionError, OSError) as error:
                 result.status = FAILED
                 result.reason = f"saving {path} failed: {one_line(str(error))}"

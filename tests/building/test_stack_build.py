@@ -412,13 +412,8 @@ def test_a_killed_run_leaves_no_build_running_and_moves_no_tag(
     assert list((tiny.scratch / "logs").glob("*.iid")) == []
 
 
-def test_load_refuses_an_archive_that_would_tag_other_images_too(
-    three: TinyStack, docker_client: docker.DockerClient
-) -> None:
-    archives = three.scratch / "archives"
-    assert three.build("--image", "child", "--save", str(archives)).returncode == 0
-    child = image_id(docker_client, three.reference("child"))
-    path = archives / "x86_64-default-root.tar"
+def tag_also(path: Path, reference: str) -> None:
+    """Rewrite an archive so that its manifest tags its image `reference` too."""
     with tarfile.open(path) as archive:
         members = [(member, archive.extractfile(member)) for member in archive.getmembers()]
         files = [(member, handle.read() if handle else None) for member, handle in members]
@@ -426,10 +421,20 @@ def test_load_refuses_an_archive_that_would_tag_other_images_too(
         for member, data in files:
             if member.name == "manifest.json" and data is not None:
                 manifest = json.loads(data)
-                manifest[0]["RepoTags"].append(three.reference("child"))
+                manifest[0]["RepoTags"].append(reference)
                 data = json.dumps(manifest).encode()
                 member.size = len(data)
             archive.addfile(member, io.BytesIO(data) if data is not None else None)
+
+
+def test_load_refuses_an_archive_that_would_tag_other_images_too(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    archives = three.scratch / "archives"
+    assert three.build("--image", "child", "--save", str(archives)).returncode == 0
+    child = image_id(docker_client, three.reference("child"))
+    path = archives / "x86_64-default-root.tar"
+    tag_also(path, three.reference("child"))
     docker_client.images.remove(three.reference("root"))  # so that the archive is loaded
     try:
         loaded = three.build("--image", "root", "--load", str(archives))
@@ -445,6 +450,23 @@ def test_load_refuses_an_archive_that_would_tag_other_images_too(
         f"{three.reference('root')} alone under this name (stack-build --save)\n"
     )
     assert image_id(docker_client, three.reference("root")) is None
+
+
+def test_save_writes_anew_an_archive_of_the_image_that_load_would_refuse(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    archives = three.scratch / "archives"
+    assert three.build("--image", "root", "--save", str(archives)).returncode == 0
+    path = archives / "x86_64-default-root.tar"
+    tag_also(path, three.reference("child"))  # the same image, one tag too many
+    saved = three.build("--image", "root", "--save", str(archives))
+    assert saved.returncode == 0, saved.stdout + saved.stderr
+    root = image_id(docker_client, three.reference("root"))
+    docker_client.images.remove(three.reference("root"))  # so that the archive is loaded
+    loaded = three.build("--image", "root", "--load", str(archives))
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    assert image_id(docker_client, three.reference("root")) == root
+    assert image_id(docker_client, three.reference("child")) is None
 
 
 def test_stdout_on_a_full_disk_is_one_line_and_exit_1_and_the_builds_go_on(
