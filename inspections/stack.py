@@ -251,6 +251,21 @@ def _check_parents(specs: dict[str, ImageSpec]) -> None:
             current = specs[current].parent
 
 
+def _check_stems(folder: Path, specs: dict[str, ImageSpec]) -> None:
+    """Refuse two builds (image, variant) whose files would share one `build_stem`."""
+    builds: dict[str, tuple[str, str]] = {}
+    for spec in specs.values():
+        for variant in (DEFAULT_VARIANT, *spec.variants):
+            stem = build_stem("<platform>", variant, spec.name)
+            other = builds.setdefault(stem, (spec.name, variant))
+            if other != (spec.name, variant):
+                raise StackError(
+                    f"{folder}: image {other[0]} in variant {other[1]} and image {spec.name} "
+                    f"in variant {variant} would share the archive, log and tags file names "
+                    f"{stem}…: rename a variant or an image"
+                )
+
+
 def stack_order(specs: dict[str, ImageSpec]) -> dict[str, ImageSpec]:
     """Parents before children, depth first; siblings by name, never by the disk's order."""
     children: dict[str, list[str]] = {}
@@ -282,4 +297,5 @@ def load_stack(folder: Path) -> Stack:
             'with parent = "" for the root'
         )
     _check_parents(specs)
+    _check_stems(folder, specs)
     return Stack(folder=folder, settings=load_settings(folder), images=stack_order(specs))

@@ -435,3 +435,34 @@ def test_bad_build_settings_are_one_line(
     assert error.startswith(f"{folder / 'root' / 'image.toml'}: ")
     assert message in error
     assert "\n" not in error
+
+
+def test_two_builds_named_alike_are_refused(make_stack: StackWriter) -> None:
+    """`<platform>-<variant>-<image>` names a build's files: `gpu-x` in the default variant
+    and `x` in `default-gpu` would both be `x86_64-default-gpu-x`."""
+    folder = make_stack(
+        {
+            "root/image.toml": 'parent = ""\n',
+            "gpu-x/image.toml": 'parent = "root"\n',
+            "x/image.toml": 'parent = "root"\nvariants = ["default-gpu"]\n',
+        }
+    )
+
+    assert load_error(folder) == (
+        f"{folder}: image gpu-x in variant default and image x in variant default-gpu would "
+        "share the archive, log and tags file names <platform>-default-gpu-x…: rename a variant "
+        "or an image"
+    )
+
+
+def test_variants_and_images_named_alike_but_built_apart_are_kept(
+    make_stack: StackWriter,
+) -> None:
+    folder = make_stack(
+        {
+            "root/image.toml": 'parent = ""\nvariants = ["gpu"]\n',
+            "gpu/image.toml": 'parent = "root"\nvariants = ["root"]\n',
+        }
+    )
+
+    assert list(load_stack(folder).images) == ["root", "gpu"]
