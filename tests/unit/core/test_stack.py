@@ -466,3 +466,48 @@ def test_variants_and_images_named_alike_but_built_apart_are_kept(
     )
 
     assert list(load_stack(folder).images) == ["root", "gpu"]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "key"),
+    [
+        ('parent = ""\n[build_args]\nPYTHON_VERSION = "3.12"\n', "build_args"),
+        ('parent = ""\nvariantz = ["cuda12"]\n', "variantz"),
+        ('parent = ""\ndockerfile = "Dockerfile.gpu"\n', "dockerfile"),
+    ],
+)
+def test_an_unknown_key_of_image_toml_is_refused(
+    make_stack: StackWriter, declaration: str, key: str
+) -> None:
+    folder = make_stack({"root/image.toml": declaration})
+
+    assert load_error(folder) == (
+        f"{folder / 'root' / 'image.toml'}: unknown key {key!r}: use parent, variants, "
+        "build-args, variant-folders (fix or remove it)"
+    )
+
+
+def test_an_unknown_key_of_stack_toml_is_refused(make_stack: StackWriter) -> None:
+    folder = make_stack(
+        {"stack.toml": 'registry = "quay.io"\nowners = "me"\n', "root/image.toml": 'parent = ""\n'}
+    )
+
+    assert load_error(folder) == (
+        f"{folder / 'stack.toml'}: unknown key 'owners': use registry, owner, repository "
+        "(fix or remove it)"
+    )
+
+
+def test_every_documented_key_is_allowed(make_stack: StackWriter) -> None:
+    folder = make_stack(
+        {
+            "stack.toml": 'registry = "r.io"\nowner = "o"\nrepository = "https://h/o/n"\n',
+            "root/image.toml": 'parent = ""\nvariants = ["cuda12"]\n[build-args]\nA = "1"\n'
+            '[variant-folders]\ncuda12 = "gpu"\n',
+        }
+    )
+
+    stack = load_stack(folder)
+
+    assert stack.settings == StackSettings("r.io", "o", "https://h/o/n")
+    assert stack.images["root"].variant_folders == (("cuda12", "gpu"),)
