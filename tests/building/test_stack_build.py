@@ -179,6 +179,23 @@ def test_jobs_build_independent_branches_at_once(tiny: TinyStack) -> None:
     assert elapsed < 4 + 4  # two 2 s builds in parallel, with room for a slow machine
 
 
+def test_two_runs_at_once_share_the_logs_folder(tiny: TinyStack) -> None:
+    """Each build has an image id file of its own: a run never reads or removes another's,
+    even when both build the same image and end together."""
+    tiny.add("root", "", step("true"))
+    for name in ("left", "right"):
+        tiny.add(name, "root", step("true"))
+    assert tiny.build().returncode == 0
+    for _ in range(3):
+        for name in ("left", "right"):  # a step of its own each round: built anew, not cached
+            (tiny.folder / name / "Dockerfile").write_text(step(f"sleep 2 # {uuid.uuid4()}"))
+        runs = [tiny.start("--force", "--jobs", "2") for _ in range(2)]
+        outputs = [run.communicate(timeout=300)[0] for run in runs]
+        for run, output in zip(runs, outputs, strict=True):
+            assert run.returncode == 0, output
+    assert list((tiny.scratch / "logs").glob("*.iid")) == []
+
+
 def sleeping_processes(marker: str) -> list[str]:
     found = subprocess.run(["pgrep", "-af", marker], capture_output=True, text=True, check=False)
     return [line for line in found.stdout.splitlines() if "pgrep" not in line]
