@@ -486,6 +486,35 @@ def test_save_writes_anew_an_archive_of_the_image_that_load_would_refuse(
     assert image_id(docker_client, three.reference("child")) is None
 
 
+@pytest.mark.parametrize("client", [DEBIAN_CLIENT, CLASSIC_ONLY_CLIENT], ids=["20.10", "28"])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["term", "kill"])
+def test_a_stopped_save_leaves_no_partial_archive_and_no_docker_save_running(
+    tiny: TinyStack, client: str, stop: signal.Signals
+) -> None:
+    """SIGTERM or SIGKILL during `--save`: the `docker save` ends too (SIGTERM from stack-build,
+    or its parent-death signal), and nothing it wrote is left."""
+    if not os.access(client, os.X_OK):
+        pytest.skip(f"{client} is not on this machine")
+    tiny.add("root", "", step(f"head -c 300000000 /dev/urandom > /big # {uuid.uuid4()}"))
+    assert tiny.build().returncode == 0
+    archives = tiny.scratch / "archives"
+    process = tiny.start("--save", str(archives), STACK_BUILD_DOCKER=client)
+    saving = f"save --output {archives}"
+    deadline = time.monotonic() + 120
+    while not sleeping_processes(saving):
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert time.monotonic() < deadline, "docker save did not start"
+        time.sleep(0.05)
+    os.kill(process.pid, stop)  # to stack-build alone, not to its docker save
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == (130 if stop == signal.SIGTERM else -stop), output
+    deadline = time.monotonic() + 30
+    while sleeping_processes(saving):
+        assert time.monotonic() < deadline, "docker save went on after stack-build ended"
+        time.sleep(0.2)
+    assert sorted(path.name for path in archives.iterdir()) == []
+
+
 def test_stdout_on_a_full_disk_is_one_line_and_exit_1_and_the_builds_go_on(
     tiny: TinyStack,
 ) -> None:
