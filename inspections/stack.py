@@ -17,6 +17,8 @@ INSPECTION_FILE_GLOB = "inspect_*.py"  # the files of an image folder that hold 
 IMAGE_DECLARATION = "image.toml"
 STACK_DECLARATION = "stack.toml"
 DEFAULT_VARIANT = "default"
+STACK_KEYS = ("registry", "owner", "repository")  # what `stack.toml` may set
+IMAGE_KEYS = ("parent", "variants", "build-args", "variant-folders")  # and `image.toml`
 
 # A build argument's name, as Dockerfiles' ARG instructions accept it.
 BUILD_ARG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -131,6 +133,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise StackError(f"{path}: invalid TOML ({error}): fix the syntax") from error
 
 
+def _check_keys(path: Path, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """Refuse a key the file's readers do not know, such as a misspelt one."""
+    for key in data:
+        if key not in allowed:
+            raise StackError(
+                f"{path}: unknown key {key!r}: use {', '.join(allowed)} (fix or remove it)"
+            )
+
+
 def _string_field(path: Path, data: dict[str, Any], key: str, default: str) -> str:
     value = data.get(key, default)
     if not isinstance(value, str):
@@ -144,6 +155,7 @@ def load_settings(folder: Path) -> StackSettings:
     if not path.is_file():
         return StackSettings()
     data = _read_toml(path)
+    _check_keys(path, data, STACK_KEYS)
     defaults = StackSettings()
     return StackSettings(
         registry=_string_field(path, data, "registry", defaults.registry),
@@ -172,6 +184,7 @@ def load_image(declaration: Path) -> ImageSpec:
             "single '.', '_' or '-' between them (e.g. base-notebook)"
         )
     data = _read_toml(declaration)
+    _check_keys(declaration, data, IMAGE_KEYS)
     if "parent" not in data:
         raise StackError(
             f'{declaration}: missing `parent`: add parent = "<image>" (or "" for a root)'
@@ -256,6 +269,21 @@ def _check_parents(specs: dict[str, ImageSpec]) -> None:
             current = specs[current].parent
 
 
+def _check_stems(folder: Path, specs: dict[str, ImageSpec]) -> None:
+    """Refuse two builds (image, variant) whose files would share one `build_stem`."""
+    builds: dict[str, tuple[str, str]] = {}
+    for spec in specs.values():
+        for variant in (DEFAULT_VARIANT, *spec.variants):
+            stem = build_stem("<platform>", variant, spec.name)
+            other = builds.setdefault(stem, (spec.name, variant))
+            if other != (spec.name, variant):
+                raise StackError(
+                    f"{folder}: image {other[0]} in variant {other[1]} and image {spec.name} "
+                    f"in variant {variant} would share the archive, log and tags file names "
+                    f"{stem}…: rename a variant or an image"
+                )
+
+
 def stack_order(specs: dict[str, ImageSpec]) -> dict[str, ImageSpec]:
     """Parents before children, depth first; siblings by name, never by the disk's order."""
     children: dict[str, list[str]] = {}
@@ -287,4 +315,5 @@ def load_stack(folder: Path) -> Stack:
             'with parent = "" for the root'
         )
     _check_parents(specs)
+    _check_stems(folder, specs)
     return Stack(folder=folder, settings=load_settings(folder), images=stack_order(specs))

@@ -8,7 +8,7 @@ Before an archive is loaded it is read: it must be an image archive (a tar with
 `manifest.json`), hold one image whose config matches its id, be tagged with the reference the
 file name stands for and no other (`docker load` sets every tag an archive names), and be of
 that platform. Saving writes a temporary file and renames it once it is checked, so an archive
-is never half written.
+is never half written; an interrupted save leaves no temporary file behind.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from inspections.text import printable
 
 ARCHIVE_SUFFIX = ".tar"
 ARCHIVE_MANIFEST = "manifest.json"
+# `docker save --output FILE` writes `.tmp-<FILE's name><random>` beside FILE, then renames it.
+CLIENT_TEMPORARY_PREFIX = ".tmp-"
 
 
 def archive_name(platform: str, variant: str, image: str) -> str:
@@ -112,14 +114,17 @@ def check_archive(archived: ArchivedImage, reference: str, platform: str) -> Non
         )
 
 
-def save_archive(docker: Docker, reference: str, image_id: str, path: Path) -> bool:
-    """Write `reference` (image `image_id`) to `path`; False when the archive already held it."""
+def save_archive(docker: Docker, reference: str, image_id: str, path: Path, platform: str) -> bool:
+    """Write `reference` (image `image_id`, of `platform`) to `path`; False when the archive
+    already held it as `load_archive` takes it back (tagged with `reference` alone)."""
     if path.is_file():
         try:
-            if read_archive(path).image_id == image_id:
+            archived = read_archive(path)
+            check_archive(archived, reference, platform)
+            if archived.image_id == image_id:
                 return False
         except BuildUsageError:
-            pass  # not an archive of it: written anew
+            pass  # not an archive --load takes for this image: written anew
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     try:
@@ -131,6 +136,10 @@ def save_archive(docker: Docker, reference: str, image_id: str, path: Path) -> b
                 f"built {image_id[:19]}): build it again"
             )
         os.replace(partial, path)
+    except BaseException:  # Ctrl-C too: nothing of this archive is left half written
+        for leftover in path.parent.glob(f"{CLIENT_TEMPORARY_PREFIX}{partial.name}*"):
+            leftover.unlink(missing_ok=True)
+        raise
     finally:
         partial.unlink(missing_ok=True)
     return True

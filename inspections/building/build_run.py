@@ -27,6 +27,7 @@ from inspections.building.docker_client import Builder, Docker, ImageFacts
 from inspections.building.dockerfile import base_references, buildkit_feature
 from inspections.building.durations import duration_key, read_durations, record_durations
 from inspections.building.errors import BuildError
+from inspections.building.iid_files import iid_file, remove_leftover_iid_files
 from inspections.building.image_inputs import INPUTS_LABEL, BuildInputs, input_hash
 from inspections.building.scheduling import Job, run_jobs
 from inspections.errors import StackInspectionError
@@ -37,7 +38,6 @@ BUILT, UP_TO_DATE, FAILED, SKIPPED = "built", "up to date", "failed", "skipped"
 INTERRUPTED, NOT_STARTED = "interrupted", "not started"
 SUCCEEDED = (BUILT, UP_TO_DATE)
 DEFAULT_ESTIMATE_SECONDS = 60.0  # an image never built here: ordering counts images then
-IIDFILE_SUFFIX = ".iid"  # `docker build --iidfile`: the built image's id, next to its log
 
 
 @dataclass
@@ -118,6 +118,7 @@ class StackBuild:
         self._facts = self.docker.inspect(self._references_to_inspect())
         if self.settings.load is not None:
             self._load_archives(self.settings.load)
+        remove_leftover_iid_files(self.settings.logs)
         durations = read_durations(self.settings.durations) if self.settings.durations else {}
         jobs = [
             Job(target.label, self._parent_label(target), self._estimate(target, durations))
@@ -249,9 +250,9 @@ class StackBuild:
                     f"with it ({', '.join(self.docker.clients)}): install the buildx plugin "
                     "(docker-buildx-plugin) or Debian's docker.io client"
                 )
-        result.log = self.settings.logs / f"{self.archive_path(Path(), target).stem}.log"
-        # Beside the log, under a name of its own: a run that was killed leaves it to the next.
-        iidfile = result.log.with_suffix(IIDFILE_SUFFIX)
+        stem = self.archive_path(Path(), target).stem
+        result.log = self.settings.logs / f"{stem}.log"
+        iidfile = iid_file(self.settings.logs, stem)
         self.reporter.building(result)
         iidfile.unlink(missing_ok=True)
         command = build_command(builder, target, result.inputs, self.settings.options, iidfile)
@@ -328,7 +329,13 @@ class StackBuild:
                 continue
             path = self.archive_path(folder, result.target)
             try:
-                save_archive(self.docker, result.target.reference, result.image_id, path)
+                save_archive(
+                    self.docker,
+                    result.target.reference,
+                    result.image_id,
+                    path,
+                    self.settings.platform,
+                )
             except (StackInspectionError, OSError) as error:
                 result.status = FAILED
                 result.reason = f"saving {path} failed: {one_line(str(error))}"

@@ -9,17 +9,15 @@ stops it as Ctrl-C does and leaves its tag alone.
 
 from __future__ import annotations
 
-import ctypes
-import os
 import shlex
 import signal
 import subprocess
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from inspections.building.build_plan import BuildTarget
+from inspections.building.child_processes import ending_with_this_process
 from inspections.building.docker_client import Builder
 from inspections.building.image_inputs import INPUTS_LABEL
 
@@ -54,25 +52,6 @@ def build_command(
     return [*command, str(target.context)]
 
 
-PR_SET_PDEATHSIG = 1  # prctl(2): the signal the calling process gets when its parent ends
-
-
-def _ending_with_this_process() -> Callable[[], None] | None:
-    """What a child runs before `exec` so that it gets SIGTERM when its parent ends; None
-    where the system has no `prctl` (not Linux)."""
-    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
-    if prctl is None:
-        return None
-    parent = os.getpid()
-
-    def arrange() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent:  # the parent ended before the signal was arranged
-            os._exit(1)
-
-    return arrange
-
-
 class BuildProcesses:
     """The builds running now, so that Ctrl-C can stop every one of them."""
 
@@ -99,7 +78,7 @@ class BuildProcesses:
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     env=builder.environment,
-                    preexec_fn=_ending_with_this_process(),
+                    preexec_fn=ending_with_this_process(),
                 )
                 self._running.add(process)
             try:

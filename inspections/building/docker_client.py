@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from inspections.building.child_processes import ending_with_this_process, terminate
 from inspections.building.errors import BuildError, BuildUsageError
 from inspections.references import engine_form
 from inspections.runtime.engine import platform_of
@@ -120,19 +121,27 @@ class Docker:
     def _run(
         self, arguments: Iterable[str], timeout: float | None
     ) -> subprocess.CompletedProcess[str]:
+        """Run a docker command to its end; on a timeout or an interrupt (Ctrl-C, SIGTERM) it
+        is stopped with SIGTERM and waited for, so that it cleans up what it was writing."""
+        process = subprocess.Popen(
+            [self.client, *arguments],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=ending_with_this_process(),
+        )
         try:
-            return subprocess.run(
-                [self.client, *arguments],
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=timeout,
-            )
+            stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as error:
+            terminate(process)
             raise BuildError(
                 f"the Docker engine did not answer within {error.timeout:.0f} s: "
                 "check that dockerd is running (docker info)"
             ) from error
+        except BaseException:
+            terminate(process)
+            raise
+        return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
     def engine_platform(self) -> str:
         """The engine's platform (`x86_64`); BuildError in one line when it does not answer."""

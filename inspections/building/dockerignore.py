@@ -5,10 +5,12 @@ ignore file when there is one: `<Dockerfile>.dockerignore` next to the Dockerfil
 (`Dockerfile.dockerignore`), in place of the context's. The classic builder reads only
 `.dockerignore`.
 
-The rules are the engine's: one pattern a line (`#` starts a comment line), `*` and `?` stop
-at `/`, `**` spans folders, `[...]` is a character class, `\\` escapes; a leading `/` is
-dropped; `!pattern` takes files back in; the last matching line wins; a pattern that matches
-a folder matches everything below it.
+The rules are the engine's: one pattern a line (`#` starts a comment line; a UTF-8 byte order
+mark before the first line is dropped), `*` and `?` stop at `/`, `**` spans folders, `\\`
+escapes; `[...]` is a character class whose body is a regular expression's, as it is: `[!x]`
+matches `!` or `x`, `[^x]` anything but `x`. A leading `/` is dropped; `!pattern` takes files
+back in; the last matching line wins; a pattern that matches a folder matches everything below
+it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 IGNORE_FILE = ".dockerignore"
 SPECIAL = set(".+()|{}$^")
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def ignore_file(context: Path, dockerfile: Path, buildkit: bool) -> Path:
@@ -56,7 +59,7 @@ class IgnoreRules:
     @classmethod
     def parse(cls, text: str) -> IgnoreRules:
         rules = []
-        for line in text.splitlines():
+        for line in text.removeprefix(BYTE_ORDER_MARK).splitlines():
             if line.startswith("#"):
                 continue
             pattern = line.strip()
@@ -112,8 +115,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
             if end < 0:
                 expression += re.escape(char)
             else:
-                body = pattern[index + 1 : end]
-                expression += "[" + ("^" + body[1:] if body.startswith("!") else body) + "]"
+                expression += pattern[index : end + 1]
                 index = end
         elif char in SPECIAL:
             expression += "\\" + char

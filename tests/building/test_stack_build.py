@@ -179,6 +179,23 @@ def test_jobs_build_independent_branches_at_once(tiny: TinyStack) -> None:
     assert elapsed < 4 + 4  # two 2 s builds in parallel, with room for a slow machine
 
 
+def test_two_runs_at_once_share_the_logs_folder(tiny: TinyStack) -> None:
+    """Each build has an image id file of its own: a run never reads or removes another's,
+    even when both build the same image and end together."""
+    tiny.add("root", "", step("true"))
+    for name in ("left", "right"):
+        tiny.add(name, "root", step("true"))
+    assert tiny.build().returncode == 0
+    for _ in range(3):
+        for name in ("left", "right"):  # a step of its own each round: built anew, not cached
+            (tiny.folder / name / "Dockerfile").write_text(step(f"sleep 2 # {uuid.uuid4()}"))
+        runs = [tiny.start("--force", "--jobs", "2") for _ in range(2)]
+        outputs = [run.communicate(timeout=300)[0] for run in runs]
+        for run, output in zip(runs, outputs, strict=True):
+            assert run.returncode == 0, output
+    assert list((tiny.scratch / "logs").glob("*.iid")) == []
+
+
 def sleeping_processes(marker: str) -> list[str]:
     found = subprocess.run(["pgrep", "-af", marker], capture_output=True, text=True, check=False)
     return [line for line in found.stdout.splitlines() if "pgrep" not in line]
@@ -346,6 +363,28 @@ def test_the_inputs_leave_out_what_the_builders_ignore_file_leaves_out(
     assert build() == "built"
 
 
+def test_a_class_with_a_leading_bang_is_no_negation_in_the_inputs(
+    tiny: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    """The engine reads `[!x]ocs` as `!ocs` or `xocs`: it sends `docs`, so `docs` is an input."""
+    tiny.add("root", "", "ARG BASE_IMAGE\nFROM $BASE_IMAGE\nCOPY . /context/\n")
+    folder = tiny.folder / "root"
+    with (folder / ".dockerignore").open("a") as ignore:
+        ignore.write("[!x]ocs\n")
+    (folder / "docs").mkdir()
+    (folder / "docs" / "x.md").write_text("first\n")
+    report = tiny.scratch / "report.json"
+    assert tiny.build("--json", str(report)).returncode == 0
+    listing = docker_client.containers.run(
+        tiny.reference("root"), "ls /context", remove=True, network_disabled=True
+    )
+    assert "docs" in listing.decode().split()  # the builder sent it
+    (folder / "docs" / "x.md").write_text("second\n")
+    rebuilt = tiny.build("--json", str(report))
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert statuses(report) == {"root": "built"}
+
+
 @pytest.mark.parametrize(
     "client", [DEBIAN_CLIENT, CLASSIC_ONLY_CLIENT], ids=["buildkit", "classic"]
 )
@@ -390,13 +429,8 @@ def test_a_killed_run_leaves_no_build_running_and_moves_no_tag(
     assert list((tiny.scratch / "logs").glob("*.iid")) == []
 
 
-def test_load_refuses_an_archive_that_would_tag_other_images_too(
-    three: TinyStack, docker_client: docker.DockerClient
-) -> None:
-    archives = three.scratch / "archives"
-    assert three.build("--image", "child", "--save", str(archives)).returncode == 0
-    child = image_id(docker_client, three.reference("child"))
-    path = archives / "x86_64-default-root.tar"
+def tag_also(path: Path, reference: str) -> None:
+    """Rewrite an archive so that its manifest tags its image `reference` too."""
     with tarfile.open(path) as archive:
         members = [(member, archive.extractfile(member)) for member in archive.getmembers()]
         files = [(member, handle.read() if handle else None) for member, handle in members]
@@ -404,10 +438,20 @@ def test_load_refuses_an_archive_that_would_tag_other_images_too(
         for member, data in files:
             if member.name == "manifest.json" and data is not None:
                 manifest = json.loads(data)
-                manifest[0]["RepoTags"].append(three.reference("child"))
+                manifest[0]["RepoTags"].append(reference)
                 data = json.dumps(manifest).encode()
                 member.size = len(data)
             archive.addfile(member, io.BytesIO(data) if data is not None else None)
+
+
+def test_load_refuses_an_archive_that_would_tag_other_images_too(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    archives = three.scratch / "archives"
+    assert three.build("--image", "child", "--save", str(archives)).returncode == 0
+    child = image_id(docker_client, three.reference("child"))
+    path = archives / "x86_64-default-root.tar"
+    tag_also(path, three.reference("child"))
     docker_client.images.remove(three.reference("root"))  # so that the archive is loaded
     try:
         loaded = three.build("--image", "root", "--load", str(archives))
@@ -423,6 +467,52 @@ def test_load_refuses_an_archive_that_would_tag_other_images_too(
         f"{three.reference('root')} alone under this name (stack-build --save)\n"
     )
     assert image_id(docker_client, three.reference("root")) is None
+
+
+def test_save_writes_anew_an_archive_of_the_image_that_load_would_refuse(
+    three: TinyStack, docker_client: docker.DockerClient
+) -> None:
+    archives = three.scratch / "archives"
+    assert three.build("--image", "root", "--save", str(archives)).returncode == 0
+    path = archives / "x86_64-default-root.tar"
+    tag_also(path, three.reference("child"))  # the same image, one tag too many
+    saved = three.build("--image", "root", "--save", str(archives))
+    assert saved.returncode == 0, saved.stdout + saved.stderr
+    root = image_id(docker_client, three.reference("root"))
+    docker_client.images.remove(three.reference("root"))  # so that the archive is loaded
+    loaded = three.build("--image", "root", "--load", str(archives))
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    assert image_id(docker_client, three.reference("root")) == root
+    assert image_id(docker_client, three.reference("child")) is None
+
+
+@pytest.mark.parametrize("client", [DEBIAN_CLIENT, CLASSIC_ONLY_CLIENT], ids=["20.10", "28"])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["term", "kill"])
+def test_a_stopped_save_leaves_no_partial_archive_and_no_docker_save_running(
+    tiny: TinyStack, client: str, stop: signal.Signals
+) -> None:
+    """SIGTERM or SIGKILL during `--save`: the `docker save` ends too (SIGTERM from stack-build,
+    or its parent-death signal), and nothing it wrote is left."""
+    if not os.access(client, os.X_OK):
+        pytest.skip(f"{client} is not on this machine")
+    tiny.add("root", "", step(f"head -c 300000000 /dev/urandom > /big # {uuid.uuid4()}"))
+    assert tiny.build().returncode == 0
+    archives = tiny.scratch / "archives"
+    process = tiny.start("--save", str(archives), STACK_BUILD_DOCKER=client)
+    saving = f"save --output {archives}"
+    deadline = time.monotonic() + 120
+    while not sleeping_processes(saving):
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert time.monotonic() < deadline, "docker save did not start"
+        time.sleep(0.05)
+    os.kill(process.pid, stop)  # to stack-build alone, not to its docker save
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == (130 if stop == signal.SIGTERM else -stop), output
+    deadline = time.monotonic() + 30
+    while sleeping_processes(saving):
+        assert time.monotonic() < deadline, "docker save went on after stack-build ended"
+        time.sleep(0.2)
+    assert sorted(path.name for path in archives.iterdir()) == []
 
 
 def test_stdout_on_a_full_disk_is_one_line_and_exit_1_and_the_builds_go_on(

@@ -21,8 +21,14 @@ CASES = [
     ("file?.txt", "file1.txt", True),
     ("file?.txt", "file10.txt", False),
     ("[a-c].txt", "b.txt", True),
-    ("[!a-c].txt", "b.txt", False),
-    ("[!a-c].txt", "d.txt", True),
+    # The engine copies a class's body into its regular expression: `!` is no negation.
+    ("[!a-c].txt", "b.txt", True),
+    ("[!a-c].txt", "!.txt", True),
+    ("[!a-c].txt", "d.txt", False),
+    ("[!x]ocs", "docs/x.md", False),
+    ("[!x]ocs", "xocs/x.md", True),
+    ("[^a-c].txt", "d.txt", True),
+    ("[^a-c].txt", "b.txt", False),
     ("a.b", "axb", False),  # `.` is a plain character
     ("\\*.txt", "*.txt", True),
     ("\\*.txt", "a.txt", False),
@@ -54,6 +60,13 @@ def test_comments_blank_lines_and_spaces() -> None:
     assert not rules.excludes("setup.py")
     assert rules.excludes("debug.log")
     assert not rules.takes_back
+
+
+def test_a_byte_order_mark_before_the_first_line_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / ".dockerignore"
+    path.write_bytes(b"\xef\xbb\xbfsecret.txt\n")
+    assert IgnoreRules.of_file(path).excludes("secret.txt")
+    assert not IgnoreRules.parse("\ufeff# a comment line\n").rules
 
 
 def test_no_file_excludes_nothing(tmp_path: Path) -> None:

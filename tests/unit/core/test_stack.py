@@ -435,3 +435,79 @@ def test_bad_build_settings_are_one_line(
     assert error.startswith(f"{folder / 'root' / 'image.toml'}: ")
     assert message in error
     assert "\n" not in error
+
+
+def test_two_builds_named_alike_are_refused(make_stack: StackWriter) -> None:
+    """`<platform>-<variant>-<image>` names a build's files: `gpu-x` in the default variant
+    and `x` in `default-gpu` would both be `x86_64-default-gpu-x`."""
+    folder = make_stack(
+        {
+            "root/image.toml": 'parent = ""\n',
+            "gpu-x/image.toml": 'parent = "root"\n',
+            "x/image.toml": 'parent = "root"\nvariants = ["default-gpu"]\n',
+        }
+    )
+
+    assert load_error(folder) == (
+        f"{folder}: image gpu-x in variant default and image x in variant default-gpu would "
+        "share the archive, log and tags file names <platform>-default-gpu-x…: rename a variant "
+        "or an image"
+    )
+
+
+def test_variants_and_images_named_alike_but_built_apart_are_kept(
+    make_stack: StackWriter,
+) -> None:
+    folder = make_stack(
+        {
+            "root/image.toml": 'parent = ""\nvariants = ["gpu"]\n',
+            "gpu/image.toml": 'parent = "root"\nvariants = ["root"]\n',
+        }
+    )
+
+    assert list(load_stack(folder).images) == ["root", "gpu"]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "key"),
+    [
+        ('parent = ""\n[build_args]\nPYTHON_VERSION = "3.12"\n', "build_args"),
+        ('parent = ""\nvariantz = ["cuda12"]\n', "variantz"),
+        ('parent = ""\ndockerfile = "Dockerfile.gpu"\n', "dockerfile"),
+    ],
+)
+def test_an_unknown_key_of_image_toml_is_refused(
+    make_stack: StackWriter, declaration: str, key: str
+) -> None:
+    folder = make_stack({"root/image.toml": declaration})
+
+    assert load_error(folder) == (
+        f"{folder / 'root' / 'image.toml'}: unknown key {key!r}: use parent, variants, "
+        "build-args, variant-folders (fix or remove it)"
+    )
+
+
+def test_an_unknown_key_of_stack_toml_is_refused(make_stack: StackWriter) -> None:
+    folder = make_stack(
+        {"stack.toml": 'registry = "quay.io"\nowners = "me"\n', "root/image.toml": 'parent = ""\n'}
+    )
+
+    assert load_error(folder) == (
+        f"{folder / 'stack.toml'}: unknown key 'owners': use registry, owner, repository "
+        "(fix or remove it)"
+    )
+
+
+def test_every_documented_key_is_allowed(make_stack: StackWriter) -> None:
+    folder = make_stack(
+        {
+            "stack.toml": 'registry = "r.io"\nowner = "o"\nrepository = "https://h/o/n"\n',
+            "root/image.toml": 'parent = ""\nvariants = ["cuda12"]\n[build-args]\nA = "1"\n'
+            '[variant-folders]\ncuda12 = "gpu"\n',
+        }
+    )
+
+    stack = load_stack(folder)
+
+    assert stack.settings == StackSettings("r.io", "o", "https://h/o/n")
+    assert stack.images["root"].variant_folders == (("cuda12", "gpu"),)
