@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from inspections.bounded_json import parse_json
 from inspections.inventory.errors import InventoryError, shown
@@ -45,7 +45,7 @@ def pip_version(version: str) -> str:
     """`version` as an inventory holds it: PEP 440 normalized when it is one, as pip writes it."""
     try:
         return str(Version(version))
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past Python's 4,300 digits
         return version
 
 
@@ -96,14 +96,10 @@ class Distribution:
     item: int
 
 
-def parse_distributions(output: str) -> dict[str, Distribution]:
-    """Normalized name (PEP 503) -> the distribution Python imports by that name, from the
-    distributions listing (a JSON list of `[name, version]`, in `sys.path` order).
-
-    When two distributions share a name the first wins, as it is the one Python imports and
-    pip lists. Entries without a name or version (broken metadata) are left out. Lines
-    printed before the listing (a `sitecustomize` that talks) are skipped.
-    """
+def _listed_pairs(output: str) -> list[tuple[int, object, object]]:
+    """(item, name, version) of each entry of the distributions listing, as printed: a JSON
+    list of `[name, version]` pairs. Lines printed before the listing (a `sitecustomize` that
+    talks) are skipped."""
     lines = listing_lines(output, DISTRIBUTIONS_COMMAND)
     listing = next((line for line in reversed(lines) if line.startswith("[")), None)
     try:
@@ -115,22 +111,54 @@ def parse_distributions(output: str) -> dict[str, Distribution]:
         ) from None
     if not isinstance(pairs, list):
         raise InventoryError(f"{_LISTING} printed no JSON list; {_EXPECTED_PAIRS}")
-    distributions: dict[str, Distribution] = {}
+    listed: list[tuple[int, object, object]] = []
     for item, pair in enumerate(pairs):
         if not isinstance(pair, list) or len(pair) != 2:
             raise InventoryError(
                 f"{_LISTING} has item {item} {shown(json.dumps(pair))}; expected a "
                 "[name, version] pair"
             )
-        name, version = pair
+        listed.append((item, pair[0], pair[1]))
+    return listed
+
+
+def _first_of_each_name(
+    listed: list[tuple[int, object, object]],
+) -> dict[str, Distribution]:
+    """Normalized name -> the first distribution of that name with a name and a version."""
+    distributions: dict[str, Distribution] = {}
+    for item, name, version in listed:
         if isinstance(name, str) and isinstance(version, str) and name and version:
             distributions.setdefault(normalize_pypi_name(name), Distribution(name, version, item))
     return distributions
 
 
+def parse_distributions(output: str) -> dict[str, Distribution]:
+    """Normalized name (PEP 503) -> the distribution Python imports by that name, from the
+    distributions listing (in `sys.path` order), for the taggers.
+
+    When two distributions share a name the first wins, as it is the one Python imports and
+    pip lists. Entries without a name or version (broken metadata) are left out: a tagger
+    asks for named distributions only.
+    """
+    return _first_of_each_name(_listed_pairs(output))
+
+
 def distributions_inventory(output: str) -> Inventory:
     """The pypi packages of the distributions listing: each distribution Python imports, by
-    the name and version its metadata gives, the version normalized as pip writes it."""
+    the name and version its metadata gives, the version normalized as pip writes it.
+
+    A distribution whose metadata lacks its name or version is refused: pip's table still
+    lists it (by its folder's name), so leaving it out would make the SBOM lie."""
+    listed = _listed_pairs(output)
+    for item, name, version in listed:
+        if not (isinstance(name, str) and name and isinstance(version, str) and version):
+            missing = "Name" if not (isinstance(name, str) and name) else "Version"
+            raise InventoryError(
+                f"`{DISTRIBUTIONS_COMMAND}` item {item}: a distribution "
+                f"{shown(json.dumps([name, version]))} whose metadata has no {missing}; "
+                "repair or remove that distribution in the image"
+            )
     return Inventory.of(
         in_listing(
             DISTRIBUTIONS_COMMAND,
@@ -139,5 +167,5 @@ def distributions_inventory(output: str) -> Inventory:
             found.name,
             pip_version(found.version),
         )
-        for found in parse_distributions(output).values()
+        for found in _first_of_each_name(listed).values()
     )

@@ -72,3 +72,27 @@ def test_unreadable_pip_output_names_the_command(output: str, fragment: str) -> 
 def test_unreadable_distributions_listing(output: str, fragment: str) -> None:
     with pytest.raises(InventoryError, match=fragment):
         parse_distributions(output)
+
+
+def test_a_version_of_thousands_of_digits_is_refused_with_its_package() -> None:
+    """`packaging` cannot even read it (Python's int limit): a refusal, never a traceback."""
+    version = "1." + "9" * 5_000
+    table = f"Package Version\n------- {'-' * len(version)}\nsix     {version}\n"
+    with pytest.raises(InventoryError, match="line 3"):
+        parse_pip_list(table)
+    with pytest.raises(InventoryError, match="item 0"):
+        distributions_inventory(f'[["six", "{version}"]]')
+
+
+@pytest.mark.parametrize(
+    ("pair", "missing"),
+    [('[null, "1.0"]', "Name"), ('["versionless", null]', "Version"), ('["", "1.0"]', "Name")],
+)
+def test_a_distribution_without_name_or_version_is_refused_not_left_out(
+    pair: str, missing: str
+) -> None:
+    """pip's table lists it by its folder's name: an SBOM without it would not be the truth."""
+    listing = f'[["six", "1.17.0"], {pair}]'
+    with pytest.raises(InventoryError, match=f"item 1: .* whose metadata has no {missing}; "):
+        distributions_inventory(listing)
+    assert list(parse_distributions(listing)) == ["six"]  # the taggers ask for names only
