@@ -17,9 +17,12 @@ _ECOSYSTEM_TITLES = {
     "julia": "Julia packages",
     "npm": "npm packages",
 }
+# A count has at most nine digits: no image holds a billion packages, and a longer number
+# (a page edited by hand) is no count the charts could draw.
+_COUNT = r"\d{1,9}"
 _PACKAGES_LINE = re.compile(
-    rf"^- Packages: \+(?P<added>\d+) {MINUS}(?P<removed>\d+) "
-    r"↑(?P<upgraded>\d+) ↓(?P<downgraded>\d+)(?: ~(?P<changed>\d+))? \(",
+    rf"^- Packages: \+(?P<added>{_COUNT}) {MINUS}(?P<removed>{_COUNT}) "
+    rf"↑(?P<upgraded>{_COUNT}) ↓(?P<downgraded>{_COUNT})(?: ~(?P<changed>{_COUNT}))? \(",
     re.MULTILINE,
 )
 

@@ -10,7 +10,7 @@ from packageurl import PackageURL
 
 from inspections.formats.change_report import package_counts, render_change_report
 from inspections.inventory.builds import BuildFacts
-from inspections.inventory.changes import ChangeReport, compare_builds
+from inspections.inventory.changes import MINUS, ChangeReport, compare_builds
 from inspections.inventory.model import Inventory, Package
 from inspections.inventory.sizes import ImageSize, parse_human_size
 from tests.unit.inventory.support import minimal_notebook_build, npm_package
@@ -198,3 +198,17 @@ def test_a_report_that_compared_no_packages_has_no_counts() -> None:
     assert not report.packages_compared
     assert package_counts(render_change_report(report)) is None
     assert package_counts("# Changes\n\nNo counts here.\n") is None
+
+
+@pytest.mark.parametrize("digits", [10, 400, 5_000])
+def test_a_count_no_image_could_hold_is_no_count(digits: int) -> None:
+    """A page edited by hand: read as a report without counts, never as a number to draw."""
+    line = f"- Packages: +{'9' * digits} {MINUS}0 ↑0 ↓0 (x)\n"
+    assert package_counts(f"# Changes\n\n{line}") is None
+    assert package_counts(f"# Changes\n\n- Packages: +{'9' * 9} {MINUS}0 ↑0 ↓0 (x)\n") == {
+        "added": 999_999_999,
+        "removed": 0,
+        "upgraded": 0,
+        "downgraded": 0,
+        "changed": 0,
+    }
