@@ -121,7 +121,7 @@ class BuildManifest:
     tag: str
     timestamp: str
     reference: str
-    size: str
+    size: str  # as written (`646MB`); "" when the Build Info has no size line
     commit: str
     outputs: tuple[QuotedOutput, ...]
     modified: bool = False  # built from a working tree with uncommitted changes
@@ -217,7 +217,7 @@ def read_build_manifest(text: str) -> BuildManifest:
                 info["commit"] = commit["sha"]
                 info["modified"] = "yes" if commit["modified"] else ""
         index += 1
-    missing = [key for key in ("timestamp", "reference", "size", "commit") if key not in info]
+    missing = [key for key in ("timestamp", "reference", "commit") if key not in info]
     if missing:
         raise InventoryError(
             f"build manifest of {title['image']} has no {', '.join(missing)} in its Build Info; "
@@ -228,7 +228,7 @@ def read_build_manifest(text: str) -> BuildManifest:
         tag=title["tag"] or "",
         timestamp=info["timestamp"],
         reference=info["reference"],
-        size=info["size"],
+        size=info.get("size", ""),
         commit=info["commit"],
         outputs=tuple(outputs),
         modified=bool(info["modified"]),

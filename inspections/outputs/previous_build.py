@@ -128,7 +128,7 @@ def previous_build_in_wiki(
             commit=row.commit,
             timestamp=row.timestamp,
             tags=row.tags,
-            size=parse_human_size(manifest.size),
+            size=parse_human_size(manifest.size) if manifest.size else None,
             inventory=manifest.inventory(distro_from_tags(row.tags)),
             reference=repository,
         )

@@ -125,6 +125,23 @@ def test_a_wiki_of_their_tool_gets_history_from_its_manifests_alone(
     assert {path: path.read_bytes() for path in before} == before
 
 
+def test_a_manifest_without_its_size_keeps_its_point_and_the_changes_after_it(
+    tmp_path: Path, checkout: Path
+) -> None:
+    wiki = write_wiki(tmp_path / "wiki")
+    stems = _their_minimal_notebook_builds(wiki)
+    sizeless = wiki / f"manifests/2025/2025-11/{stems[1]}.md"
+    text = sizeless.read_text(encoding="utf-8")
+    sizeless.write_text(text.replace("- Docker image size: 649MB\n", ""), encoding="utf-8")
+    assert sizeless.read_text(encoding="utf-8") != text
+
+    update(wiki, checkout, write_run(tmp_path / "run", WHEN, C_JAN, [BASE]))
+
+    rows = table_rows((wiki / "images/minimal-notebook-history.md").read_text())
+    assert [row[2] for row in rows.values()] == ["649 MB", "", "649 MB"]
+    assert [rows[2][4], rows[3][4]] == [_counts(False, True), _counts(True, False)]
+
+
 def test_a_change_report_in_the_wiki_is_what_a_build_changed(
     tmp_path: Path, checkout: Path
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from inspections.formats.manifest import build_timestamp, read_build_manifest
@@ -153,7 +155,7 @@ def test_a_listing_that_does_not_parse_names_the_manifest_and_piece() -> None:
         (
             "# Build manifest for image: x:1\n\n## Build Info\n\n"
             "- Build timestamp: 2026-11-27T14:50:46Z\n",
-            "no reference, size, commit",
+            "no reference, commit",
         ),
     ],
 )
@@ -204,3 +206,15 @@ def test_our_dollar_command_form_is_read_too() -> None:
     )
     commands = [q.command for q in read_build_manifest(text).outputs]
     assert "apt list --installed" in commands
+
+
+def test_a_manifest_without_its_size_line_is_read_without_a_size() -> None:
+    """The size is the one Build Info line a build can do without (charts leave a gap)."""
+    text = minimal_notebook_manifest(False, "a" * 40, STAMP, 649_000_000)
+    without = "".join(
+        line for line in text.splitlines(keepends=True) if "Docker image size" not in line
+    )
+    assert without != text
+    manifest = read_build_manifest(without)
+    assert manifest.size == ""
+    assert manifest == dataclasses.replace(read_build_manifest(text), size="")
