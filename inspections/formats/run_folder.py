@@ -102,6 +102,18 @@ def stem_of(relative: str) -> str:
     return PurePosixPath(relative).stem
 
 
+def is_managed_file(relative: str) -> bool:
+    """Whether `relative` names a file directly in one of the MANAGED_FOLDERS, written as the
+    plugin writes it: `<folder>/<name>`, nothing more (no `tags/`, `tags//x`, `tags/./x`)."""
+    folder, _, name = relative.partition("/")
+    return (
+        folder in MANAGED_FOLDERS
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+    )
+
+
 def in_folder(relative: str, folder: str) -> bool:
     """Whether the relative path `relative` is a file of `folder` (`tags`, `manifests`…)."""
     return relative.startswith(f"{folder}/")

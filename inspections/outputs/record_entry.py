@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from inspections.build_info import TIMESTAMP_FORMAT
 from inspections.errors import StackInspectionError
-from inspections.files import is_safe_relative
-from inspections.formats.run_folder import MANAGED_FOLDERS
+from inspections.formats.run_folder import is_managed_file
 from inspections.formats.stack_diagram import DiagramBuild
 from inspections.references import DIGEST, IMAGE_NAME, PLATFORM, TAG, split_tag
 from inspections.values import Kind
@@ -536,9 +535,8 @@ def folder_files(data: object, where: str, fix: str) -> dict[str, str]:
 def _files(files: _Fields) -> dict[str, str]:
     """Relative path -> sha256 of every file of the entry, each inside an output folder."""
     for relative in files.data:
-        managed = str(relative).split("/", 1)[0] in MANAGED_FOLDERS
-        if not (is_safe_relative(str(relative)) and managed):
-            raise files.fail(relative, "is outside the output folders")
+        if not is_managed_file(str(relative)):
+            raise files.fail(relative, "is no file directly in one of the output folders")
         files.text(relative, _SHA256, empty=False)
     return dict(files.data)
 

@@ -110,7 +110,7 @@ def test_a_linked_file_does_not_verify(tmp_path: Path) -> None:
                     "images": [],
                 }
             ),
-            "is outside the output folders",
+            "is no file directly in one of the output folders",
         ),
         (
             json.dumps({"format": "stack-inspections run record", "version": True, "images": []}),
@@ -154,7 +154,10 @@ def test_an_invalid_record_is_one_line_naming_it(
 
 SIX = {"ecosystem": "pypi", "name": "six", "version": "1.17.0"}
 BAD_FIELDS = [
-    ({"files": {"../../etc/passwd": "0" * 64}}, "field files['../../etc/passwd'] is outside"),
+    (
+        {"files": {"../../etc/passwd": "0" * 64}},
+        "field files['../../etc/passwd'] is no file directly in one of the output folders",
+    ),
     ({"files": {TAGS: "not a digest"}}, f"field files['{TAGS}'] is 'not a digest', not a sha256"),
     ({"image": 3}, "field image is int, not text"),
     ({"image": "Base"}, "field image is 'Base', not a lowercase name"),
@@ -290,3 +293,23 @@ def test_the_same_image_in_two_variants_is_two_entries(tmp_path: Path) -> None:
     (tmp_path / "inspections.json").write_text(record_document(entries))
 
     assert read_record(tmp_path).images == tuple(entries)
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["tags/", "tags", "sbom/.", "manifests/..", "tags//x.txt", "tags/./x.txt", "tags/sub/x.txt"],
+)
+def test_a_file_not_directly_in_an_output_folder_is_refused(tmp_path: Path, relative: str) -> None:
+    """The plugin writes `<folder>/<name>`: a record naming a folder, or a path spelt another
+    way, is no record of it (the session would later find a folder where a file should be)."""
+    document = json.dumps(
+        {
+            "format": "stack-inspections run record",
+            "version": 1,
+            "files": {relative: "0" * 64},
+            "images": [],
+        }
+    )
+    (tmp_path / "inspections.json").write_text(document)
+    with pytest.raises(RecordError, match="is no file directly in one of the output folders"):
+        read_record(tmp_path)
