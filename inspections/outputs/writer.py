@@ -81,7 +81,8 @@ def locked_folder(folder: Path, timeout: float = LOCK_WAIT_SECONDS) -> Iterator[
 
 
 def _managed_files(folder: SafeFolder) -> list[str]:
-    """Relative paths of the files (and links) in the folders the record accounts for."""
+    """Relative paths of the files (and links) in the folders the record accounts for, and of
+    the subfolders in them as `<folder>/<name>/` (the plugin writes none: none is backed)."""
     found = []
     for managed in MANAGED_FOLDERS:
         kind = folder.kind(managed)
@@ -90,7 +91,10 @@ def _managed_files(folder: SafeFolder) -> list[str]:
                 f"{folder.shown(managed)} is not a plain folder: remove it so outputs can be "
                 "written there"
             )
-        found += [f"{managed}/{name}" for name, kind in folder.listing(managed) if kind != FOLDER]
+        found += [
+            f"{managed}/{name}/" if kind == FOLDER else f"{managed}/{name}"
+            for name, kind in folder.listing(managed)
+        ]
     return sorted(found)
 
 
@@ -130,7 +134,10 @@ def _remove_unbacked(
     backed = {relative for entry in entries for relative in entry.files}
     removed = []
     for relative in _managed_files(folder):
-        if relative not in backed and relative not in own_files:
+        if relative.endswith("/"):
+            folder.remove_tree(relative.removesuffix("/"))
+            removed.append(relative)
+        elif relative not in backed and relative not in own_files:
             folder.unlink(relative)
             removed.append(relative)
     return removed

@@ -144,6 +144,26 @@ def test_files_the_record_does_not_back_are_removed(tmp_path: Path) -> None:
     assert recorded(tmp_path) == {"base": "passed"}
 
 
+def test_a_subfolder_in_an_output_folder_is_removed_and_named_its_links_never_followed(
+    tmp_path: Path,
+) -> None:
+    commit(tmp_path, ("base", "passed", run_files("base", "one")))
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("outside the output folders")
+    deeper = tmp_path / "sbom" / "deeper"
+    deeper.mkdir(parents=True)
+    (deeper / "v").symlink_to(victim)
+    (deeper / "stale.json").write_text("{}")
+
+    removed = clean_output_folder(tmp_path)
+
+    assert removed == ["sbom/deeper/"]
+    assert not deeper.exists()
+    assert (victim / "keep.txt").read_text() == "outside the output folders"
+    assert recorded(tmp_path) == {"base": "passed"}
+
+
 def test_an_entry_whose_file_changed_is_dropped_with_its_files(tmp_path: Path) -> None:
     commit(
         tmp_path,
