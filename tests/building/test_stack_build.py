@@ -26,6 +26,12 @@ DEBIAN_CLIENT = "/usr/bin/docker"
 CLASSIC_ONLY_CLIENT = "/usr/local/bin/docker"  # docker-ce-cli 28 without buildx, on this machine
 
 
+def require_client(client: str) -> None:
+    """Skip the test where this docker client is not installed."""
+    if not os.access(client, os.X_OK):
+        pytest.skip(f"{client} is not on this machine")
+
+
 def image_id(client: docker.DockerClient, reference: str) -> str | None:
     try:
         return str(client.images.get(reference).id)
@@ -215,8 +221,7 @@ def containers_running(client: docker.DockerClient, marker: str) -> list[str]:
 def test_ctrl_c_stops_the_builds_and_leaves_nothing_behind(
     tiny: TinyStack, docker_client: docker.DockerClient, client: str
 ) -> None:
-    if not os.access(client, os.X_OK):
-        pytest.skip(f"{client} is not on this machine")
+    require_client(client)
     seconds = f"300.{uuid.uuid4().int % 10**6}"
     tiny.add("root", "", step("true"))
     tiny.add("slow", "root", step(f"sleep {seconds}"))
@@ -242,8 +247,7 @@ def test_ctrl_c_stops_the_builds_and_leaves_nothing_behind(
 
 
 def test_the_classic_builder_where_buildkit_is_missing(tiny: TinyStack) -> None:
-    if not os.access(CLASSIC_ONLY_CLIENT, os.X_OK):
-        pytest.skip(f"{CLASSIC_ONLY_CLIENT} is not on this machine")
+    require_client(CLASSIC_ONLY_CLIENT)
     tiny.add("root", "", step("echo classic"))
     tiny.add("mounts", "root", step("--mount=type=tmpfs,target=/scratch true"))
     built = tiny.build(STACK_BUILD_DOCKER=CLASSIC_ONLY_CLIENT)
@@ -333,8 +337,7 @@ def test_the_inputs_leave_out_what_the_builders_ignore_file_leaves_out(
 ) -> None:
     """BuildKit reads Dockerfile.dockerignore in place of .dockerignore; the classic builder
     reads .dockerignore only."""
-    if not os.access(client, os.X_OK):
-        pytest.skip(f"{client} is not on this machine")
+    require_client(client)
     tiny.add("root", "", "ARG BASE_IMAGE\nFROM $BASE_IMAGE\nCOPY . /context/\n")
     folder = tiny.folder / "root"
     (folder / ".dockerignore").write_text("only-dockerignore.txt\nimage.toml\n")
@@ -391,8 +394,7 @@ def test_a_class_with_a_leading_bang_is_no_negation_in_the_inputs(
 def test_a_killed_run_leaves_no_build_running_and_moves_no_tag(
     tiny: TinyStack, docker_client: docker.DockerClient, client: str
 ) -> None:
-    if not os.access(client, os.X_OK):
-        pytest.skip(f"{client} is not on this machine")
+    require_client(client)
     build_seconds = 8
     seconds = f"{build_seconds}.{uuid.uuid4().int % 10**6}"
     tiny.add("root", "", step("true"))
@@ -493,8 +495,7 @@ def test_a_stopped_save_leaves_no_partial_archive_and_no_docker_save_running(
 ) -> None:
     """SIGTERM or SIGKILL during `--save`: the `docker save` ends too (SIGTERM from stack-build,
     or its parent-death signal), and nothing it wrote is left."""
-    if not os.access(client, os.X_OK):
-        pytest.skip(f"{client} is not on this machine")
+    require_client(client)
     tiny.add("root", "", step(f"head -c 300000000 /dev/urandom > /big # {uuid.uuid4()}"))
     assert tiny.build().returncode == 0
     archives = tiny.scratch / "archives"
